@@ -1,0 +1,85 @@
+/**
+ * The `attribution-graph` command line. Every command goes through the same service layer as
+ * the API; this file only parses arguments and prints. Reports go to stdout, progress to stderr.
+ */
+import { localNeo4jStatus, startLocalNeo4j, stopLocalNeo4j } from '../../../launcher/index';
+import { ConfigError, loadConfig } from '../config';
+import { localNeo4jHome } from '../neo4j-target';
+
+const USAGE = `Usage: attribution-graph <command> [options]
+
+Commands:
+  neo4j start     start the local Neo4j in the background (or report the running one)
+  neo4j stop      stop the local Neo4j
+  neo4j status    print whether the local Neo4j runs, as JSON
+
+Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
+`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function neo4jCommand(args: string[]): Promise<number> {
+  const config = loadConfig();
+  const home = localNeo4jHome(config);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  switch (args[0]) {
+    case 'start': {
+      const handle = await startLocalNeo4j({
+        home,
+        boltPort: config.neo4j.localBoltPort,
+        attached: false,
+        onProgress: say,
+        heap: process.env.AG_NEO4J_HEAP,
+        pageCache: process.env.AG_NEO4J_PAGECACHE,
+      });
+      process.stdout.write(`${JSON.stringify({ running: true, uri: handle.uri, pid: handle.pid, home })}\n`);
+      return 0;
+    }
+    case 'stop': {
+      const stopped = await stopLocalNeo4j(home);
+      say(stopped ? 'local-neo4j: stopped' : 'local-neo4j: was not running');
+      return 0;
+    }
+    case 'status': {
+      const status = await localNeo4jStatus(home);
+      process.stdout.write(`${JSON.stringify(status)}\n`);
+      return status.running ? 0 : 3;
+    }
+    default:
+      throw new UsageError(`unknown neo4j subcommand "${args[0] ?? ''}" (expected start, stop or status)`);
+  }
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'neo4j':
+      return neo4jCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+runCli(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`attribution-graph: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`attribution-graph: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

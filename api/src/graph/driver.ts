@@ -1,0 +1,125 @@
+/**
+ * The only module that creates the neo4j-driver. One driver per process; every query runs in a
+ * managed transaction (executeRead / executeWrite) on an explicit database with metadata and a
+ * timeout; sessions are closed in `finally`. Driver errors are matched on `code`.
+ */
+import neo4j, { type Driver, type ManagedTransaction, type Neo4jError } from 'neo4j-driver';
+import { GraphUnavailableError } from '../errors';
+import type { CypherQuery } from './cypher';
+import { recordToRow, type Row } from './mappers';
+
+export interface GraphOptions {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+  queryTimeoutMs: number;
+  acquisitionTimeoutMs?: number;
+  /** Name sent as transaction metadata `app` (visible in SHOW TRANSACTIONS / query log). */
+  appName?: string;
+}
+
+/** A transaction handle that only runs named queries and returns plain rows. */
+export interface Tx {
+  run(query: CypherQuery, params?: Record<string, unknown>): Promise<Row[]>;
+}
+
+export interface TxOptions {
+  /** Shown in SHOW TRANSACTIONS and the query log, e.g. the request id or the import id. */
+  metadata?: Record<string, string | number | boolean>;
+  timeoutMs?: number;
+}
+
+export interface GraphStats {
+  /** Queries sent to Neo4j since the graph was created (one round trip each). */
+  queries: number;
+  transactions: number;
+}
+
+export interface Graph {
+  readonly database: string;
+  readonly uri: string;
+  read<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  write<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /** Checks that Neo4j answers; throws GraphUnavailableError otherwise. */
+  verify(): Promise<void>;
+  stats(): GraphStats;
+  close(): Promise<void>;
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ServiceUnavailable',
+  'SessionExpired',
+  'Neo.TransientError.General.DatabaseUnavailable',
+  'Neo.ClientError.Database.DatabaseNotFound',
+]);
+
+export function isUnavailable(error: unknown): boolean {
+  const code = (error as Neo4jError | undefined)?.code;
+  return typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('Neo.TransientError.'));
+}
+
+function translate(error: unknown): unknown {
+  if (isUnavailable(error)) {
+    return new GraphUnavailableError('The graph database is unavailable; retry in a moment.', { cause: error });
+  }
+  return error;
+}
+
+export function createGraph(options: GraphOptions): Graph {
+  const driver: Driver = neo4j.driver(options.uri, neo4j.auth.basic(options.user, options.password), {
+    connectionAcquisitionTimeout: options.acquisitionTimeoutMs ?? 5_000,
+    connectionTimeout: Math.min(options.acquisitionTimeoutMs ?? 5_000, 5_000),
+    maxTransactionRetryTime: 5_000,
+    userAgent: `${options.appName ?? 'attribution-graph'}/0.1`,
+  });
+  const counters: GraphStats = { queries: 0, transactions: 0 };
+
+  const wrap = (tx: ManagedTransaction, mode: 'READ' | 'WRITE'): Tx => ({
+    async run(query, params = {}) {
+      if (mode === 'READ' && query.mode === 'WRITE') {
+        throw new Error(`Query ${query.name} writes and cannot run in a read transaction`);
+      }
+      counters.queries += 1;
+      const result = await tx.run(query.text, params);
+      return result.records.map(recordToRow);
+    },
+  });
+
+  async function execute<T>(mode: 'READ' | 'WRITE', work: (tx: Tx) => Promise<T>, txOptions: TxOptions = {}) {
+    const session = driver.session({
+      database: options.database,
+      defaultAccessMode: mode === 'READ' ? neo4j.session.READ : neo4j.session.WRITE,
+    });
+    const config = {
+      timeout: txOptions.timeoutMs ?? options.queryTimeoutMs,
+      metadata: { app: options.appName ?? 'attribution-graph', ...txOptions.metadata },
+    };
+    try {
+      counters.transactions += 1;
+      return mode === 'READ'
+        ? await session.executeRead((tx) => work(wrap(tx, 'READ')), config)
+        : await session.executeWrite((tx) => work(wrap(tx, 'WRITE')), config);
+    } catch (error) {
+      throw translate(error);
+    } finally {
+      await session.close();
+    }
+  }
+
+  return {
+    database: options.database,
+    uri: options.uri,
+    read: (work, txOptions) => execute('READ', work, txOptions),
+    write: (work, txOptions) => execute('WRITE', work, txOptions),
+    async verify() {
+      try {
+        await driver.getServerInfo({ database: options.database });
+      } catch (error) {
+        throw translate(error);
+      }
+    },
+    stats: () => ({ ...counters }),
+    close: () => driver.close(),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Schema migrations: constraints and indexes, all `IF NOT EXISTS`, applied at every start.
+ * Applying them twice is a no-op. Labels come from schema/graph/kinds.ts.
+ */
+import { STIX_OBJECT, STIX_VERSION } from '../../../schema/graph/kinds';
+import { cypher, type CypherQuery } from './cypher';
+import type { Graph } from './driver';
+
+export const FULLTEXT_INDEX = 'stix_fulltext';
+
+export const MIGRATIONS: readonly CypherQuery[] = [
+  cypher(
+    'constraint-stix-id',
+    'WRITE',
+    `CREATE CONSTRAINT stix_id_unique IF NOT EXISTS FOR (n:${STIX_OBJECT}) REQUIRE n.id IS UNIQUE`,
+  ),
+  cypher('index-stix-type', 'WRITE', `CREATE INDEX stix_type IF NOT EXISTS FOR (n:${STIX_OBJECT}) ON (n.type)`),
+  cypher('index-stix-name', 'WRITE', `CREATE INDEX stix_name IF NOT EXISTS FOR (n:${STIX_OBJECT}) ON (n.name)`),
+  cypher(
+    'index-stix-modified',
+    'WRITE',
+    `CREATE INDEX stix_modified IF NOT EXISTS FOR (n:${STIX_OBJECT}) ON (n.modified)`,
+  ),
+  cypher(
+    'index-version-id',
+    'WRITE',
+    `CREATE INDEX stix_version_id IF NOT EXISTS FOR (v:${STIX_VERSION}) ON (v.id, v.modified)`,
+  ),
+  cypher(
+    'fulltext-stix',
+    'WRITE',
+    `CREATE FULLTEXT INDEX ${FULLTEXT_INDEX} IF NOT EXISTS FOR (n:${STIX_OBJECT})
+     ON EACH [n.name, n.description, n.aliases_text, n.external_ids_text]`,
+  ),
+];
+
+const AWAIT_INDEXES = cypher('await-indexes', 'READ', 'CALL db.awaitIndexes(300)');
+
+/** Applies every migration (schema changes run one per transaction, as Neo4j requires). */
+export async function applyMigrations(graph: Graph): Promise<void> {
+  for (const migration of MIGRATIONS) {
+    await graph.write((tx) => tx.run(migration), { metadata: { migration: migration.name } });
+  }
+  await graph.read((tx) => tx.run(AWAIT_INDEXES));
+}

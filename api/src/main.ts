@@ -1,0 +1,81 @@
+/**
+ * Composition root: config → logger → Neo4j (local or NEO4J_URI) → migrations → services →
+ * seed → app → listen. On SIGINT/SIGTERM: stop accepting, close the driver, stop the local Neo4j.
+ */
+import { createServer, type Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createGraph } from './graph/driver';
+import { applyMigrations } from './graph/migrations';
+import { createLogger } from './logger';
+import { resolveNeo4jTarget } from './neo4j-target';
+import { createServices } from './services';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const started = Date.now();
+
+  const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
+  const graph = createGraph({
+    uri: target.uri,
+    user: target.user,
+    password: target.password,
+    database: config.neo4j.database,
+    queryTimeoutMs: config.neo4j.queryTimeoutMs,
+    acquisitionTimeoutMs: config.neo4j.acquisitionTimeoutMs,
+  });
+  let server: Server | undefined;
+  let shuttingDown = false;
+  const shutdown = async (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    say(`\n${signal}: shutting down…`);
+    server?.close();
+    server?.closeAllConnections();
+    await graph.close().catch(() => {});
+    await target.stop().catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
+    say('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  await graph.verify();
+  await applyMigrations(graph);
+  const services = createServices({ graph, logger });
+
+  const app = createApp({ services, logger, webDir: join(ROOT, 'web', 'dist') });
+  const http = createServer(app.handle);
+  server = http;
+  await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host}:${port}`;
+  say(
+    [
+      '',
+      `Attribution Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `  web      ${base}/`,
+      `  GraphQL  ${base}/graphql`,
+      `  health   ${base}/healthz  ${base}/readyz`,
+      `  Neo4j    ${target.uri} (database "${config.neo4j.database}"${target.local ? ', local, stops with the app' : ''})`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Attribution Graph failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exit(1);
+});

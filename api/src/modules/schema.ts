@@ -1,0 +1,31 @@
+/**
+ * The executable schema: SDL files from schema/graphql merged with the resolvers of each module.
+ * Resolver validation is strict, so a resolver for a field that does not exist fails at start.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { DateTimeScalar, JSONScalar } from './scalars';
+import { systemResolvers } from './system/system.resolvers';
+
+const SDL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema', 'graphql');
+
+export function loadTypeDefs(): string[] {
+  return readdirSync(SDL_DIR)
+    .filter((file) => file.endsWith('.graphql'))
+    .sort()
+    .map((file) => readFileSync(join(SDL_DIR, file), 'utf8'));
+}
+
+export function buildSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: loadTypeDefs(),
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers],
+    resolverValidationOptions: {
+      requireResolversToMatchSchema: 'error',
+      requireResolversForResolveType: 'error',
+    },
+  });
+}

@@ -1,0 +1,104 @@
+package dev.attributiongraph.neo4j;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilderImplementation;
+import org.neo4j.graphdb.GraphDatabaseService;
+
+/**
+ * Runs Neo4j Community embedded, with Bolt on 127.0.0.1 only and authentication on.
+ *
+ * Configuration comes from environment variables set by launcher/index.ts:
+ *   AG_NEO4J_HOME       folder for data, logs and transactions (required)
+ *   AG_NEO4J_BOLT_PORT  Bolt port on 127.0.0.1 (default 7687)
+ *   AG_NEO4J_PASSWORD   password of user neo4j (required; set on every start)
+ *   AG_NEO4J_PAGECACHE  page cache size, e.g. 1g (default 1g)
+ *   AG_NEO4J_TX_MEMORY  max memory of all transactions, e.g. 4g (default 4g)
+ *   AG_NEO4J_WATCH_STDIN  "1": shut down when standard input closes (the parent died)
+ *
+ * Prints "READY bolt://127.0.0.1:PORT" on stdout once Bolt accepts connections, and shuts the
+ * database down cleanly on SIGTERM/SIGINT (JVM shutdown hook), so no committed data is lost.
+ */
+public final class LocalNeo4j {
+    private LocalNeo4j() {}
+
+    public static void main(String[] args) throws Exception {
+        String home = require("AG_NEO4J_HOME");
+        String password = require("AG_NEO4J_PASSWORD");
+        int port = Integer.parseInt(env("AG_NEO4J_BOLT_PORT", "7687"));
+        Path homePath = Path.of(home).toAbsolutePath();
+        Files.createDirectories(homePath);
+
+        Map<String, String> config = new HashMap<>();
+        config.put("server.bolt.enabled", "true");
+        config.put("server.bolt.listen_address", "127.0.0.1:" + port);
+        config.put("server.bolt.advertised_address", "127.0.0.1:" + port);
+        config.put("server.bolt.tls_level", "DISABLED");
+        config.put("dbms.security.auth_enabled", "true");
+        config.put("server.memory.pagecache.size", env("AG_NEO4J_PAGECACHE", "1g"));
+        config.put("dbms.memory.transaction.total.max", env("AG_NEO4J_TX_MEMORY", "4g"));
+        config.put("db.transaction.timeout", env("AG_NEO4J_TX_TIMEOUT", "10m"));
+        config.put("dbms.usage_report.enabled", "false");
+
+        long t0 = System.nanoTime();
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilderImplementation(homePath)
+                .setConfigRaw(config)
+                .build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("local-neo4j: shutting down");
+            dbms.shutdown();
+            stopped.countDown();
+        }, "local-neo4j-shutdown"));
+
+        setPassword(dbms, password);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("READY bolt://127.0.0.1:" + port + " in " + ms + " ms");
+        System.out.flush();
+
+        if ("1".equals(System.getenv("AG_NEO4J_WATCH_STDIN"))) {
+            Thread watcher = new Thread(() -> {
+                try (InputStream in = System.in) {
+                    while (in.read() != -1) {
+                        // Ignore input; we only wait for end of stream.
+                    }
+                } catch (IOException ignored) {
+                    // A broken pipe means the parent is gone, like end of stream.
+                }
+                System.err.println("local-neo4j: parent process gone");
+                System.exit(0);
+            }, "local-neo4j-stdin-watch");
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+        stopped.await();
+    }
+
+    /** Sets the neo4j user's password (idempotent) through the system database. */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        GraphDatabaseService system = dbms.database("system");
+        system.executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                Map.of("password", password));
+    }
+
+    private static String require(String name) {
+        String value = System.getenv(name);
+        if (value == null || value.isBlank()) {
+            System.err.println("local-neo4j: environment variable " + name + " is required");
+            System.exit(2);
+        }
+        return value;
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}
