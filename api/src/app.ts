@@ -35,7 +35,7 @@ export function createApp(options: AppOptions): App {
     logging: logger.child({ area: 'graphql' }),
     context: ({ request }) => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
-      return { services, logger: logger.child({ requestId }), requestId };
+      return { services, logger: logger.child({ requestId }), requestId, viewer: null };
     },
   });
 

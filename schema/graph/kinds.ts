@@ -210,8 +210,12 @@ export const ALL_EDGE_TYPES: readonly string[] = [
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
 
-/** Stored on every node as `tlp_rank`: the most restrictive marking; unknown markings rank here. */
-export const UNKNOWN_MARKING_RANK = 99;
+/**
+ * Every stored node and typed edge carries `tlp_rank`: the rank (index in TLP_LEVELS) of its most
+ * restrictive marking; 0 when unmarked. A marking we cannot interpret (not TLP, not a statement)
+ * counts as the most restrictive level, RED, so only callers cleared for RED see it.
+ */
+export const UNKNOWN_MARKING_RANK = 4;
 
 /** Built-in marking-definition ids: TLP 1.0 (STIX 2.1 spec §7.2.1.4) and TLP 2.0 (OASIS). */
 export const TLP_MARKING_IDS: Readonly<Record<string, TlpLevel>> = {
