@@ -1,0 +1,99 @@
+/**
+ * Our own extension SDOs, `attribution-hypothesis` and `attribution-evidence`, exactly as
+ * docs/attribution-extension.md specifies (the contract other modules code against).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Identifier, List, Timestamp, identifierOf } from './common';
+import { sdoSchema } from './core';
+
+export const ATTRIBUTION_EXTENSION_ID = 'extension-definition--07090a5f-0e61-4898-bf6f-2162e4e81c00';
+
+export const HYPOTHESIS_CATEGORIES = [
+  'foreign-interference',
+  'state-challenger',
+  'cybercrime',
+  'insider',
+  'unknown',
+] as const;
+export const HYPOTHESIS_STATUSES = ['open', 'retained', 'rejected'] as const;
+export const EVIDENCE_KINDS = ['fact', 'judgement', 'context'] as const;
+export const ADMIRALTY_RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
+export const CONSISTENCY_RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
+
+function enumOf<T extends string>(values: readonly T[]) {
+  return Type.Union(values.map((v) => Type.Literal(v)));
+}
+
+/** Every object of our types declares the extension as `new-sdo`. */
+/**
+ * Every object of our types declares the extension as `new-sdo`. A constraint rather than a
+ * property override, so the `extensions` dictionary keeps its general rules (other extensions
+ * may sit beside ours). The static type keeps `extensions` optional; the schema requires it.
+ */
+const DECLARES_ATTRIBUTION_EXTENSION = {
+  required: ['extensions'],
+  properties: {
+    extensions: {
+      required: [ATTRIBUTION_EXTENSION_ID],
+      properties: {
+        [ATTRIBUTION_EXTENSION_ID]: {
+          required: ['extension_type'],
+          properties: { extension_type: { const: 'new-sdo' } },
+        },
+      },
+    },
+  },
+};
+
+const Probability = Type.Number({ minimum: 0, maximum: 1 });
+
+export const AnalystJudgement = Type.Object({
+  analyst: Type.String(),
+  probability: Probability,
+  at: Timestamp,
+  rationale: Type.Optional(Type.String()),
+});
+export type AnalystJudgement = Static<typeof AnalystJudgement>;
+
+export const AttributionHypothesis = sdoSchema('attribution-hypothesis', {
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  incident_ref: identifierOf('incident'),
+  category: enumOf(HYPOTHESIS_CATEGORIES),
+  candidate_refs: Type.Optional(List(identifierOf('threat-actor', 'intrusion-set', 'identity'))),
+  prior: Type.Optional(Probability),
+  status: enumOf(HYPOTHESIS_STATUSES),
+  rationale: Type.Optional(Type.String()),
+  author: Type.String(),
+  analyst_judgements: Type.Optional(List(AnalystJudgement)),
+}, [DECLARES_ATTRIBUTION_EXTENSION]);
+export type AttributionHypothesis = Static<typeof AttributionHypothesis>;
+
+export const EvidenceRating = Type.Object({
+  hypothesis_ref: identifierOf('attribution-hypothesis'),
+  analyst: Type.String(),
+  rating: enumOf(CONSISTENCY_RATINGS),
+  rationale: Type.Optional(Type.String()),
+  rated_at: Timestamp,
+});
+export type EvidenceRating = Static<typeof EvidenceRating>;
+
+export const AttributionEvidence = sdoSchema('attribution-evidence', {
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  incident_ref: identifierOf('incident'),
+  object_refs: Type.Optional(List(Identifier)),
+  evidence_kind: enumOf(EVIDENCE_KINDS),
+  reliability: Type.Optional(enumOf(ADMIRALTY_RELIABILITY)),
+  credibility: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+  collected_at: Timestamp,
+  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  discredited: Type.Optional(Type.Boolean()),
+  ratings: Type.Optional(List(EvidenceRating)),
+}, [DECLARES_ATTRIBUTION_EXTENSION]);
+export type AttributionEvidence = Static<typeof AttributionEvidence>;
+
+export const ATTRIBUTION_SCHEMAS = {
+  'attribution-hypothesis': AttributionHypothesis,
+  'attribution-evidence': AttributionEvidence,
+} as const;
