@@ -1,0 +1,116 @@
+import { IssueCollector } from './errors';
+import {
+  POOLING_RULES,
+  RATINGS,
+  type AssessmentConfig,
+  type AssessmentConfigInput,
+  type ScaleBand,
+} from './types';
+
+/** ICD 203 words of estimative probability, as fractions; lower bound inclusive. */
+export const ICD203_BANDS: readonly ScaleBand[] = Object.freeze([
+  { name: 'almost no chance', min: 0, max: 0.05 },
+  { name: 'very unlikely', min: 0.05, max: 0.2 },
+  { name: 'unlikely', min: 0.2, max: 0.45 },
+  { name: 'roughly even chance', min: 0.45, max: 0.55 },
+  { name: 'likely', min: 0.55, max: 0.8 },
+  { name: 'very likely', min: 0.8, max: 0.95 },
+  { name: 'almost certain', min: 0.95, max: 1 },
+]);
+
+/** STIX 2.1 Appendix A, "None, Low, Med, High" scale, over integer confidence 0–100. */
+export const STIX_NONE_LOW_MED_HIGH: readonly ScaleBand[] = Object.freeze([
+  { name: 'None', min: 0, max: 1 },
+  { name: 'Low', min: 1, max: 30 },
+  { name: 'Med', min: 30, max: 70 },
+  { name: 'High', min: 70, max: 100 },
+]);
+
+/** STIX 2.1 Appendix A, Admiralty Credibility scale, over integer confidence 0–100. */
+export const STIX_ADMIRALTY_CREDIBILITY: readonly ScaleBand[] = Object.freeze([
+  { name: '5 - Improbable', min: 0, max: 20 },
+  { name: '4 - Doubtful', min: 20, max: 40 },
+  { name: '3 - Possibly True', min: 40, max: 60 },
+  { name: '2 - Probably True', min: 60, max: 80 },
+  { name: '1 - Confirmed by other sources', min: 80, max: 100 },
+]);
+
+/** Defaults; docs/assessment.md explains each value. */
+export const DEFAULT_ASSESSMENT_CONFIG: Readonly<AssessmentConfig> = Object.freeze({
+  achPenalty: { CC: 0, C: 0, N: 0, I: -1, II: -2 },
+  likelihood: { CC: 0.9, C: 0.7, N: 0.5, I: 0.3, II: 0.1 },
+  missingRating: 'N',
+  reliabilityFactor: { A: 1, B: 0.9, C: 0.75, D: 0.5, E: 0.25, F: 0.5 },
+  credibilityFactor: { '1': 1, '2': 0.9, '3': 0.75, '4': 0.5, '5': 0.25, '6': 0.5 },
+  unassessedFactor: 1,
+  discreditedFactor: 0,
+  wepBands: [...ICD203_BANDS],
+  stixLevels: [...STIX_NONE_LOW_MED_HIGH],
+  admiraltyLevels: [...STIX_ADMIRALTY_CREDIBILITY],
+  pooling: 'linear',
+  logPoolFloor: 1e-3,
+  epsilon: 1e-12,
+} satisfies AssessmentConfig);
+
+/** Merges overrides over the defaults (tables entry by entry) and validates the result. */
+export function resolveConfig(overrides: AssessmentConfigInput = {}): AssessmentConfig {
+  const d = DEFAULT_ASSESSMENT_CONFIG;
+  const config: AssessmentConfig = {
+    ...d,
+    ...stripUndefined(overrides),
+    achPenalty: { ...d.achPenalty, ...stripUndefined(overrides.achPenalty) },
+    likelihood: { ...d.likelihood, ...stripUndefined(overrides.likelihood) },
+    reliabilityFactor: { ...d.reliabilityFactor, ...stripUndefined(overrides.reliabilityFactor) },
+    credibilityFactor: { ...d.credibilityFactor, ...stripUndefined(overrides.credibilityFactor) },
+    wepBands: overrides.wepBands ?? d.wepBands,
+    stixLevels: overrides.stixLevels ?? d.stixLevels,
+    admiraltyLevels: overrides.admiraltyLevels ?? d.admiraltyLevels,
+  };
+  validateConfig(config);
+  return config;
+}
+
+function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
+  if (!value) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function validateConfig(config: AssessmentConfig): void {
+  const issues = new IssueCollector();
+  const check = (field: string, value: unknown, ok: (n: number) => boolean, rule: string) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
+      issues.add('config', field, `must be a finite number ${rule}, got ${String(value)}`);
+    }
+  };
+  for (const [key, value] of Object.entries(config.achPenalty)) check(`achPenalty.${key}`, value, () => true, '');
+  for (const [key, value] of Object.entries(config.likelihood)) check(`likelihood.${key}`, value, (n) => n > 0, '> 0');
+  for (const [key, value] of Object.entries(config.reliabilityFactor)) check(`reliabilityFactor.${key}`, value, (n) => n >= 0, '>= 0');
+  for (const [key, value] of Object.entries(config.credibilityFactor)) check(`credibilityFactor.${key}`, value, (n) => n >= 0, '>= 0');
+  check('unassessedFactor', config.unassessedFactor, (n) => n >= 0, '>= 0');
+  check('discreditedFactor', config.discreditedFactor, (n) => n >= 0, '>= 0');
+  check('logPoolFloor', config.logPoolFloor, (n) => n > 0 && n < 1, 'in (0, 1)');
+  check('epsilon', config.epsilon, (n) => n >= 0, '>= 0');
+  if (!RATINGS.includes(config.missingRating)) issues.add('config', 'missingRating', `unknown rating ${String(config.missingRating)}`);
+  if (!POOLING_RULES.includes(config.pooling)) issues.add('config', 'pooling', `unknown pooling rule ${String(config.pooling)}`);
+  validateBands(issues, 'wepBands', config.wepBands);
+  validateBands(issues, 'stixLevels', config.stixLevels);
+  validateBands(issues, 'admiraltyLevels', config.admiraltyLevels);
+  issues.throwIfAny();
+}
+
+/** Bands must be non-empty, contiguous and increasing. */
+function validateBands(issues: IssueCollector, field: string, bands: readonly ScaleBand[]): void {
+  if (!Array.isArray(bands) || bands.length === 0) {
+    issues.add('config', field, 'must be a non-empty list of bands');
+    return;
+  }
+  bands.forEach((band, i) => {
+    if (typeof band.name !== 'string' || !(band.min < band.max)) {
+      issues.add('config', `${field}[${i}]`, 'needs a name and min < max');
+    }
+    const previous = bands[i - 1];
+    if (previous && previous.max !== band.min) {
+      issues.add('config', `${field}[${i}].min`, `must equal the previous band's max (${previous.max})`);
+    }
+  });
+}

@@ -1,0 +1,148 @@
+import { IssueCollector } from './errors';
+import { toInstant } from './time';
+import {
+  HYPOTHESIS_STATUSES,
+  INFORMATION_CREDIBILITIES,
+  METHODS,
+  RATINGS,
+  SOURCE_RELIABILITIES,
+  type AnalystJudgement,
+  type AssessmentInput,
+  type AssessmentOptions,
+  type EvidenceInput,
+  type HypothesisInput,
+} from './types';
+
+/**
+ * Checks the shape and cross-references of an assessment input and its options; throws one
+ * AssessmentInputError listing every problem. Analyst probabilities above 1 are accepted
+ * (they are clamped later); negative or non-finite ones are not.
+ */
+export function validateAssessmentInput(input: AssessmentInput, options: AssessmentOptions = {}): void {
+  const issues = new IssueCollector();
+  if (!input || !Array.isArray(input.hypotheses) || !Array.isArray(input.evidence)) {
+    issues.add('input', 'hypotheses/evidence', 'must both be arrays');
+    issues.throwIfAny();
+  }
+  const hypothesisIds = validateHypotheses(issues, input.hypotheses);
+  validateEvidence(issues, input.evidence, hypothesisIds);
+  validateJudgements(issues, input.judgements ?? [], hypothesisIds);
+  validateOptions(issues, options);
+  issues.throwIfAny();
+}
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+function isIsoInstant(value: unknown): boolean {
+  return typeof value === 'string' && !Number.isNaN(toInstant(value));
+}
+
+function validateHypotheses(issues: IssueCollector, hypotheses: HypothesisInput[]): Set<string> {
+  const ids = new Set<string>();
+  hypotheses.forEach((h, i) => {
+    const objectId = isNonEmptyString(h?.id) ? h.id : `hypotheses[${i}]`;
+    if (!isNonEmptyString(h?.id)) issues.add(objectId, 'id', 'must be a non-empty string');
+    else if (ids.has(h.id)) issues.add(objectId, 'id', 'duplicate hypothesis id');
+    else ids.add(h.id);
+    if (typeof h?.name !== 'string') issues.add(objectId, 'name', 'must be a string');
+    if (h?.prior !== undefined && !isProbability(h.prior)) {
+      issues.add(objectId, 'prior', `must be a number in [0, 1], got ${String(h.prior)}`);
+    }
+    if (!HYPOTHESIS_STATUSES.includes(h?.status)) {
+      issues.add(objectId, 'status', `must be one of ${HYPOTHESIS_STATUSES.join(', ')}, got ${String(h?.status)}`);
+    }
+  });
+  return ids;
+}
+
+function isProbability(value: unknown): boolean {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
+}
+
+function validateEvidence(issues: IssueCollector, evidence: EvidenceInput[], hypothesisIds: Set<string>): void {
+  const ids = new Set<string>();
+  evidence.forEach((e, i) => {
+    const objectId = isNonEmptyString(e?.id) ? e.id : `evidence[${i}]`;
+    if (!isNonEmptyString(e?.id)) issues.add(objectId, 'id', 'must be a non-empty string');
+    else if (ids.has(e.id)) issues.add(objectId, 'id', 'duplicate evidence id');
+    else ids.add(e.id);
+    validateEvidenceFields(issues, objectId, e);
+    validateRatings(issues, objectId, e, hypothesisIds);
+  });
+}
+
+function validateEvidenceFields(issues: IssueCollector, objectId: string, e: EvidenceInput): void {
+  if (typeof e?.name !== 'string') issues.add(objectId, 'name', 'must be a string');
+  if (!isIsoInstant(e?.knownAt)) issues.add(objectId, 'knownAt', `must be an ISO 8601 date, got ${String(e?.knownAt)}`);
+  if (e?.weight !== undefined && !(typeof e.weight === 'number' && Number.isFinite(e.weight) && e.weight >= 0)) {
+    issues.add(objectId, 'weight', `must be a finite number >= 0, got ${String(e.weight)}`);
+  }
+  if (e?.reliability !== undefined && !SOURCE_RELIABILITIES.includes(e.reliability)) {
+    issues.add(objectId, 'reliability', `must be one of A-F, got ${String(e.reliability)}`);
+  }
+  if (e?.credibility !== undefined && !INFORMATION_CREDIBILITIES.includes(e.credibility)) {
+    issues.add(objectId, 'credibility', `must be an integer 1-6, got ${String(e.credibility)}`);
+  }
+  if (e?.discredited !== undefined && typeof e.discredited !== 'boolean') {
+    issues.add(objectId, 'discredited', 'must be a boolean');
+  }
+  if (!Array.isArray(e?.ratings)) issues.add(objectId, 'ratings', 'must be an array');
+}
+
+/** Ratings: known hypothesis, valid code, analyst named, one rating per analyst, hypothesis and instant. */
+function validateRatings(issues: IssueCollector, objectId: string, e: EvidenceInput, hypothesisIds: Set<string>): void {
+  if (!Array.isArray(e?.ratings)) return;
+  const seen = new Set<string>();
+  e.ratings.forEach((r, j) => {
+    const field = `ratings[${j}]`;
+    if (!hypothesisIds.has(r?.hypothesisId)) {
+      issues.add(objectId, `${field}.hypothesisId`, `"${String(r?.hypothesisId)}" is not a hypothesis of this incident`);
+    }
+    if (!isNonEmptyString(r?.analyst)) issues.add(objectId, `${field}.analyst`, 'must be a non-empty string');
+    if (!RATINGS.includes(r?.rating)) {
+      issues.add(objectId, `${field}.rating`, `must be one of ${RATINGS.join(', ')}, got ${String(r?.rating)}`);
+    }
+    if (r?.ratedAt !== undefined && !isIsoInstant(r.ratedAt)) {
+      issues.add(objectId, `${field}.ratedAt`, `must be an ISO 8601 date, got ${String(r.ratedAt)}`);
+    }
+    const key = `${r?.analyst}\u0000${r?.hypothesisId}\u0000${toInstant(r?.ratedAt ?? e.knownAt)}`;
+    if (seen.has(key)) {
+      issues.add(objectId, field, `duplicate rating by ${String(r?.analyst)} of ${String(r?.hypothesisId)} at the same time`);
+    }
+    seen.add(key);
+  });
+}
+
+function validateJudgements(issues: IssueCollector, judgements: AnalystJudgement[], hypothesisIds: Set<string>): void {
+  if (!Array.isArray(judgements)) {
+    issues.add('input', 'judgements', 'must be an array');
+    return;
+  }
+  const seen = new Set<string>();
+  judgements.forEach((j, i) => {
+    const objectId = isNonEmptyString(j?.analyst) ? j.analyst : `judgements[${i}]`;
+    const field = `judgements[${i}]`;
+    if (!isNonEmptyString(j?.analyst)) issues.add(objectId, `${field}.analyst`, 'must be a non-empty string');
+    if (!hypothesisIds.has(j?.hypothesisId)) {
+      issues.add(objectId, `${field}.hypothesisId`, `"${String(j?.hypothesisId)}" is not a hypothesis of this incident`);
+    }
+    if (!(typeof j?.probability === 'number' && Number.isFinite(j.probability) && j.probability >= 0)) {
+      issues.add(objectId, `${field}.probability`, `must be a finite number >= 0, got ${String(j?.probability)}`);
+    }
+    if (j?.at !== undefined && !isIsoInstant(j.at)) issues.add(objectId, `${field}.at`, `must be an ISO 8601 date, got ${String(j.at)}`);
+    const key = `${j?.analyst}\u0000${j?.hypothesisId}\u0000${j?.at === undefined ? '' : toInstant(j.at)}`;
+    if (seen.has(key)) issues.add(objectId, field, `duplicate judgement of ${String(j?.hypothesisId)} at the same time`);
+    seen.add(key);
+  });
+}
+
+function validateOptions(issues: IssueCollector, options: AssessmentOptions): void {
+  if (options.asOf !== undefined && !isIsoInstant(options.asOf)) {
+    issues.add('options', 'asOf', `must be an ISO 8601 date, got ${String(options.asOf)}`);
+  }
+  if (options.method !== undefined && !METHODS.includes(options.method)) {
+    issues.add('options', 'method', `must be one of ${METHODS.join(', ')}, got ${String(options.method)}`);
+  }
+}
