@@ -256,7 +256,7 @@ export function Extensions(predefined: Record<string, TSchema> = {}) {
         '^extension-definition--': ExtensionBody,
         '-ext$': PredefinedExtensionBody,
       },
-      additionalProperties: false,
+      // No additionalProperties: propertyNames already admits only the two key forms above.
       description: 'extensions: extension-definition id or predefined *-ext name → extension body',
     },
   );

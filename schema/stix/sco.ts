@@ -32,7 +32,11 @@ function ref(...types: string[]) {
 }
 /** A predefined extension body: its own properties, STIX property rules, not empty. */
 function extension<P extends TProperties>(props: P, constraints: Record<string, unknown>[] = []) {
-  return Type.Object(props, { ...PROPERTY_RULES, minProperties: 1, allOf: constraints });
+  return Type.Object(props, {
+    ...PROPERTY_RULES,
+    minProperties: 1,
+    ...(constraints.length > 0 ? { allOf: constraints } : {}),
+  });
 }
 function enumOf<T extends string>(values: readonly T[]) {
   return Type.Union(values.map((v) => Type.Literal(v)));
@@ -254,7 +258,9 @@ export type File = Static<typeof File>;
 // Dotted quad with optional CIDR suffix; each octet 0–255 without leading zeros.
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 export const Ipv4Addr = scoSchema('ipv4-addr', {
-  value: cappedString(18, `^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$`),
+  value: cappedString(18, `^${OCTET}(?:\\.${OCTET}){3}(?:/(?:3[0-2]|[12]?[0-9]))?$`, {
+    description: 'an IPv4 address (dotted quad) with an optional /0–32 CIDR suffix',
+  }),
   resolves_to_refs: refs('mac-addr'),
   belongs_to_refs: refs('autonomous-system'),
 });

@@ -184,6 +184,8 @@ function messageFor(e: ErrorObject): string | null {
     case 'if':
       return null; // the failing `then` branch reports the actual problem
     case 'required': {
+      // A branch of "at least one of" / "exactly one of": the anyOf/oneOf error says it better.
+      if (/\/(?:anyOf|oneOf)\/[0-9]+\/required$/.test(e.schemaPath)) return null;
       const name = String(p.missingProperty);
       const hint =
         name === 'spec_version' ? ' (STIX 2.0 content? upgrade it with upgradeObject20To21 first)' : '';
@@ -222,6 +224,8 @@ function messageFor(e: ErrorObject): string | null {
       if (Array.isArray(s?.required)) return `must not have ${s.required.join(' together with ')}`;
       const sets = requiredSets(s?.anyOf);
       if (sets) return `must not use the reserved property names ${sets.flat().join(', ')}`;
+      const what = describe(e);
+      if (what) return `must be ${what}`;
       if (typeof s?.pattern === 'string') return `must not match ${quote(s.pattern)}`;
       return e.message ?? 'is not allowed';
     }
