@@ -37,6 +37,8 @@ interface Frame {
   path: string;
   depth: number;
   objectId: string | null;
+  /** A problem found with this entry's key, reported when the frame is reached (document order). */
+  issue?: string;
 }
 
 /**
@@ -56,7 +58,11 @@ export function checkSafety(
   const isBundle = isRecord(input) && input.type === 'bundle';
 
   while (stack.length > 0) {
-    const { value, path, depth, objectId } = stack.pop()!;
+    const { value, path, depth, objectId, issue } = stack.pop()!;
+    if (issue !== undefined) {
+      issues.push({ objectId, path, message: issue });
+      continue;
+    }
     if (typeof value === 'string') {
       if (value.length > limits.maxStringLength) {
         issues.push({
@@ -97,23 +103,23 @@ export function checkSafety(
     for (let k = keys.length - 1; k >= 0; k--) {
       const key = keys[k]!;
       if (key.length > limits.maxKeyLength) {
-        issues.push({
+        stack.push({
+          value: undefined,
+          path: joinPath(path, key.length > 40 ? `${key.slice(0, 40)}…` : key),
+          depth,
           objectId,
-          path: joinPath(path, `${key.slice(0, 40)}…`),
-          message: `property name is ${key.length} characters long; the limit is ${limits.maxKeyLength}`,
+          issue: `property name is ${key.length} characters long; the limit is ${limits.maxKeyLength}`,
         });
-        continue;
+      } else if (FORBIDDEN_KEYS.has(key)) {
+        stack.push({ value: undefined, path: joinPath(path, key), depth, objectId, issue: `forbidden property name "${key}"` });
+      } else {
+        stack.push({
+          value: (value as Record<string, unknown>)[key],
+          path: joinPath(path, key),
+          depth: depth + 1,
+          objectId,
+        });
       }
-      if (FORBIDDEN_KEYS.has(key)) {
-        issues.push({ objectId, path: joinPath(path, key), message: `forbidden property name "${key}"` });
-        continue;
-      }
-      stack.push({
-        value: (value as Record<string, unknown>)[key],
-        path: joinPath(path, key),
-        depth: depth + 1,
-        objectId,
-      });
     }
   }
   return issues;

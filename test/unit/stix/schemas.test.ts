@@ -130,7 +130,7 @@ describe('ReDoS: pathological names are rejected quickly', () => {
     const issues = validateStixObject({ ...clone(VALID.indicator!), extensions: { [key]: { x_a: 1 } } });
     console.log(`extensions key of ${key.length} chars: ${(performance.now() - started).toFixed(2)} ms`);
     // The key is reported (an extension-definition-looking key also gets its body checked).
-    expect(issues[0]!.path).toMatch(/^extensions\[/);
+    expect(issues[0]!.path).toMatch(/^extensions[.[]/);
     expect(issues[0]!.message).toMatch(/^(invalid property name .*must be an extension key|property name is \d+ characters long)/);
   });
 
