@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import {
   INFORMATION_CREDIBILITIES,
+  type AnalystJudgement,
   RATINGS,
   SOURCE_RELIABILITIES,
   type AssessmentInput,
@@ -90,8 +91,9 @@ export function expectClose(actual: unknown, expected: unknown, tolerance = 1e-1
 export const ANALYSTS = ['ana', 'bob', 'cyd'] as const;
 const DAYS = ['2025-12-10', '2025-12-11', '2025-12-12T08:30:00Z', '2025-12-15', '2025-12-20'];
 
-const ratingArb = (hypothesisIds: string[]): fc.Arbitrary<RatingInput[]> =>
-  fc.uniqueArray(
+const ratingArb = (hypothesisIds: string[]): fc.Arbitrary<RatingInput[]> => {
+  if (hypothesisIds.length === 0) return fc.constant([]);
+  return fc.uniqueArray(
     fc.record({
       hypothesisId: fc.constantFrom(...hypothesisIds),
       analyst: fc.constantFrom(...ANALYSTS),
@@ -99,8 +101,9 @@ const ratingArb = (hypothesisIds: string[]): fc.Arbitrary<RatingInput[]> =>
     }),
     { selector: (r) => `${r.analyst}/${r.hypothesisId}`, maxLength: hypothesisIds.length * 2 },
   );
+};
 
-const evidenceArb = (id: string, hypothesisIds: string[]): fc.Arbitrary<EvidenceInput> =>
+export const evidenceArb = (id: string, hypothesisIds: string[]): fc.Arbitrary<EvidenceInput> =>
   fc.record(
     {
       id: fc.constant(id),
@@ -134,11 +137,24 @@ export const hypothesesArb = (options: { priors: 'any' | 'none' | 'all' } = { pr
     ).map((hs): HypothesisInput[] => hs.map(({ prior, ...h }) => (prior === undefined ? h : { ...h, prior }))),
   );
 
-/** A valid case: 1–5 hypotheses, 0–7 evidence items rated by up to three analysts. */
+/** Judgements of up to three analysts, incoherent on purpose (missing, summing anywhere, > 1). */
+export const judgementsArb = (hypothesisIds: string[]): fc.Arbitrary<AnalystJudgement[]> =>
+  fc.uniqueArray(
+    fc.record({
+      analyst: fc.constantFrom(...ANALYSTS),
+      hypothesisId: fc.constantFrom(...hypothesisIds),
+      probability: fc.double({ min: 0, max: 1.5, noNaN: true }),
+    }),
+    { selector: (j) => `${j.analyst}/${j.hypothesisId}`, maxLength: hypothesisIds.length * ANALYSTS.length },
+  );
+
+/** A valid case: 1–5 hypotheses, 0–7 evidence items rated by up to three analysts, judgements. */
 export const caseArb: fc.Arbitrary<AssessmentInput> = hypothesesArb().chain((hypotheses) => {
   const ids = hypotheses.map((h) => h.id);
-  return fc
+  const evidence = fc
     .integer({ min: 0, max: 7 })
-    .chain((m) => fc.tuple(...Array.from({ length: m }, (_, i) => evidenceArb(`e${i}`, ids))))
-    .map((evidence): AssessmentInput => ({ hypotheses, evidence }));
+    .chain((m) => fc.tuple(...Array.from({ length: m }, (_, i) => evidenceArb(`e${i}`, ids))));
+  return fc
+    .tuple(evidence, judgementsArb(ids))
+    .map(([evidence, judgements]): AssessmentInput => ({ hypotheses, evidence, judgements }));
 });
