@@ -232,4 +232,16 @@ describe('evidence handling', () => {
     expect(result.hypotheses.find((h) => h.hypothesisId === 'h1')?.posterior).toBeCloseTo(0.25 / 0.75, 12);
     expect(result.hypotheses.find((h) => h.hypothesisId === 'h1')?.score).toBe(-3);
   });
+
+  it('gives an empty assessment for an incident without hypotheses', () => {
+    const result = assess({
+      hypotheses: [],
+      evidence: [{ id: 'e', name: 'e', knownAt: '2025-12-10', ratings: [] }],
+    });
+    expect(result.hypotheses).toEqual([]);
+    expect(result.sensitivity).toEqual([
+      { evidenceId: 'e', action: 'remove', flipsLead: false, deltaPosterior: {}, deltaScore: {} },
+    ]);
+    expect(result.pooled).toBeNull();
+  });
 });
