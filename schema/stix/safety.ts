@@ -34,11 +34,21 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 
 interface Frame {
   value: unknown;
-  path: string;
+  /** The path is built only when a problem is reported (keeps the walk allocation-light). */
+  parent: Frame | null;
+  key: string | number | null;
   depth: number;
   objectId: string | null;
   /** A problem found with this entry's key, reported when the frame is reached (document order). */
   issue?: string;
+}
+
+function pathOf(frame: Frame, root: string): string {
+  const keys: (string | number)[] = [];
+  for (let f: Frame | null = frame; f !== null && f.key !== null; f = f.parent) keys.push(f.key);
+  let path = root;
+  for (let i = keys.length - 1; i >= 0; i--) path = joinPath(path, keys[i]!);
+  return path;
 }
 
 /**
@@ -51,50 +61,52 @@ export function checkSafety(
   options: { path?: string; objectId?: string | null; limits?: Partial<SafetyLimits> } = {},
 ): ValidationIssue[] {
   const limits = { ...DEFAULT_SAFETY_LIMITS, ...options.limits };
+  const root = options.path ?? '';
   const issues: ValidationIssue[] = [];
-  const stack: Frame[] = [
-    { value: input, path: options.path ?? '', depth: 1, objectId: options.objectId ?? objectIdOf(input) },
-  ];
-  const isBundle = isRecord(input) && input.type === 'bundle';
+  const report = (frame: Frame, message: string) =>
+    issues.push({ objectId: frame.objectId, path: pathOf(frame, root), message });
+  const rootFrame: Frame = {
+    value: input,
+    parent: null,
+    key: null,
+    depth: 1,
+    objectId: options.objectId !== undefined ? options.objectId : objectIdOf(input),
+  };
+  const stack: Frame[] = [rootFrame];
+  const bundleObjects = isRecord(input) && input.type === 'bundle' ? input.objects : undefined;
 
   while (stack.length > 0) {
-    const { value, path, depth, objectId, issue } = stack.pop()!;
-    if (issue !== undefined) {
-      issues.push({ objectId, path, message: issue });
+    const frame = stack.pop()!;
+    const { value, depth, objectId } = frame;
+    if (frame.issue !== undefined) {
+      report(frame, frame.issue);
       continue;
     }
     if (typeof value === 'string') {
       if (value.length > limits.maxStringLength) {
-        issues.push({
-          objectId,
-          path,
-          message: `string is ${value.length} characters long; the limit is ${limits.maxStringLength}`,
-        });
+        report(frame, `string is ${value.length} characters long; the limit is ${limits.maxStringLength}`);
       }
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
     if (depth > limits.maxDepth) {
-      issues.push({ objectId, path, message: `nesting deeper than ${limits.maxDepth} levels` });
+      report(frame, `nesting deeper than ${limits.maxDepth} levels`);
       continue;
     }
     if (Array.isArray(value)) {
       if (value.length > limits.maxArrayLength) {
-        issues.push({
-          objectId,
-          path,
-          message: `array has ${value.length} items; the limit is ${limits.maxArrayLength}`,
-        });
+        report(frame, `array has ${value.length} items; the limit is ${limits.maxArrayLength}`);
         continue;
       }
-      const inBundleObjects = isBundle && depth === 2 && path.endsWith('objects');
+      const isBundleObjects = value === bundleObjects;
       for (let i = value.length - 1; i >= 0; i--) {
         const item: unknown = value[i];
         stack.push({
           value: item,
-          path: joinPath(path, i),
+          parent: frame,
+          key: i,
           depth: depth + 1,
-          objectId: inBundleObjects ? objectIdOf(item) : objectId,
+          objectId: isBundleObjects ? objectIdOf(item) : objectId,
         });
       }
       continue;
@@ -105,20 +117,16 @@ export function checkSafety(
       if (key.length > limits.maxKeyLength) {
         stack.push({
           value: undefined,
-          path: joinPath(path, key.length > 40 ? `${key.slice(0, 40)}…` : key),
+          parent: frame,
+          key: key.length > 40 ? `${key.slice(0, 40)}…` : key,
           depth,
           objectId,
           issue: `property name is ${key.length} characters long; the limit is ${limits.maxKeyLength}`,
         });
       } else if (FORBIDDEN_KEYS.has(key)) {
-        stack.push({ value: undefined, path: joinPath(path, key), depth, objectId, issue: `forbidden property name "${key}"` });
+        stack.push({ value: undefined, parent: frame, key, depth, objectId, issue: `forbidden property name "${key}"` });
       } else {
-        stack.push({
-          value: (value as Record<string, unknown>)[key],
-          path: joinPath(path, key),
-          depth: depth + 1,
-          objectId,
-        });
+        stack.push({ value: (value as Record<string, unknown>)[key], parent: frame, key, depth: depth + 1, objectId });
       }
     }
   }

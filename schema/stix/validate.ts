@@ -55,7 +55,9 @@ function createAjv(): Ajv {
   // strict: false because the schemas carry annotations (deprecated, TypeBox metadata) that
   // ajv's strict mode does not know; every keyword we rely on is standard draft-07.
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, validateFormats: true });
-  addFormats(ajv, ['uri', 'email']);
+  // 'fast' mode: simpler, linear-time uri/email checks (the 'full' uri regex dominates the run time
+  // on ATT&CK's ~100k external references).
+  addFormats(ajv, { mode: 'fast', formats: ['uri', 'email'] });
   ajv.addFormat('stix-ipv6', { type: 'string', validate: isIpv6WithPrefix });
   return ajv;
 }
