@@ -7,8 +7,8 @@
  * `start` reuses a Neo4j that is already running from the same folder.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,9 +58,28 @@ function commandExists(command: string, args: string[]): boolean {
   return result.status === 0;
 }
 
-/** Builds the launcher jar and fetches Neo4j's jars with Maven, once. */
+const STAMP = join(LAUNCHER_DIR, 'target', 'build.sha256');
+
+/** Digest of what the build depends on: a changed pom.xml or Java source means a rebuild. */
+function sourceDigest(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path.slice(LAUNCHER_DIR.length)).update(readFileSync(path));
+    }
+  };
+  hash.update(readFileSync(join(LAUNCHER_DIR, 'pom.xml')));
+  walk(join(LAUNCHER_DIR, 'src'));
+  return hash.digest('hex');
+}
+
+/** Builds the launcher jar and fetches Neo4j's jars with Maven, once (again when its sources change). */
 export function ensureLauncherBuilt(onProgress: (line: string) => void = () => {}): void {
-  if (existsSync(JAR) && existsSync(LIB)) return;
+  const digest = sourceDigest();
+  const built = existsSync(STAMP) ? readFileSync(STAMP, 'utf8').trim() : '';
+  if (existsSync(JAR) && existsSync(LIB) && built === digest) return;
   if (!commandExists('java', ['-version'])) {
     throw new LauncherError(
       'Java 17+ is needed to run the local Neo4j but `java` was not found on PATH. ' +
@@ -73,7 +92,7 @@ export function ensureLauncherBuilt(onProgress: (line: string) => void = () => {
         'Install it (e.g. `apt-get install maven`), or point NEO4J_URI at a running Neo4j 5.',
     );
   }
-  onProgress('local-neo4j: first build — fetching Neo4j 5.26 Community with Maven (one time)…');
+  onProgress('local-neo4j: building the launcher — fetching Neo4j 5.26 Community with Maven on first use…');
   const result = spawnSync('mvn', ['-q', '-B', 'package', '-DskipTests'], {
     cwd: LAUNCHER_DIR,
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -81,6 +100,7 @@ export function ensureLauncherBuilt(onProgress: (line: string) => void = () => {
   if (result.status !== 0 || !existsSync(JAR)) {
     throw new LauncherError(`Building the local Neo4j launcher failed (mvn exit ${result.status}).`);
   }
+  writeFileSync(STAMP, `${digest}\n`);
 }
 
 function statePaths(home: string) {

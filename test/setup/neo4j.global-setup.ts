@@ -3,11 +3,15 @@
  *  1. NEO4J_URI (+ NEO4J_USER / NEO4J_PASSWORD) when set — it must be a disposable database:
  *     tests delete its data (see test/support/graph.ts for the guard);
  *  2. a `neo4j:5.26-community` container through testcontainers, when a Docker engine answers;
- *  3. the local Neo4j launcher (launcher/), in `.data/neo4j-test` on port NEO4J_TEST_BOLT_PORT
- *     (default 7688), tied to this process so it stops with the test run.
+ *  3. the local Neo4j launcher (launcher/): a fresh database for this run in
+ *     `.data/neo4j-test/<port>` on a free port (or NEO4J_TEST_BOLT_PORT), tied to this process so
+ *     it stops with the test run; its folder is removed afterwards. Concurrent test runs on one
+ *     machine therefore never share a database.
  * Never a mock or an in-memory stand-in.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalNeo4j } from '../../launcher/index';
@@ -57,9 +61,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
       await container.stop();
     };
   }
+  const boltPort = Number(process.env.NEO4J_TEST_BOLT_PORT) || (await freePort());
+  const home = resolve('.data', 'neo4j-test', String(boltPort));
+  rmSync(home, { recursive: true, force: true });
   const handle = await startLocalNeo4j({
-    home: resolve(process.env.AG_TEST_NEO4J_HOME || '.data/neo4j-test'),
-    boltPort: Number(process.env.NEO4J_TEST_BOLT_PORT || 7688),
+    home,
+    boltPort,
     attached: true,
     heap: process.env.AG_NEO4J_HEAP,
     onProgress: (line) => process.stderr.write(`${line}\n`),
@@ -67,5 +74,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('neo4j', { uri: handle.uri, user: handle.user, password: handle.password, database, source: 'local-launcher' });
   return async () => {
     await handle.stop();
+    rmSync(home, { recursive: true, force: true });
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
 }

@@ -2,14 +2,19 @@ package dev.attributiongraph.neo4j;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilderImplementation;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 
 /**
  * Runs Neo4j Community embedded, with Bolt on 127.0.0.1 only and authentication on.
@@ -28,7 +33,18 @@ import org.neo4j.graphdb.GraphDatabaseService;
 public final class LocalNeo4j {
     private LocalNeo4j() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable error) {
+            // Neo4j's own threads are not daemons: without an explicit exit a failed start hangs.
+            System.err.println("local-neo4j: failed to start: " + error);
+            error.printStackTrace(System.err);
+            Runtime.getRuntime().halt(1);
+        }
+    }
+
+    private static void run() throws Exception {
         String home = require("AG_NEO4J_HOME");
         String password = require("AG_NEO4J_PASSWORD");
         int port = Integer.parseInt(env("AG_NEO4J_BOLT_PORT", "7687"));
@@ -54,10 +70,11 @@ public final class LocalNeo4j {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("local-neo4j: shutting down");
             dbms.shutdown();
+            System.err.println("local-neo4j: stopped cleanly");
             stopped.countDown();
         }, "local-neo4j-shutdown"));
 
-        setPassword(dbms, password);
+        setPassword(dbms, homePath, password);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("READY bolt://127.0.0.1:" + port + " in " + ms + " ms");
         System.out.flush();
@@ -80,12 +97,29 @@ public final class LocalNeo4j {
         stopped.await();
     }
 
-    /** Sets the neo4j user's password (idempotent) through the system database. */
-    private static void setPassword(DatabaseManagementService dbms, String password) {
+    /**
+     * Sets the neo4j user's password through the system database, once per password: a digest of
+     * the applied password is kept beside the store (Neo4j refuses to set the same one twice).
+     */
+    private static void setPassword(DatabaseManagementService dbms, Path home, String password)
+            throws IOException, NoSuchAlgorithmException {
+        Path marker = home.resolve("password-applied.sha256");
+        String digest = HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(password.getBytes(StandardCharsets.UTF_8)));
+        if (Files.exists(marker) && Files.readString(marker).trim().equals(digest)) {
+            return;
+        }
         GraphDatabaseService system = dbms.database("system");
-        system.executeTransactionally(
-                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                    Map.of("password", password));
+        } catch (QueryExecutionException error) {
+            // A store from before the digest file already has this password ("cannot be the same").
+            // Anything else shows up as an authentication failure at the client, with this line in the log.
+            System.err.println("local-neo4j: password not changed: " + error.getMessage());
+        }
+        Files.writeString(marker, digest + "\n");
     }
 
     private static String require(String name) {

@@ -1,0 +1,145 @@
+/**
+ * The app's life cycle as a user sees it, with the embedded default (a local Neo4j started by the
+ * app itself, in its own data folder and ports so the shared test database is untouched):
+ * it comes up, Ctrl-C/SIGTERM stops it and its Neo4j with no orphan JVM, and a killed app loses
+ * nothing already committed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cypher } from '../../api/src/graph/cypher';
+import { createGraph } from '../../api/src/graph/driver';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ag-lifecycle-'));
+const boltPort = 7790 + Math.floor(Math.random() * 100);
+const children: ChildProcess[] = [];
+
+interface Running {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+function startApp(): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/src/main.ts'], {
+    env: {
+      ...process.env,
+      NEO4J_URI: '',
+      NEO4J_PASSWORD: '',
+      AG_DATA_DIR: dataDir,
+      NEO4J_BOLT_PORT: String(boltPort),
+      PORT: '0',
+      AG_LOAD_SEED: 'false',
+      AG_NEO4J_HEAP: '1g',
+      AG_NEO4J_PAGECACHE: '256m',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /GraphQL\s+(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
+      if (match?.[1]) {
+        clearInterval(timer);
+        resolve({ child, baseUrl: match[1], output: () => output });
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`app exited with ${code} before it was up:\n${output}`));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (predicate()) return true;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return predicate();
+}
+
+function neo4jPid(): number {
+  return Number(readFileSync(join(dataDir, 'neo4j', 'pid'), 'utf8').trim());
+}
+
+const WRITE = cypher('lifecycle-write', 'WRITE', 'CREATE (:LifecycleProbe {value: $value})');
+const READ = cypher('lifecycle-read', 'READ', 'MATCH (p:LifecycleProbe) RETURN p.value AS value ORDER BY value');
+
+async function withLocalGraph<T>(work: (graph: ReturnType<typeof createGraph>) => Promise<T>): Promise<T> {
+  const graph = createGraph({
+    uri: `bolt://127.0.0.1:${boltPort}`,
+    user: 'neo4j',
+    password: readFileSync(join(dataDir, 'neo4j', 'password'), 'utf8').trim(),
+    database: 'neo4j',
+    queryTimeoutMs: 30_000,
+  });
+  try {
+    return await work(graph);
+  } finally {
+    await graph.close();
+  }
+}
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  if (existsSync(join(dataDir, 'neo4j', 'pid'))) {
+    const pid = neo4jPid();
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('app life cycle with the local Neo4j', () => {
+  it('starts its own Neo4j, answers, and SIGTERM stops both with no orphan JVM', async () => {
+    const app = await startApp();
+    const ready = await fetch(`${app.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+    expect(app.output()).toContain(`bolt://127.0.0.1:${boltPort}`);
+    const pid = neo4jPid();
+    expect(alive(pid)).toBe(true);
+
+    app.child.kill('SIGTERM');
+    expect(await exited(app.child)).toBe(0);
+    expect(await waitUntil(() => !alive(pid), 30_000)).toBe(true);
+  });
+
+  it('loses nothing already committed when the app is killed outright', async () => {
+    const first = await startApp();
+    const pid = neo4jPid();
+    await withLocalGraph((graph) => graph.write((tx) => tx.run(WRITE, { value: 'committed-before-kill' })));
+
+    first.child.kill('SIGKILL');
+    await exited(first.child);
+    // The JVM sees its parent's pipe close and shuts down cleanly on its own.
+    expect(await waitUntil(() => !alive(pid), 60_000)).toBe(true);
+
+    const second = await startApp();
+    const rows = await withLocalGraph((graph) => graph.read((tx) => tx.run(READ)));
+    expect(rows.map((row) => row.value)).toEqual(['committed-before-kill']);
+    second.child.kill('SIGINT');
+    expect(await exited(second.child)).toBe(0);
+  });
+});
