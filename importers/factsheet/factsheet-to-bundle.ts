@@ -95,6 +95,12 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
   const itemKey = (kind: string, key: string) => `${kind}:${key}`;
 
   const objects: StixObject[] = [];
+  /** Sheet item id → STIX id, for evidence `about` references. */
+  const itemIds = new Map<string, string>();
+  const register = <T extends StixObject>(key: string, object: T): T => {
+    itemIds.set(key, object.id);
+    return object;
+  };
   if (sheet.producer) {
     objects.push({
       ...common('identity', 'producer', undefined),
@@ -174,19 +180,19 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
 
   // Context facts.
   for (const c of sheet.context ?? []) {
-    objects.push({
+    objects.push(register(c.id, {
       ...common('note', itemKey('context', c.id), c.sources),
       ...(c.name ? { abstract: c.name } : {}),
       content: c.statement,
       labels: ['context'],
       object_refs: [incident.id, victim.id],
-    });
+    }));
   }
 
   // Candidate actors.
   const actorIds = new Map<string, string>();
   for (const a of sheet.actors ?? []) {
-    const actor = actorObject(a);
+    const actor = register(a.id, actorObject(a));
     actorIds.set(a.id, actor.id);
     objects.push(actor);
   }
@@ -195,28 +201,22 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
   for (const h of sheet.hypotheses) objects.push(hypothesisObject(h));
 
   // Evidence.
-  const itemIds = new Map<string, string>();
-  for (const o of [...events, ...measures]) itemIds.set(String(o.__key), o.id);
-  for (const o of impacts) itemIds.set(String(o.__key), o.id);
-  for (const c of sheet.context ?? []) itemIds.set(c.id, caseObjectId('note', slug, itemKey('context', c.id)));
-  for (const [key, id] of actorIds) itemIds.set(key, id);
   for (const e of sheet.evidence ?? []) objects.push(evidenceObject(e));
 
   // The fact sheet itself, as the report that contains the case.
-  const caseObjects = objects.map(stripKey);
   const report: StixObject = {
     ...common('report', 'fact-sheet', allSourceIds),
     name: sheet.title,
     ...(sheet.description ? { description: sheet.description } : {}),
     report_types: ['incident'],
     published: modified,
-    object_refs: caseObjects.map((o) => o.id),
+    object_refs: objects.map((o) => o.id),
   };
 
   return {
     type: 'bundle',
     id: caseObjectId('bundle', slug, 'bundle'),
-    objects: [...attributionExtensionObjects(), ...caseObjects, report],
+    objects: [...attributionExtensionObjects(), ...objects, report],
   };
 
   // ── object builders (closures over the sheet) ─────────────────────────────────────────────
@@ -238,37 +238,34 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
   }
 
   function eventObject(e: FactSheetEvent): StixObject {
-    return {
+    return register(e.id, {
       ...common('event', itemKey('event', e.id), e.sources),
-      __key: e.id,
       name: e.name,
       ...(e.description ? { description: e.description } : {}),
       event_types: [e.kind],
       status: e.status ?? 'occurred',
       ...timeProps('start', e.date, e.fidelity),
       extensions: { [EVENT_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-    };
+    });
   }
 
   function measureObject(m: FactSheetMeasure): StixObject {
     if (m.as === 'course-of-action') {
-      return {
+      return register(m.id, {
         ...common('course-of-action', itemKey('measure', m.id), m.sources),
-        __key: m.id,
         name: m.name,
         ...(m.description ? { description: m.description } : {}),
-      };
+      });
     }
-    return {
+    return register(m.id, {
       ...common('task', itemKey('measure', m.id), m.sources),
-      __key: m.id,
       name: m.name,
       ...(m.description ? { description: m.description } : {}),
       ...(m.task_types ? { task_types: m.task_types } : {}),
       outcome: m.outcome ?? 'unknown',
       ...timeProps('start', m.date, m.fidelity),
       extensions: { [TASK_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-    };
+    });
   }
 
   function impactObject(i: FactSheetImpact): StixObject {
@@ -277,18 +274,16 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
       .join('\n\n');
     const labels = [`impact-status:${i.status}`];
     if (i.category === undefined) {
-      return {
+      return register(i.id, {
         ...common('note', itemKey('impact', i.id), i.sources),
-        __key: i.id,
         abstract: i.name,
         content: text,
         labels: ['impact-statement', ...labels],
         object_refs: [ids.incident, ids.victim],
-      };
+      });
     }
-    return {
+    return register(i.id, {
       ...common('impact', itemKey('impact', i.id), i.sources),
-      __key: i.id,
       description: text,
       labels,
       impact_category: i.category,
@@ -299,7 +294,7 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
         [IMPACT_EXTENSION_ID]: { extension_type: 'new-sdo' },
         [i.category]: { ...(i.details ?? {}) },
       },
-    };
+    });
   }
 
   function actorObject(a: FactSheetActor): StixObject {
@@ -439,10 +434,4 @@ function worstReliability(
 function humanise(key: string): string {
   const words = key.replace(/_/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function stripKey(object: StixObject): StixObject {
-  if (!('__key' in object)) return object;
-  const { __key: _key, ...rest } = object;
-  return rest as StixObject;
 }

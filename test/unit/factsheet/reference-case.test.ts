@@ -92,6 +92,8 @@ describe('reference case: intrusion on the French Ministry of the Interior mail 
     const judgement = ofType('attribution-evidence').find((e) => e.evidence_kind === 'judgement');
     expect(judgement?.labels).toContain('analyst-judgement');
     expect(judgement?.external_references).toContainEqual(expect.objectContaining({ source_name: 'mitre-attack', external_id: 'T1078' }));
+    // `about` points at the context notes and the authentication measures it rests on.
+    expect((judgement?.object_refs as string[]).map((id) => get(id).type)).toEqual(['note', 'note', 'task', 'task', 'task']);
   });
 
   it('has ratings by two analysts who disagree on some items, each with a rationale', () => {
