@@ -4,6 +4,8 @@
  */
 import type { Graph } from '../graph/driver';
 import type { Logger } from '../logger';
+import { createStixExportService, type StixExportService } from './stix-export.service';
+import { createStixImportService, type StixImportService } from './stix-import.service';
 
 export interface ServiceDeps {
   graph: Graph;
@@ -13,8 +15,15 @@ export interface ServiceDeps {
 export interface Services {
   readonly graph: Graph;
   readonly logger: Logger;
+  readonly stixImport: StixImportService;
+  readonly stixExport: StixExportService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  return { graph: deps.graph, logger: deps.logger };
+  return {
+    graph: deps.graph,
+    logger: deps.logger,
+    stixImport: createStixImportService(deps),
+    stixExport: createStixExportService(deps),
+  };
 }

@@ -1,0 +1,246 @@
+/**
+ * Cypher for STIX import and export. Labels and relationship types are spliced into the text only
+ * from schema/graph/kinds.ts constants (Cypher cannot parameterise them): one query per node label
+ * and per edge type, generated once at load. Every STIX property name and value travels as a
+ * $parameter. See docs/graph-model.md for the model these queries write.
+ */
+import {
+  CUSTOM_OBJECT,
+  PLACEHOLDER,
+  PREVIOUS_VERSION,
+  REFERS_TO,
+  REF_EDGE_TYPES,
+  RELATIONSHIP_EDGE_TYPES,
+  STAGED,
+  STIX_OBJECT,
+  STIX_TYPE_LABELS,
+  STIX_VERSION,
+  type NodeLabel,
+  type RefEdgeType,
+  type RelationshipEdgeType,
+} from '../../../schema/graph/kinds';
+import { cypher, type CypherQuery } from './cypher';
+
+/**
+ * Label of the import marker node (one per staged import). Not a STIX object, so never seen by
+ * readers of `:StixObject`. TODO(kinds): move to schema/graph/kinds.ts with the other labels.
+ */
+export const STIX_IMPORT = 'StixImport' as const;
+
+/** Which stored objects a batch touches, and how they compare with the incoming version. */
+export const CLASSIFY = cypher(
+  'stix-classify',
+  'READ',
+  `UNWIND $rows AS row
+   MATCH (n:${STIX_OBJECT} {id: row.id})
+   RETURN row.id AS id,
+     CASE WHEN n:${PLACEHOLDER} THEN 'placeholder'
+          WHEN n:${STAGED} AND n.import_id <> $importId THEN 'abandoned'
+          WHEN n:${STAGED} THEN 'staged'
+          ELSE 'current' END AS state,
+     CASE WHEN n.modified IS NULL OR row.modified IS NULL THEN 0
+          WHEN datetime(row.modified) > n.modified THEN 1
+          WHEN datetime(row.modified) < n.modified THEN -1
+          ELSE 0 END AS cmp,
+     coalesce(n.raw_hash = row.hash, false) AS same,
+     coalesce(n.revoked, false) AS revoked`,
+);
+
+/** Ranks of marking-definitions already in the graph. */
+export const MARKING_RANKS = cypher(
+  'stix-marking-ranks',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (m:${STIX_TYPE_LABELS['marking-definition']} {id: id})
+   WHERE m.marking_rank IS NOT NULL AND NOT m:${PLACEHOLDER}
+   RETURN m.id AS id, m.marking_rank AS rank`,
+);
+
+/** Before an update: the current version becomes a StixVersion hanging off the node. */
+export const ARCHIVE_CURRENT = cypher(
+  'stix-archive-current',
+  'WRITE',
+  `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id})
+   CREATE (n)-[:${PREVIOUS_VERSION}]->(:${STIX_VERSION} {
+     id: n.id, modified: n.modified, raw: n.raw, import_id: n.import_id,
+     imported_by: n.imported_by, imported_at: n.imported_at, tlp_rank: n.tlp_rank})`,
+);
+
+/** Older versions met in the same bundle: kept in history (once). */
+export const ADD_HISTORY = cypher(
+  'stix-add-history',
+  'WRITE',
+  `UNWIND $rows AS row
+   MATCH (n:${STIX_OBJECT} {id: row.id})
+   MERGE (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION} {id: row.id, modified: datetime(row.modified)})
+   ON CREATE SET v.raw = row.raw, v.import_id = $importId, v.imported_by = $importedBy,
+     v.imported_at = datetime($importedAt), v.tlp_rank = row.tlp_rank`,
+);
+
+/** Before an update: the typed edge of a relationship (found through its old SOURCE_REF). */
+export const DELETE_RELATIONSHIP_EDGES = cypher(
+  'stix-delete-relationship-edges',
+  'WRITE',
+  `UNWIND $ids AS id
+   MATCH (:${STIX_OBJECT} {id: id})-[:${REF_EDGE_TYPES.source_ref}]->(s)
+   MATCH (s)-[e]->()
+   WHERE e.id = id
+   DELETE e`,
+);
+
+/** Before an update: every ref edge the old version owned (ref edges carry `property`). */
+export const DELETE_REF_EDGES = cypher(
+  'stix-delete-ref-edges',
+  'WRITE',
+  `UNWIND $ids AS id
+   MATCH (:${STIX_OBJECT} {id: id})-[r]->()
+   WHERE r.property IS NOT NULL
+   DELETE r`,
+);
+
+function upsertNodeQuery(label: NodeLabel, staged: boolean): CypherQuery {
+  return cypher(
+    `stix-upsert-${label}${staged ? '-staged' : ''}`,
+    'WRITE',
+    `UNWIND $rows AS row
+     MERGE (n:${STIX_OBJECT} {id: row.id})
+     SET n = row.props,
+         n.created = datetime(row.created),
+         n.modified = datetime(row.modified),
+         n.import_id = $importId,
+         n.imported_by = $importedBy,
+         n.imported_at = datetime($importedAt),
+         n:${label}${staged ? `:${STAGED}` : ''}
+     REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`,
+  );
+}
+
+function refEdgeQuery(type: RefEdgeType, staged: boolean): CypherQuery {
+  return cypher(
+    `stix-ref-edges-${type}${staged ? '-staged' : ''}`,
+    'WRITE',
+    `UNWIND $rows AS row
+     MATCH (a:${STIX_OBJECT} {id: row.from})
+     MERGE (b:${STIX_OBJECT} {id: row.to})
+     ON CREATE SET b:${PLACEHOLDER}${staged ? `:${STAGED}` : ''}, b.type = row.toType, b.tlp_rank = 0,
+       b.import_id = $importId
+     CREATE (a)-[r:${type} {property: row.property, tlp_rank: a.tlp_rank}]->(b)`,
+  );
+}
+
+function relationshipEdgeQuery(type: RelationshipEdgeType): CypherQuery {
+  return cypher(
+    `stix-relationship-edges-${type}`,
+    'WRITE',
+    `UNWIND $rows AS row
+     MATCH (s:${STIX_OBJECT} {id: row.from})
+     MATCH (t:${STIX_OBJECT} {id: row.to})
+     CREATE (s)-[r:${type}]->(t)
+     SET r = row.props`,
+  );
+}
+
+const NODE_LABELS: readonly NodeLabel[] = [...new Set<NodeLabel>([...Object.values(STIX_TYPE_LABELS), CUSTOM_OBJECT])];
+const REF_TYPES: readonly RefEdgeType[] = [...new Set<RefEdgeType>([...Object.values(REF_EDGE_TYPES), REFERS_TO])];
+const RELATIONSHIP_TYPES: readonly RelationshipEdgeType[] = [...new Set(Object.values(RELATIONSHIP_EDGE_TYPES))];
+
+function table<K extends string>(keys: readonly K[], make: (k: K) => CypherQuery): ReadonlyMap<K, CypherQuery> {
+  return new Map(keys.map((k) => [k, make(k)]));
+}
+
+export const UPSERT_NODES = table(NODE_LABELS, (l) => upsertNodeQuery(l, false));
+export const UPSERT_NODES_STAGED = table(NODE_LABELS, (l) => upsertNodeQuery(l, true));
+export const REF_EDGES = table(REF_TYPES, (t) => refEdgeQuery(t, false));
+export const REF_EDGES_STAGED = table(REF_TYPES, (t) => refEdgeQuery(t, true));
+export const RELATIONSHIP_EDGES = table(RELATIONSHIP_TYPES, relationshipEdgeQuery);
+
+// ---------------------------------------------------------------------------------------------
+// Staged imports
+
+export const CREATE_IMPORT_MARKER = cypher(
+  'stix-import-marker-create',
+  'WRITE',
+  `CREATE (:${STIX_IMPORT} {id: $importId, bundle_id: $bundleId, source: $source, status: 'staged',
+     started_at: datetime($importedAt), imported_by: $importedBy})`,
+);
+
+export const FINISH_IMPORT_MARKER = cypher(
+  'stix-import-marker-finish',
+  'WRITE',
+  `MATCH (m:${STIX_IMPORT} {id: $importId})
+   SET m.status = $status, m.finished_at = datetime()`,
+);
+
+/** Unfinished staged imports of the same bundle (a crashed earlier run), to clean up first. */
+export const ABANDONED_IMPORTS = cypher(
+  'stix-abandoned-imports',
+  'READ',
+  `MATCH (m:${STIX_IMPORT} {status: 'staged'})
+   WHERE m.bundle_id = $bundleId AND m.id <> $importId
+   RETURN m.id AS id`,
+);
+
+/** Deletes one batch of an import's staged nodes (they were never visible). */
+export const DELETE_STAGED_BATCH = cypher(
+  'stix-delete-staged-batch',
+  'WRITE',
+  `MATCH (n:${STAGED})
+   WHERE n.import_id = $importId
+   WITH n LIMIT $limit
+   DETACH DELETE n
+   RETURN count(*) AS deleted`,
+);
+
+/** The atomic flip: every staged node of the import becomes visible at once. */
+export const UNSTAGE = cypher(
+  'stix-unstage',
+  'WRITE',
+  `MATCH (n:${STAGED})
+   WHERE n.import_id = $importId
+   REMOVE n:${STAGED}
+   RETURN count(n) AS flipped`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects)
+
+const VISIBLE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
+
+export const EXPORT_BY_IDS = cypher(
+  'stix-export-by-ids',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id})
+   WHERE ${VISIBLE('n')}
+   RETURN n.id AS id, n.raw AS raw`,
+);
+
+/** One page of every visible object, in id order (cursor paging keeps memory per page). */
+export const EXPORT_ALL_PAGE = cypher(
+  'stix-export-all-page',
+  'READ',
+  `MATCH (n:${STIX_OBJECT})
+   WHERE n.id > $after AND ${VISIBLE('n')}
+   RETURN n.id AS id, n.raw AS raw
+   ORDER BY n.id
+   LIMIT $limit`,
+);
+
+/** Visible neighbours of visible nodes, in both directions, over any edge but version history. */
+export const NEIGHBOURS = cypher(
+  'stix-neighbours',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id})-[r]-(m:${STIX_OBJECT})
+   WHERE NOT type(r) = '${PREVIOUS_VERSION}' AND coalesce(r.tlp_rank, 0) <= $maxRank AND ${VISIBLE('m')}
+   RETURN DISTINCT m.id AS id`,
+);
+
+export const COUNT_GRAPH = cypher(
+  'stix-count-graph',
+  'READ',
+  `CALL { MATCH (n) RETURN count(n) AS nodes }
+   CALL { MATCH ()-[r]->() RETURN count(r) AS edges }
+   RETURN nodes, edges`,
+);

@@ -1,0 +1,283 @@
+/**
+ * STIX objects in the graph: the write side of imports (classify, archive, upsert, edges, staging)
+ * and the read side of exports. Every function takes a transaction so an import is one unit of
+ * work; rows come from importers/stix/map.ts and go in as parameters only.
+ */
+import neo4j from 'neo4j-driver';
+import type { MappedObject, NodeRow, RefEdgeRow, RelationshipEdgeRow } from '../../../importers/stix/map';
+import type { Tx } from './driver';
+import {
+  ABANDONED_IMPORTS,
+  ADD_HISTORY,
+  ARCHIVE_CURRENT,
+  CLASSIFY,
+  COUNT_GRAPH,
+  CREATE_IMPORT_MARKER,
+  DELETE_REF_EDGES,
+  DELETE_RELATIONSHIP_EDGES,
+  DELETE_STAGED_BATCH,
+  EXPORT_ALL_PAGE,
+  EXPORT_BY_IDS,
+  FINISH_IMPORT_MARKER,
+  MARKING_RANKS,
+  NEIGHBOURS,
+  REF_EDGES,
+  REF_EDGES_STAGED,
+  RELATIONSHIP_EDGES,
+  UNSTAGE,
+  UPSERT_NODES,
+  UPSERT_NODES_STAGED,
+} from './stix.queries';
+
+/** Rows per UNWIND query (measured with bench/import.ts; see docs/graph-model.md). */
+export const ROWS_PER_QUERY = 5_000;
+
+export type StoredState = 'placeholder' | 'staged' | 'abandoned' | 'current';
+
+export interface Stored {
+  state: StoredState;
+  /** incoming `modified` compared with the stored one: 1 newer, 0 equal (or absent), -1 older. */
+  cmp: -1 | 0 | 1;
+  /** stored raw is byte-identical to the incoming one */
+  same: boolean;
+  revoked: boolean;
+}
+
+export interface ImportContext {
+  importId: string;
+  importedBy: string;
+  /** ISO timestamp shared by everything written by one import. */
+  importedAt: string;
+  /** Write nodes and placeholders with the Staged label (invisible until unstage). */
+  staged: boolean;
+}
+
+export interface HistoryRow {
+  id: string;
+  modified: string;
+  raw: string;
+  tlp_rank: number;
+}
+
+export interface WriteBatch {
+  /** Objects to create or replace (new, placeholder, abandoned, or newer than stored). */
+  objects: MappedObject[];
+  /** Ids whose current version moves to history first. */
+  archive: string[];
+  /** Ids whose old outgoing edges must go first (updates and abandoned staged nodes). */
+  clearEdges: string[];
+  /** Older versions seen in the same bundle. */
+  history: HistoryRow[];
+}
+
+export interface WriteStats {
+  queries: number;
+  nodes: number;
+  refEdges: number;
+  relationshipEdges: number;
+  /** Largest UNWIND row count sent in one query (the Neo4j-side batch size). */
+  maxRows: number;
+}
+
+function chunks<T>(rows: readonly T[], size = ROWS_PER_QUERY): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const g = groups.get(k);
+    if (g) g.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}
+
+const int = (n: number | null) => (n === null ? null : neo4j.int(n));
+
+function nodeParam(row: NodeRow) {
+  return {
+    id: row.id,
+    created: row.created,
+    modified: row.modified,
+    props: {
+      ...row.props,
+      tlp_rank: int(row.props.tlp_rank),
+      confidence: int(row.props.confidence),
+      marking_rank: int(row.props.marking_rank),
+    },
+  };
+}
+
+function relationshipParam(row: RelationshipEdgeRow) {
+  return {
+    from: row.from,
+    to: row.to,
+    props: { ...row.props, tlp_rank: int(row.props.tlp_rank), confidence: int(row.props.confidence) },
+  };
+}
+
+/** How the stored objects with these ids compare with the incoming versions. */
+export async function classify(
+  tx: Tx,
+  importId: string,
+  rows: { id: string; modified: string | null; hash: string }[],
+): Promise<Map<string, Stored>> {
+  const out = new Map<string, Stored>();
+  for (const chunk of chunks(rows)) {
+    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId })) {
+      out.set(String(r.id), {
+        state: r.state as StoredState,
+        cmp: r.cmp as -1 | 0 | 1,
+        same: r.same === true,
+        revoked: r.revoked === true,
+      });
+    }
+  }
+  return out;
+}
+
+/** Ranks of marking-definitions stored in the graph (for markings not in the bundle). */
+export async function markingRanks(tx: Tx, ids: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (ids.length === 0) return out;
+  for (const r of await tx.run(MARKING_RANKS, { ids })) out.set(String(r.id), Number(r.rank));
+  return out;
+}
+
+/**
+ * Writes one batch: archive → clear old edges → nodes per label → ref edges per type (creating
+ * placeholders) → relationship edges per type. Order matters: edges need both ends.
+ */
+export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext): Promise<WriteStats> {
+  const stats: WriteStats = { queries: 0, nodes: 0, refEdges: 0, relationshipEdges: 0, maxRows: 0 };
+  const common = { importId: ctx.importId, importedBy: ctx.importedBy, importedAt: ctx.importedAt };
+  const run = async (query: Parameters<Tx['run']>[0], params: Record<string, unknown>, rows: number) => {
+    stats.queries += 1;
+    stats.maxRows = Math.max(stats.maxRows, rows);
+    await tx.run(query, { ...common, ...params });
+  };
+
+  for (const ids of chunks(batch.archive)) await run(ARCHIVE_CURRENT, { ids }, ids.length);
+  for (const ids of chunks(batch.clearEdges)) {
+    await run(DELETE_RELATIONSHIP_EDGES, { ids }, ids.length);
+    await run(DELETE_REF_EDGES, { ids }, ids.length);
+  }
+
+  const upserts = ctx.staged ? UPSERT_NODES_STAGED : UPSERT_NODES;
+  for (const [label, group] of groupBy(batch.objects, (o) => o.node.label)) {
+    const query = upserts.get(label);
+    if (!query) throw new Error(`no upsert query for label ${label}`);
+    for (const rows of chunks(group)) {
+      await run(query, { rows: rows.map((o) => nodeParam(o.node)) }, rows.length);
+      stats.nodes += rows.length;
+    }
+  }
+
+  const refs: RefEdgeRow[] = batch.objects.flatMap((o) => o.refs);
+  const refQueries = ctx.staged ? REF_EDGES_STAGED : REF_EDGES;
+  for (const [type, group] of groupBy(refs, (r) => r.type)) {
+    const query = refQueries.get(type);
+    if (!query) throw new Error(`no ref edge query for ${type}`);
+    for (const rows of chunks(group)) {
+      await run(
+        query,
+        { rows: rows.map((r) => ({ from: r.from, to: r.to, toType: r.toType, property: r.property })) },
+        rows.length,
+      );
+      stats.refEdges += rows.length;
+    }
+  }
+
+  const rels = batch.objects.flatMap((o) => (o.relationship ? [o.relationship] : []));
+  for (const [type, group] of groupBy(rels, (r) => r.type)) {
+    const query = RELATIONSHIP_EDGES.get(type);
+    if (!query) throw new Error(`no relationship edge query for ${type}`);
+    for (const rows of chunks(group)) {
+      await run(query, { rows: rows.map(relationshipParam) }, rows.length);
+      stats.relationshipEdges += rows.length;
+    }
+  }
+
+  for (const rows of chunks(batch.history)) {
+    await run(ADD_HISTORY, { rows: rows.map((h) => ({ ...h, tlp_rank: int(h.tlp_rank) })) }, rows.length);
+  }
+  return stats;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staging
+
+export async function createImportMarker(
+  tx: Tx,
+  ctx: ImportContext,
+  bundleId: string | null,
+  source: string | null,
+): Promise<void> {
+  await tx.run(CREATE_IMPORT_MARKER, {
+    importId: ctx.importId,
+    importedBy: ctx.importedBy,
+    importedAt: ctx.importedAt,
+    bundleId,
+    source,
+  });
+}
+
+export async function finishImportMarker(tx: Tx, importId: string, status: 'committed' | 'failed'): Promise<void> {
+  await tx.run(FINISH_IMPORT_MARKER, { importId, status });
+}
+
+export async function abandonedImports(tx: Tx, bundleId: string, importId: string): Promise<string[]> {
+  return (await tx.run(ABANDONED_IMPORTS, { bundleId, importId })).map((r) => String(r.id));
+}
+
+/** Deletes up to `limit` staged nodes of an import; returns how many went. */
+export async function deleteStagedBatch(tx: Tx, importId: string, limit = 10_000): Promise<number> {
+  const [row] = await tx.run(DELETE_STAGED_BATCH, { importId, limit: neo4j.int(limit) });
+  return Number(row?.deleted ?? 0);
+}
+
+export async function unstage(tx: Tx, importId: string): Promise<number> {
+  const [row] = await tx.run(UNSTAGE, { importId });
+  return Number(row?.flipped ?? 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export
+
+export async function rawByIds(tx: Tx, ids: string[], maxRank: number): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const chunk of chunks(ids)) {
+    for (const r of await tx.run(EXPORT_BY_IDS, { ids: chunk, maxRank: neo4j.int(maxRank) })) {
+      out.set(String(r.id), String(r.raw));
+    }
+  }
+  return out;
+}
+
+export async function rawPage(
+  tx: Tx,
+  after: string,
+  limit: number,
+  maxRank: number,
+): Promise<{ id: string; raw: string }[]> {
+  const rows = await tx.run(EXPORT_ALL_PAGE, { after, limit: neo4j.int(limit), maxRank: neo4j.int(maxRank) });
+  return rows.map((r) => ({ id: String(r.id), raw: String(r.raw) }));
+}
+
+export async function neighbourIds(tx: Tx, ids: string[], maxRank: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const chunk of chunks(ids)) {
+    for (const r of await tx.run(NEIGHBOURS, { ids: chunk, maxRank: neo4j.int(maxRank) })) out.push(String(r.id));
+  }
+  return out;
+}
+
+/** Total nodes and edges in the database (tests: "the database is unchanged"). */
+export async function countGraph(tx: Tx): Promise<{ nodes: number; edges: number }> {
+  const [row] = await tx.run(COUNT_GRAPH);
+  return { nodes: Number(row?.nodes ?? 0), edges: Number(row?.edges ?? 0) };
+}
