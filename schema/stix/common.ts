@@ -240,23 +240,30 @@ export const PredefinedExtensionBody = Type.Object({}, { ...PROPERTY_RULES, minP
 
 /**
  * The `extensions` dictionary (spec §3.2, §7.3): keys are `extension-definition--<uuid>` or a
- * predefined `*-ext` name; nothing else.
+ * predefined `*-ext` name. `namedKeys` admits further fixed keys for types whose extension
+ * definition names its own sub-extensions (the Incident Core `impact` object keys its
+ * category-specific properties by category name, e.g. `availability`).
  */
-export function Extensions(predefined: Record<string, TSchema> = {}) {
+export function Extensions(predefined: Record<string, TSchema> = {}, namedKeys: readonly string[] = []) {
+  for (const key of namedKeys) {
+    if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`extension key "${key}" is not a plain name`);
+  }
+  const named = namedKeys.length > 0 ? `|${namedKeys.join('|')}` : '';
   return Type.Object(
     Object.fromEntries(Object.entries(predefined).map(([k, v]) => [k, Type.Optional(v)])),
     {
       minProperties: 1,
       propertyNames: cappedString(
         MAX_NAME_LENGTH,
-        `^(?:extension-definition--${UUID}|[a-z][a-z0-9-]*-ext)$`,
+        `^(?:extension-definition--${UUID}|[a-z][a-z0-9-]*-ext${named})$`,
         { description: 'an extension key: extension-definition--<uuid> or a predefined *-ext name' },
       ),
       patternProperties: {
         '^extension-definition--': ExtensionBody,
         '-ext$': PredefinedExtensionBody,
+        ...(namedKeys.length > 0 ? { [`^(?:${namedKeys.join('|')})$`]: PredefinedExtensionBody } : {}),
       },
-      // No additionalProperties: propertyNames already admits only the two key forms above.
+      // No additionalProperties: propertyNames already admits only the key forms above.
       description: 'extensions: extension-definition id or predefined *-ext name → extension body',
     },
   );

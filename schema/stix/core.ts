@@ -106,6 +106,15 @@ const SDO_COMMON_OPTIONAL = Object.fromEntries(
   Object.entries(SDO_COMMON_PROPERTIES).map(([k, v]) => [k, Type.Optional(v as TSchema)]),
 );
 
+/** Reserved names are out; an object with `created` or `modified` is held to SDO rules. */
+const CUSTOM_OBJECT_RULES = [
+  NOT_RESERVED,
+  {
+    if: { anyOf: [{ required: ['created'] }, { required: ['modified'] }] },
+    then: { required: ['spec_version', 'created', 'modified'] },
+  },
+];
+
 /**
  * Objects of a type we have no schema for (custom `x-…` types, extension `new-sdo` / `new-sco` /
  * `new-sro` types): the common properties only. An object carrying `created` or `modified` is an
@@ -123,13 +132,33 @@ export const CustomObject = Type.Object(
     $id: 'https://attribution-graph.dev/schema/stix/custom-object.json',
     title: 'custom object (common properties only)',
     ...PROPERTY_RULES,
-    allOf: [
-      NOT_RESERVED,
-      {
-        if: { anyOf: [{ required: ['created'] }, { required: ['modified'] }] },
-        then: { required: ['spec_version', 'created', 'modified'] },
-      },
-    ],
+    allOf: CUSTOM_OBJECT_RULES,
+  },
+);
+
+/**
+ * Impact categories of the OASIS Incident Core `impact` extension: each impact carries its
+ * category-specific properties under `extensions.<category>` (see its extension-definition).
+ */
+export const IMPACT_CATEGORIES = [
+  'availability', 'confidentiality', 'external', 'integrity', 'monetary', 'physical', 'traceability',
+] as const;
+
+/**
+ * The Incident Core `impact` object: common properties like any extension SDO, plus the
+ * category-named sub-extensions its definition prescribes (a deliberate difference from the OASIS
+ * 2.1 schemas, which know nothing of this extension and reject such keys; docs/stix-schemas.md).
+ */
+export const ImpactObject = Type.Object(
+  {
+    ...CustomObject.properties,
+    extensions: Type.Optional(Extensions({}, IMPACT_CATEGORIES)),
+  },
+  {
+    $id: 'https://attribution-graph.dev/schema/stix/impact.json',
+    title: 'impact (Incident Core extension SDO, common properties + category sub-extensions)',
+    ...PROPERTY_RULES,
+    allOf: CUSTOM_OBJECT_RULES,
   },
 );
 

@@ -1,7 +1,7 @@
 /** Every schema by STIX type, and the union types derived from them. */
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ATTRIBUTION_SCHEMAS } from './attribution';
-import { CustomObject } from './core';
+import { CustomObject, ImpactObject } from './core';
 import { META_SCHEMAS } from './meta';
 import { SCO_SCHEMAS } from './sco';
 import { SDO_SCHEMAS } from './sdo';
@@ -14,6 +14,7 @@ export const STIX_SCHEMAS = {
   ...SCO_SCHEMAS,
   ...META_SCHEMAS,
   ...ATTRIBUTION_SCHEMAS,
+  impact: ImpactObject,
 } as const;
 
 export type KnownSchemaType = keyof typeof STIX_SCHEMAS;

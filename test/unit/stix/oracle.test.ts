@@ -29,6 +29,16 @@ const keys = (o: Obj) => Object.keys(o);
 /** Every deliberate difference from the OASIS schemas (docs/stix-schemas.md, "Differences"). */
 export const DIFFERENCES: readonly Difference[] = [
   {
+    name: 'impact-category-extensions',
+    reason:
+      'the Incident Core impact extension-definition keys category properties by category name (extensions.availability …); OASIS 2.1 schemas admit only *-ext and extension-definition keys',
+    ours: 'accept', oasis: 'reject',
+    applies: (o) =>
+      o.type === 'impact' &&
+      typeof o.extensions === 'object' && o.extensions !== null &&
+      Object.keys(o.extensions).some((k) => !k.startsWith('extension-definition--') && !k.endsWith('-ext')),
+  },
+  {
     name: 'custom-sdo-timestamps',
     reason: 'a custom object with created/modified is an SDO/SRO and gets SDO rules; OASIS lets it pass as an SCO',
     ours: 'reject', oasis: 'accept',
