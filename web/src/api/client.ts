@@ -1,0 +1,137 @@
+/**
+ * The only network code of the web explorer: a small typed GraphQL client.
+ *
+ * Every request carries `Authorization: Bearer <token>` and `content-type: application/json`
+ * (a non-simple content type, plus the yoga CSRF-prevention header, so the CSRF plugin accepts
+ * it). Errors are turned into `ApiError` with the server's `extensions.code` when there is one;
+ * a query the server does not know (the backend is older than the UI) becomes
+ * `UnsupportedOperationError`, which views show as "not available on this server".
+ */
+
+export interface Operation<TResult, TVariables = Record<string, never>> {
+  /** Operation name, used in logs and to recognise unsupported operations. */
+  readonly name: string;
+  readonly document: string;
+  /** Phantom fields: carry the types, never read at run time. */
+  readonly __result?: TResult;
+  readonly __variables?: TVariables;
+}
+
+export function operation<TResult, TVariables = Record<string, never>>(
+  name: string,
+  document: string,
+): Operation<TResult, TVariables> {
+  return { name, document };
+}
+
+export interface GraphQLErrorShape {
+  message: string;
+  path?: readonly (string | number)[];
+  extensions?: { code?: string; [key: string]: unknown };
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly status: number,
+    readonly errors: readonly GraphQLErrorShape[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The server has no such field/operation yet. */
+export class UnsupportedOperationError extends ApiError {
+  constructor(readonly operationName: string, message: string, status: number) {
+    super(message, 'UNSUPPORTED_OPERATION', status);
+    this.name = 'UnsupportedOperationError';
+  }
+}
+
+export class UnauthenticatedError extends ApiError {
+  constructor(message: string, status: number) {
+    super(message, 'UNAUTHENTICATED', status);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+export interface ClientOptions {
+  endpoint?: string;
+  getToken: () => string | null;
+  /** Called when the server refuses the token (the app then shows the sign-in form). */
+  onUnauthenticated?: () => void;
+  fetchImpl?: typeof fetch;
+}
+
+export interface GraphQLClient {
+  request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal): Promise<TResult>;
+}
+
+const UNKNOWN_FIELD = /Cannot query field|Unknown argument|Unknown type|Cannot return null for non-nullable field Query|is not defined by type/;
+
+export function createClient(options: ClientOptions): GraphQLClient {
+  const endpoint = options.endpoint ?? '/graphql';
+  const doFetch = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  return {
+    async request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal) {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        'x-graphql-yoga-csrf': 'attribution-graph-web',
+      };
+      const token = options.getToken();
+      if (token) headers.authorization = `Bearer ${token}`;
+      let response: Response;
+      try {
+        response = await doFetch(endpoint, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ query: op.document, operationName: op.name, variables: variables ?? {} }),
+          signal,
+        });
+      } catch (error) {
+        if (error instanceof DOMException && error.name === 'AbortError') throw error;
+        throw new ApiError('The server cannot be reached.', 'NETWORK', 0);
+      }
+      let body: { data?: unknown; errors?: GraphQLErrorShape[] } | undefined;
+      try {
+        body = (await response.json()) as typeof body;
+      } catch {
+        body = undefined;
+      }
+      const errors = body?.errors ?? [];
+      const first = errors[0];
+      const code = first?.extensions?.code;
+      if (response.status === 401 || code === 'UNAUTHENTICATED') {
+        options.onUnauthenticated?.();
+        throw new UnauthenticatedError(first?.message ?? 'Sign in with a token.', response.status);
+      }
+      if (first && (code === 'GRAPHQL_VALIDATION_FAILED' || !code) && UNKNOWN_FIELD.test(first.message) && !body?.data) {
+        throw new UnsupportedOperationError(op.name, first.message, response.status);
+      }
+      if (errors.length > 0 && (body?.data === undefined || body?.data === null)) {
+        throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
+      }
+      if (!response.ok && !body?.data) {
+        throw new ApiError(`The server answered ${response.status}.`, code, response.status, errors);
+      }
+      if (errors.length > 0) {
+        // Partial data: a field failed. Treat as an error so views never show half an answer.
+        throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
+      }
+      return body?.data as TResult;
+    },
+  };
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof UnsupportedOperationError) {
+    return `Not available on this server yet (${error.operationName}).`;
+  }
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

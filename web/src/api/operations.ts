@@ -1,0 +1,188 @@
+/**
+ * Typed GraphQL operations of the web explorer. Field names follow schema/graphql/*.graphql;
+ * test/unit/web/operations.test.ts validates every document against that SDL.
+ */
+import { operation } from './client';
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+// ---------------------------------------------------------------------------------------------
+
+export interface ApiNode {
+  id: string;
+  type: string;
+  name: string | null;
+}
+
+export interface ApiEdge {
+  id: string;
+  type: string;
+  source: string;
+  target: string;
+}
+
+export interface Neighborhood {
+  nodes: ApiNode[];
+  edges: ApiEdge[];
+  truncated: boolean;
+}
+
+export interface StixObjectDetail {
+  id: string;
+  type: string;
+  name: string | null;
+  raw: Record<string, unknown> | null;
+}
+
+export interface HypothesisRef {
+  id: string;
+  name: string;
+  category: string | null;
+}
+
+export interface IncidentSummary {
+  id: string;
+  name: string;
+  hypotheses: HypothesisRef[];
+}
+
+export interface ImportError {
+  objectId: string | null;
+  path: string | null;
+  message: string;
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: ImportError[];
+}
+
+export interface Viewer {
+  name: string;
+  role: 'reader' | 'analyst' | 'admin';
+  clearance: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session
+// ---------------------------------------------------------------------------------------------
+
+export const SYSTEM = operation<{ system: { version: string; graphAvailable: boolean; database: string } }>(
+  'WebSystem',
+  `query WebSystem { system { version graphAvailable database } }`,
+);
+
+export const VIEWER = operation<{ viewer: Viewer | null }>(
+  'WebViewer',
+  `query WebViewer { viewer { name role clearance } }`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Graph exploration
+// ---------------------------------------------------------------------------------------------
+
+const NODE_FIELDS = `id type name`;
+const EDGE_FIELDS = `id type source target`;
+
+export const SEARCH = operation<
+  {
+    search: {
+      edges: { node: ApiNode }[];
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      totalCount: number;
+    };
+  },
+  { text: string; types?: string[] | null; first?: number; after?: string | null }
+>(
+  'WebSearch',
+  `query WebSearch($text: String!, $types: [String!], $first: Int, $after: String) {
+    search(text: $text, types: $types, first: $first, after: $after) {
+      edges { node { ${NODE_FIELDS} } }
+      pageInfo { hasNextPage endCursor }
+      totalCount
+    }
+  }`,
+);
+
+export const NEIGHBORHOOD = operation<
+  { neighborhood: Neighborhood },
+  { ids: string[]; depth?: number; limit?: number; types?: string[] | null; relationshipTypes?: string[] | null }
+>(
+  'WebNeighborhood',
+  `query WebNeighborhood($ids: [ID!]!, $depth: Int, $limit: Int, $types: [String!], $relationshipTypes: [String!]) {
+    neighborhood(ids: $ids, depth: $depth, limit: $limit, types: $types, relationshipTypes: $relationshipTypes) {
+      nodes { ${NODE_FIELDS} }
+      edges { ${EDGE_FIELDS} }
+      truncated
+    }
+  }`,
+);
+
+export const STIX_OBJECT = operation<{ stixObject: StixObjectDetail | null }, { id: string }>(
+  'WebStixObject',
+  `query WebStixObject($id: ID!) { stixObject(id: $id) { id type name raw } }`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Import / export
+// ---------------------------------------------------------------------------------------------
+
+export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown }>(
+  'WebImportStixBundle',
+  `mutation WebImportStixBundle($bundle: JSON!) {
+    importStixBundle(bundle: $bundle) { created updated unchanged rejected errors { objectId path message } }
+  }`,
+);
+
+export const EXPORT_STIX_BUNDLE = operation<
+  { exportStixBundle: unknown },
+  { ids?: string[] | null; depth?: number | null; incidentId?: string | null }
+>(
+  'WebExportStixBundle',
+  `query WebExportStixBundle($ids: [ID!], $depth: Int, $incidentId: ID) {
+    exportStixBundle(ids: $ids, depth: $depth, incidentId: $incidentId)
+  }`,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Incidents and hypotheses
+// ---------------------------------------------------------------------------------------------
+
+export const INCIDENTS = operation<{ incidents: IncidentSummary[] }>(
+  'WebIncidents',
+  `query WebIncidents { incidents { id name hypotheses { id name category } } }`,
+);
+
+export interface AssessedHypothesis {
+  hypothesis: HypothesisRef;
+  score: number | null;
+  posterior: number | null;
+  rank: number;
+  label: string | null;
+}
+
+export interface AssessedEvidence {
+  id: string;
+  diagnosticity: number | null;
+}
+
+export interface Assessment {
+  hypotheses: AssessedHypothesis[];
+  evidence: AssessedEvidence[];
+}
+
+export const ASSESSMENT = operation<
+  { assessment: Assessment },
+  { incidentId: string; asOf?: string | null; method?: string | null }
+>(
+  'WebAssessment',
+  `query WebAssessment($incidentId: ID!, $asOf: DateTime, $method: AssessmentMethod) {
+    assessment(incidentId: $incidentId, asOf: $asOf, method: $method) {
+      hypotheses { hypothesis { id name category } score posterior rank label }
+      evidence { id diagnosticity }
+    }
+  }`,
+);
