@@ -14,6 +14,8 @@ export const PLACEHOLDER = 'Placeholder' as const;
 export const STIX_VERSION = 'StixVersion' as const;
 /** Label of objects written by an import that has not finished (invisible to readers). */
 export const STAGED = 'Staged' as const;
+/** Label of an API bearer token (hashed at rest); not a STIX object, never returned by STIX queries. */
+export const API_TOKEN = 'ApiToken' as const;
 /** Label for STIX types we have no dedicated label for (custom `x-` objects, extension SDOs). */
 export const CUSTOM_OBJECT = 'CustomObject' as const;
 
