@@ -16,6 +16,8 @@ export const STIX_VERSION = 'StixVersion' as const;
 export const STAGED = 'Staged' as const;
 /** Label of an API bearer token (hashed at rest); not a STIX object, never returned by STIX queries. */
 export const API_TOKEN = 'ApiToken' as const;
+/** Marker of a staged STIX import (status staged → committed | failed); not a STIX object. */
+export const STIX_IMPORT = 'StixImport' as const;
 /** Label for STIX types we have no dedicated label for (custom `x-` objects, extension SDOs). */
 export const CUSTOM_OBJECT = 'CustomObject' as const;
 
