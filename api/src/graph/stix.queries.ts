@@ -12,6 +12,7 @@ import {
   REF_EDGE_TYPES,
   RELATIONSHIP_EDGE_TYPES,
   STAGED,
+  STIX_IMPORT,
   STIX_OBJECT,
   STIX_TYPE_LABELS,
   STIX_VERSION,
@@ -20,12 +21,6 @@ import {
   type RelationshipEdgeType,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-
-/**
- * Label of the import marker node (one per staged import). Not a STIX object, so never seen by
- * readers of `:StixObject`. TODO(kinds): move to schema/graph/kinds.ts with the other labels.
- */
-export const STIX_IMPORT = 'StixImport' as const;
 
 /** Which stored objects a batch touches, and how they compare with the incoming version. */
 export const CLASSIFY = cypher(

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeScalar, JSONScalar } from './scalars';
+import { stixResolvers } from './stix/stix.resolvers';
 import { systemResolvers } from './system/system.resolvers';
 
 const SDL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema', 'graphql');
@@ -22,7 +23,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers],
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',
