@@ -5,6 +5,7 @@
 import { localNeo4jStatus, startLocalNeo4j, stopLocalNeo4j } from '../../../launcher/index';
 import { ConfigError, loadConfig } from '../config';
 import { localNeo4jHome } from '../neo4j-target';
+import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
 
 const USAGE = `Usage: attribution-graph <command> [options]
 
@@ -12,7 +13,7 @@ Commands:
   neo4j start     start the local Neo4j in the background (or report the running one)
   neo4j stop      stop the local Neo4j
   neo4j status    print whether the local Neo4j runs, as JSON
-
+${STIX_USAGE}
 Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
 `;
 
@@ -57,6 +58,10 @@ export async function runCli(argv: string[]): Promise<number> {
   switch (command) {
     case 'neo4j':
       return neo4jCommand(rest);
+    case 'import':
+      return importCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -71,7 +76,7 @@ export async function runCli(argv: string[]): Promise<number> {
 runCli(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof StixUsageError) {
       process.stderr.write(`attribution-graph: ${error.message}\n\n${USAGE}`);
       process.exit(2);
     }

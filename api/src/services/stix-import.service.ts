@@ -200,6 +200,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
     let upgraded = 0;
     let index = -1;
     let staged = false;
+    let inputBroken = false;
     const progress = (phase: ImportProgress['phase']) =>
       options.onProgress?.({ phase, done: index + 1, total: input.count, bytes: input.bytes() });
 
@@ -435,13 +436,14 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
         throw e;
       }
       e.issues.forEach(error);
+      inputBroken = true;
     }
     progress('read');
 
     // --- the envelope (complete only now for streams) -----------------------------------------
     const shape = input.shape();
     const envelope = input.envelope();
-    if (shape === 'array' || shape === 'object') {
+    if (!inputBroken && (shape === 'array' || shape === 'object')) {
       warn({
         objectId: null,
         path: '',
@@ -449,7 +451,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
       });
     }
     let bundleId: string | null = null;
-    if (envelope) {
+    if (envelope && !inputBroken) {
       const env: Record<string, unknown> = { ...envelope };
       if (env.spec_version === '2.0') delete env.spec_version;
       for (const issue of validateBundle(env, { limits })) error(issue);

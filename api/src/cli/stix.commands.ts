@@ -1,0 +1,155 @@
+/**
+ * `attribution-graph import <file|url|->…` and `attribution-graph export …`: argument parsing and
+ * printing only; the work is done by the STIX services, as the local operator (SYSTEM_VIEWER).
+ * Reports go to stdout as JSON, progress to stderr (only when stderr is a terminal).
+ */
+import { writeFile } from 'node:fs/promises';
+import { loadConfig } from '../config';
+import { createGraph, type Graph } from '../graph/driver';
+import { applyMigrations } from '../graph/migrations';
+import { createLogger } from '../logger';
+import { resolveNeo4jTarget } from '../neo4j-target';
+import { createServices, type Services } from '../services';
+import type { ConflictPolicy, ImportProgress, ImportReport } from '../services/stix-import.service';
+import { SYSTEM_VIEWER } from '../services/viewer';
+
+export const STIX_USAGE = `  import <file|url|->… [--on-conflict reject|keep-first|keep-last] [--max-bytes N]
+                  import STIX 2.0/2.1 bundles (.json, .json.gz, https URL, - for stdin);
+                  JSON report on stdout; exit 1 when anything was rejected
+  export [--ids ID[,ID…]] [--depth N] [--incident ID] [-o file]
+                  export a STIX 2.1 bundle (everything when no ids/incident are given)
+`;
+
+export class StixUsageError extends Error {
+  override name = 'UsageError';
+}
+
+async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
+  let graph: Graph | undefined;
+  try {
+    graph = createGraph({
+      uri: target.uri,
+      user: target.user,
+      password: target.password,
+      database: config.neo4j.database,
+      queryTimeoutMs: config.neo4j.queryTimeoutMs,
+      acquisitionTimeoutMs: config.neo4j.acquisitionTimeoutMs,
+      appName: 'attribution-graph-cli',
+    });
+    await graph.verify();
+    await applyMigrations(graph);
+    return await work(createServices({ graph, logger }));
+  } finally {
+    await graph?.close().catch(() => {});
+    await target.stop().catch(() => {});
+  }
+}
+
+function progressPrinter(label: string): { onProgress: (p: ImportProgress) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, done: () => {} };
+  const started = Date.now();
+  let last = 0;
+  return {
+    onProgress(p) {
+      const now = Date.now();
+      if (now - last < 200 && p.phase === 'read') return;
+      last = now;
+      const secs = Math.max((now - started) / 1000, 0.001);
+      const rate = p.done / secs;
+      let fraction: number | null = null;
+      if (p.total) fraction = p.done / p.total;
+      else if (p.bytes?.total) fraction = p.bytes.read / p.bytes.total;
+      const eta = fraction && fraction > 0 && fraction < 1 ? `ETA ${((secs / fraction) * (1 - fraction)).toFixed(0)} s` : '';
+      const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * 20)).padEnd(20, '.')}] `;
+      process.stderr.write(`\r${label}: ${p.phase} ${bar}${p.done} objects, ${rate.toFixed(0)} objects/s ${eta}\x1b[K`);
+    },
+    done: () => process.stderr.write('\n'),
+  };
+}
+
+function parseFlags(args: string[], known: Record<string, boolean>): { flags: Map<string, string[]>; rest: string[] } {
+  const flags = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('-') && arg !== '-') {
+      const [name, inline] = arg.split('=', 2) as [string, string | undefined];
+      if (!(name in known)) throw new StixUsageError(`unknown option ${name}`);
+      let value = 'true';
+      if (known[name]) {
+        value = inline ?? args[++i] ?? '';
+        if (value === '') throw new StixUsageError(`${name} needs a value`);
+      }
+      flags.set(name, [...(flags.get(name) ?? []), value]);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { flags, rest };
+}
+
+const POLICIES: readonly ConflictPolicy[] = ['reject', 'keep-first', 'keep-last'];
+
+export async function importCommand(args: string[]): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--on-conflict': true, '--max-bytes': true });
+  if (rest.length === 0) throw new StixUsageError('import needs at least one file, URL or - (stdin)');
+  const policy = (flags.get('--on-conflict')?.at(-1) ?? 'reject') as ConflictPolicy;
+  if (!POLICIES.includes(policy)) throw new StixUsageError(`--on-conflict must be one of ${POLICIES.join(', ')}`);
+  const maxBytesFlag = flags.get('--max-bytes')?.at(-1);
+  const maxBytes = maxBytesFlag === undefined ? undefined : Number(maxBytesFlag);
+  if (maxBytes !== undefined && !(Number.isInteger(maxBytes) && maxBytes > 0)) {
+    throw new StixUsageError('--max-bytes must be a positive integer');
+  }
+  const reports = await withServices(async (services) => {
+    const out: ImportReport[] = [];
+    for (const source of rest) {
+      const printer = progressPrinter(source === '-' ? 'stdin' : source);
+      try {
+        out.push(
+          await services.stixImport.importFile(source, {
+            viewer: SYSTEM_VIEWER,
+            onConflict: policy,
+            onProgress: printer.onProgress,
+            readLimits: maxBytes === undefined ? undefined : { maxBytes },
+            source,
+          }),
+        );
+      } finally {
+        printer.done();
+      }
+    }
+    return out;
+  });
+  process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  return reports.some((r) => r.errors.length > 0 || r.rejected > 0) ? 1 : 0;
+}
+
+export async function exportCommand(args: string[]): Promise<number> {
+  const { flags, rest } = parseFlags(args, { '--ids': true, '--depth': true, '--incident': true, '-o': true, '--output': true });
+  if (rest.length > 0) throw new StixUsageError(`unexpected argument ${rest[0]}`);
+  const ids = (flags.get('--ids') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const depthFlag = flags.get('--depth')?.at(-1);
+  const depth = depthFlag === undefined ? null : Number(depthFlag);
+  if (depth !== null && !Number.isInteger(depth)) throw new StixUsageError('--depth must be an integer');
+  const output = flags.get('-o')?.at(-1) ?? flags.get('--output')?.at(-1);
+  const bundle = await withServices((services) =>
+    services.stixExport.exportBundle({
+      ids: ids.length > 0 ? ids : null,
+      depth,
+      incidentId: flags.get('--incident')?.at(-1) ?? null,
+      viewer: SYSTEM_VIEWER,
+    }),
+  );
+  const text = `${JSON.stringify(bundle)}\n`;
+  if (output) {
+    await writeFile(output, text);
+    process.stderr.write(`exported ${bundle.objects.length} objects to ${output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
