@@ -4,6 +4,9 @@
  */
 import type { Graph } from '../graph/driver';
 import type { Logger } from '../logger';
+import { createAuthService, type AuthService } from './auth.service';
+import { createEventBus, type EventBus } from './events';
+import { createExploreService, type ExploreService } from './explore.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
 
@@ -17,6 +20,12 @@ export interface Services {
   readonly logger: Logger;
   readonly stixImport: StixImportService;
   readonly stixExport: StixExportService;
+  /** API tokens: issue, authenticate, revoke. */
+  readonly auth: AuthService;
+  /** Read-only exploration as a viewer (objects, search, neighbourhoods, paths). */
+  readonly explore: ExploreService;
+  /** In-process events for GraphQL subscriptions (topics in ./events). */
+  readonly events: EventBus;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -25,5 +34,8 @@ export function createServices(deps: ServiceDeps): Services {
     logger: deps.logger,
     stixImport: createStixImportService(deps),
     stixExport: createStixExportService(deps),
+    auth: createAuthService(deps),
+    explore: createExploreService(deps),
+    events: createEventBus(),
   };
 }

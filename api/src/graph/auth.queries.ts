@@ -1,0 +1,53 @@
+/**
+ * Cypher for API tokens. A token is stored as an `:ApiToken` node holding only the SHA-256 of the
+ * secret, never the secret itself. ApiToken nodes are not STIX objects: no STIX query matches them.
+ */
+import { API_TOKEN } from '../../../schema/graph/kinds';
+import { cypher } from './cypher';
+
+/** Constraints applied at start (idempotent), one per transaction. */
+export const AUTH_MIGRATIONS = [
+  cypher('constraint-api-token-id', 'WRITE', `CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:${API_TOKEN}) REQUIRE t.id IS UNIQUE`),
+  cypher(
+    'constraint-api-token-hash',
+    'WRITE',
+    `CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:${API_TOKEN}) REQUIRE t.hash IS UNIQUE`,
+  ),
+] as const;
+
+const TOKEN_FIELDS = `t { .id, .name, .role, .clearance, .created_by, .revoked_by,
+  created: toString(t.created), revoked_at: toString(t.revoked_at) } AS token`;
+
+export const CREATE_TOKEN = cypher(
+  'auth-create-token',
+  'WRITE',
+  `CREATE (t:${API_TOKEN} {id: $id, hash: $hash, name: $name, role: $role, clearance: $clearance,
+     created: datetime(), created_by: $createdBy})
+   RETURN ${TOKEN_FIELDS}`,
+);
+
+/** The live (not revoked) token with this hash. */
+export const FIND_ACTIVE_BY_HASH = cypher(
+  'auth-find-active-by-hash',
+  'READ',
+  `MATCH (t:${API_TOKEN} {hash: $hash})
+   WHERE t.revoked_at IS NULL
+   RETURN ${TOKEN_FIELDS}`,
+);
+
+export const REVOKE_TOKEN = cypher(
+  'auth-revoke-token',
+  'WRITE',
+  `MATCH (t:${API_TOKEN} {id: $id})
+   SET t.revoked_at = coalesce(t.revoked_at, datetime()), t.revoked_by = coalesce(t.revoked_by, $revokedBy)
+   RETURN ${TOKEN_FIELDS}, t.hash AS hash`,
+);
+
+export const LIST_TOKENS = cypher(
+  'auth-list-tokens',
+  'READ',
+  `MATCH (t:${API_TOKEN})
+   WHERE $includeRevoked OR t.revoked_at IS NULL
+   RETURN ${TOKEN_FIELDS}
+   ORDER BY t.created, t.id`,
+);

@@ -1,0 +1,278 @@
+/**
+ * Exploration reads: plain records out, `maxRank` (the viewer's clearance rank) in with every
+ * call. Functions take a transaction so a request can batch several reads in one.
+ */
+import type { Tx } from './driver';
+import type { Plain, Row } from './mappers';
+import {
+  COUNT_OBJECTS,
+  COUNT_SEARCH,
+  EDGES_AMONG,
+  EDGES_AMONG_WITH_REFS,
+  LIST_OBJECTS,
+  NEIGHBORHOOD_HOP,
+  NEIGHBORHOOD_HOP_WITH_REFS,
+  NEIGHBORHOOD_SEEDS,
+  OBJECTS_BY_IDS,
+  PATHS,
+  RELATIONSHIPS,
+  SEARCH,
+} from './explore.queries';
+
+/** A stored STIX object: the node's properties (see docs/graph-model.md), `raw` still a string. */
+export interface ObjectRecord {
+  id: string;
+  type: string;
+  name: string | null;
+  description: string | null;
+  spec_version: string | null;
+  aliases: string[];
+  external_ids: string[];
+  labels: string[];
+  confidence: number | null;
+  revoked: boolean;
+  created: string | null;
+  modified: string | null;
+  created_by_ref: string | null;
+  marking_refs: string[];
+  tlp_rank: number;
+  raw: string | null;
+  placeholder: boolean;
+  relationship_type: string | null;
+  source_ref: string | null;
+  target_ref: string | null;
+}
+
+/** A node as a graph view needs it. */
+export interface GraphNodeRecord {
+  id: string;
+  type: string;
+  name: string | null;
+  tlpRank: number;
+  confidence: number | null;
+  created: string | null;
+  modified: string | null;
+  placeholder: boolean;
+}
+
+/** An edge as a graph view needs it: `type` is the graph edge type (USES, CREATED_BY …). */
+export interface GraphEdgeRecord {
+  id: string;
+  type: string;
+  source: string;
+  target: string;
+  relationshipType: string | null;
+  confidence: number | null;
+  property: string | null;
+}
+
+export interface ObjectFilterParams {
+  types: string[] | null;
+  labels: string[] | null;
+  createdFrom: string | null;
+  createdTo: string | null;
+  modifiedFrom: string | null;
+  modifiedTo: string | null;
+  confidenceMin: number | null;
+  confidenceMax: number | null;
+  markings: string[] | null;
+  tlpRanks: number[] | null;
+  createdBy: string[] | null;
+  revoked: boolean | null;
+  nameContains: string | null;
+}
+
+export type OrderField = 'name' | 'created' | 'modified' | 'confidence';
+
+const str = (v: Plain | undefined): string | null => (typeof v === 'string' ? v : null);
+const num = (v: Plain | undefined): number | null => (typeof v === 'number' ? v : null);
+const strs = (v: Plain | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export function toObjectRecord(node: Plain | undefined): ObjectRecord | null {
+  if (!node || typeof node !== 'object' || Array.isArray(node)) return null;
+  const n = node as Record<string, Plain>;
+  const id = str(n.id);
+  if (!id) return null;
+  return {
+    id,
+    type: str(n.type) ?? id.split('--')[0] ?? '',
+    name: str(n.name),
+    description: str(n.description),
+    spec_version: str(n.spec_version),
+    aliases: strs(n.aliases),
+    external_ids: strs(n.external_ids),
+    labels: strs(n.labels),
+    confidence: num(n.confidence),
+    revoked: n.revoked === true,
+    created: str(n.created),
+    modified: str(n.modified),
+    created_by_ref: str(n.created_by_ref),
+    marking_refs: strs(n.marking_refs),
+    tlp_rank: num(n.tlp_rank) ?? 4,
+    raw: str(n.raw),
+    placeholder: n.placeholder === true,
+    relationship_type: str(n.relationship_type),
+    source_ref: str(n.source_ref),
+    target_ref: str(n.target_ref),
+  };
+}
+
+function toNode(row: Row): GraphNodeRecord {
+  return {
+    id: String(row.id),
+    type: str(row.type) ?? String(row.id).split('--')[0] ?? '',
+    name: str(row.name),
+    tlpRank: num(row.tlpRank) ?? 4,
+    confidence: num(row.confidence),
+    created: str(row.created),
+    modified: str(row.modified),
+    placeholder: row.placeholder === true,
+  };
+}
+
+function toEdge(row: Row): GraphEdgeRecord {
+  return {
+    id: String(row.id),
+    type: String(row.type),
+    source: String(row.source),
+    target: String(row.target),
+    relationshipType: str(row.relationshipType),
+    confidence: num(row.confidence),
+    property: str(row.property),
+  };
+}
+
+const records = (rows: Row[]) => rows.map((r) => toObjectRecord(r.node)).filter((r): r is ObjectRecord => r !== null);
+
+export async function objectsByIds(tx: Tx, ids: readonly string[], maxRank: number): Promise<ObjectRecord[]> {
+  return records(await tx.run(OBJECTS_BY_IDS, { ids, maxRank }));
+}
+
+export async function listObjects(
+  tx: Tx,
+  filter: ObjectFilterParams,
+  order: { field: OrderField; descending: boolean },
+  page: { skip: number; limit: number },
+  maxRank: number,
+): Promise<ObjectRecord[]> {
+  return records(
+    await tx.run(LIST_OBJECTS, {
+      ...filter,
+      orderField: order.field,
+      descending: order.descending,
+      skip: page.skip,
+      limit: page.limit,
+      maxRank,
+    }),
+  );
+}
+
+export async function countObjects(tx: Tx, filter: ObjectFilterParams, maxRank: number): Promise<number> {
+  const [row] = await tx.run(COUNT_OBJECTS, { ...filter, maxRank });
+  return num(row?.total) ?? 0;
+}
+
+export async function searchObjects(
+  tx: Tx,
+  query: string,
+  types: string[] | null,
+  page: { skip: number; limit: number },
+  maxRank: number,
+): Promise<ObjectRecord[]> {
+  return records(await tx.run(SEARCH, { query, types, skip: page.skip, limit: page.limit, maxRank }));
+}
+
+export async function countSearch(tx: Tx, query: string, types: string[] | null, maxRank: number): Promise<number> {
+  const [row] = await tx.run(COUNT_SEARCH, { query, types, maxRank });
+  return num(row?.total) ?? 0;
+}
+
+export interface NeighborhoodParams {
+  ids: string[];
+  depth: number;
+  limit: number;
+  types: string[] | null;
+  relationshipTypes: string[] | null;
+  includeRefs: boolean;
+  maxRank: number;
+}
+
+export interface NeighborhoodRecord {
+  nodes: GraphNodeRecord[];
+  edges: GraphEdgeRecord[];
+  truncated: boolean;
+}
+
+/**
+ * Breadth-first: the seeds, then one query per hop over visible edges to visible nodes not seen
+ * yet, stopping at `limit` nodes; then one query for the edges among the nodes found. Costs
+ * `depth + 2` round trips at most, whatever the size of the neighbourhood.
+ */
+export async function neighborhood(tx: Tx, p: NeighborhoodParams, maxEdges: number): Promise<NeighborhoodRecord> {
+  const seeds = (await tx.run(NEIGHBORHOOD_SEEDS, { ids: p.ids, maxRank: p.maxRank })).map(toNode);
+  const nodes: GraphNodeRecord[] = seeds.slice(0, p.limit);
+  let truncated = seeds.length > p.limit;
+  const seen = new Set(nodes.map((n) => n.id));
+  let frontier = nodes.map((n) => n.id);
+  const hop = p.includeRefs ? NEIGHBORHOOD_HOP_WITH_REFS : NEIGHBORHOOD_HOP;
+  for (let level = 0; level < p.depth && frontier.length > 0 && !truncated; level++) {
+    const remaining = p.limit - nodes.length;
+    if (remaining <= 0) break;
+    const found = (
+      await tx.run(hop, {
+        frontier,
+        seen: [...seen],
+        types: p.types,
+        relationshipTypes: p.relationshipTypes,
+        limit: remaining + 1,
+        maxRank: p.maxRank,
+      })
+    ).map(toNode);
+    if (found.length > remaining) truncated = true;
+    frontier = [];
+    for (const node of found.slice(0, remaining)) {
+      if (seen.has(node.id)) continue;
+      seen.add(node.id);
+      nodes.push(node);
+      frontier.push(node.id);
+    }
+  }
+  const among = p.includeRefs ? EDGES_AMONG_WITH_REFS : EDGES_AMONG;
+  const edgeRows = nodes.length
+    ? await tx.run(among, {
+        ids: nodes.map((n) => n.id),
+        relationshipTypes: p.relationshipTypes,
+        limit: maxEdges + 1,
+        maxRank: p.maxRank,
+      })
+    : [];
+  if (edgeRows.length > maxEdges) truncated = true;
+  return { nodes, edges: edgeRows.slice(0, maxEdges).map(toEdge), truncated };
+}
+
+export async function relationshipsOf(
+  tx: Tx,
+  p: { id: string; direction: 'OUTGOING' | 'INCOMING' | 'BOTH'; types: string[] | null; skip: number; limit: number },
+  maxRank: number,
+): Promise<GraphEdgeRecord[]> {
+  return (await tx.run(RELATIONSHIPS, { ...p, maxRank })).map(toEdge);
+}
+
+export interface PathRecord {
+  nodes: GraphNodeRecord[];
+  edges: GraphEdgeRecord[];
+}
+
+export async function shortestPaths(
+  tx: Tx,
+  p: { from: string; to: string; maxLength: number; limit: number },
+  maxRank: number,
+): Promise<PathRecord[]> {
+  const query = PATHS.get(p.maxLength);
+  if (!query) throw new RangeError(`no paths query for maxLength ${p.maxLength}`);
+  const rows = await tx.run(query, { from: p.from, to: p.to, limit: p.limit, maxRank });
+  return rows.map((row) => ({
+    nodes: (Array.isArray(row.nodes) ? row.nodes : []).map((n) => toNode(n as Row)),
+    edges: (Array.isArray(row.edges) ? row.edges : []).map((e) => toEdge(e as Row)),
+  }));
+}

@@ -1,0 +1,362 @@
+/**
+ * Exploration for analysts: objects by id, filtered lists, full-text search, neighbourhoods,
+ * shortest paths and relationships. Every call takes the viewer; visibility is decided in Cypher
+ * (see api/src/graph/explore.queries.ts). Inputs are checked here, with caps, so the API, the CLI
+ * and scripts get the same limits and the same errors.
+ */
+import DataLoader from 'dataloader';
+import { TLP_LEVELS, type TlpLevel } from '../../../schema/graph/kinds';
+import { ValidationError, type Issue } from '../errors';
+import type { Graph } from '../graph/driver';
+import {
+  countObjects,
+  countSearch,
+  listObjects,
+  neighborhood as readNeighborhood,
+  objectsByIds,
+  relationshipsOf,
+  searchObjects,
+  shortestPaths,
+  type GraphEdgeRecord,
+  type NeighborhoodRecord,
+  type ObjectFilterParams,
+  type ObjectRecord,
+  type OrderField,
+  type PathRecord,
+} from '../graph/explore.repository';
+import { MAX_PATH_LENGTH } from '../graph/explore.queries';
+import type { Logger } from '../logger';
+import type { Viewer } from './viewer';
+
+export type { GraphEdgeRecord, NeighborhoodRecord, ObjectRecord, PathRecord };
+
+export const EXPLORE_LIMITS = Object.freeze({
+  /** Largest page of `objects`, `search` and `relationships`. */
+  maxPageSize: 500,
+  defaultPageSize: 50,
+  /** Deepest offset a cursor may point at. */
+  maxOffset: 100_000,
+  maxIds: 100,
+  maxListFilter: 100,
+  maxStringLength: 500,
+  maxSearchTerms: 32,
+  maxDepth: 3,
+  defaultDepth: 1,
+  maxNeighborhoodNodes: 2_000,
+  defaultNeighborhoodNodes: 500,
+  /** Edges returned with a neighbourhood (dense graphs have many more edges than nodes). */
+  maxNeighborhoodEdges: 10_000,
+  maxPathLength: MAX_PATH_LENGTH,
+  defaultPathLength: 4,
+  maxPaths: 50,
+  defaultPaths: 10,
+});
+
+export interface ObjectFilter {
+  types?: string[] | null;
+  labels?: string[] | null;
+  createdFrom?: string | null;
+  createdTo?: string | null;
+  modifiedFrom?: string | null;
+  modifiedTo?: string | null;
+  confidenceMin?: number | null;
+  confidenceMax?: number | null;
+  markings?: string[] | null;
+  tlp?: TlpLevel[] | null;
+  createdBy?: string[] | null;
+  revoked?: boolean | null;
+  nameContains?: string | null;
+}
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Offset of the first item (cursor of item i is encodeCursor(offset + i)). */
+  offset: number;
+  hasNextPage: boolean;
+}
+
+export interface ExploreService {
+  /** Visible objects among `ids` (missing and forbidden ids are simply absent). */
+  getObjects(ids: readonly string[], options: { viewer: Viewer }): Promise<ObjectRecord[]>;
+  /** A DataLoader for one request: batches and caches id lookups for this viewer. */
+  createObjectLoader(viewer: Viewer): DataLoader<string, ObjectRecord | null>;
+  listObjects(
+    args: { filter?: ObjectFilter | null; orderBy?: { field: OrderField; descending: boolean } | null } & PageArgs,
+    options: { viewer: Viewer },
+  ): Promise<Page<ObjectRecord>>;
+  countObjects(filter: ObjectFilter | null | undefined, options: { viewer: Viewer }): Promise<number>;
+  search(args: { text: string; types?: string[] | null } & PageArgs, options: { viewer: Viewer }): Promise<Page<ObjectRecord>>;
+  countSearch(args: { text: string; types?: string[] | null }, options: { viewer: Viewer }): Promise<number>;
+  neighborhood(
+    args: {
+      ids: string[];
+      depth?: number | null;
+      limit?: number | null;
+      types?: string[] | null;
+      relationshipTypes?: string[] | null;
+      includeRefs?: boolean | null;
+    },
+    options: { viewer: Viewer },
+  ): Promise<NeighborhoodRecord>;
+  paths(
+    args: { from: string; to: string; maxLength?: number | null; limit?: number | null },
+    options: { viewer: Viewer },
+  ): Promise<PathRecord[]>;
+  relationships(
+    args: { id: string; direction?: 'OUTGOING' | 'INCOMING' | 'BOTH' | null; types?: string[] | null } & PageArgs,
+    options: { viewer: Viewer },
+  ): Promise<Page<GraphEdgeRecord>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Input checks (every problem collected, then one ValidationError)
+
+class Checks {
+  readonly issues: Issue[] = [];
+  fail(path: string, message: string) {
+    this.issues.push({ objectId: null, path, message });
+  }
+  int(path: string, value: number | null | undefined, fallback: number, min: number, max: number): number {
+    if (value === null || value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.fail(path, `must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+  str(path: string, value: string, max: number = EXPLORE_LIMITS.maxStringLength): string {
+    if (value.length > max) this.fail(path, `must be at most ${max} characters`);
+    return value;
+  }
+  list(path: string, value: readonly string[] | null | undefined, max: number = EXPLORE_LIMITS.maxListFilter): string[] | null {
+    if (value === null || value === undefined) return null;
+    if (value.length > max) this.fail(path, `must hold at most ${max} values`);
+    value.forEach((v, i) => this.str(`${path}[${i}]`, v));
+    return [...value];
+  }
+  timestamp(path: string, value: string | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    if (value.length > 40 || Number.isNaN(Date.parse(value))) this.fail(path, 'must be an RFC 3339 timestamp');
+    return value;
+  }
+  done(what: string) {
+    if (this.issues.length > 0) {
+      throw new ValidationError(
+        `Invalid ${what}: ${this.issues.map((i) => `${i.path} ${i.message}`).join('; ')}.`,
+        this.issues,
+      );
+    }
+  }
+}
+
+const CURSOR_PREFIX = 'o:';
+
+export function encodeCursor(offset: number): string {
+  return Buffer.from(`${CURSOR_PREFIX}${offset}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(checks: Checks, cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined) return 0;
+  const decoded = cursor.length <= 64 ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^o:(\d{1,7})$/.exec(decoded);
+  const offset = match ? Number(match[1]) : Number.NaN;
+  if (!Number.isInteger(offset) || offset > EXPLORE_LIMITS.maxOffset) {
+    checks.fail('after', 'is not a cursor returned by this API');
+    return 0;
+  }
+  return offset + 1;
+}
+
+function page(checks: Checks, args: PageArgs): { skip: number; limit: number } {
+  const limit = checks.int('first', args.first, EXPLORE_LIMITS.defaultPageSize, 0, EXPLORE_LIMITS.maxPageSize);
+  return { skip: decodeCursor(checks, args.after), limit };
+}
+
+function toPage<T>(rows: T[], skip: number, limit: number): Page<T> {
+  return { items: rows.slice(0, limit), offset: skip, hasNextPage: rows.length > limit };
+}
+
+const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
+
+/**
+ * The Lucene query for free text: each whitespace-separated term is lower-cased (so AND/OR/NOT
+ * are words, not operators), every special character escaped, and matched exactly or as a
+ * prefix; all terms must match. Returns null when nothing searchable is left.
+ */
+export function luceneQuery(text: string): string | null {
+  const terms = text
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/\s+/u)
+    .map((t) => t.replace(LUCENE_SPECIAL, (c) => `\\${c}`))
+    .filter((t) => t.length > 0)
+    .slice(0, EXPLORE_LIMITS.maxSearchTerms);
+  if (terms.length === 0) return null;
+  return terms.map((t) => `(${t} OR ${t}*)`).join(' AND ');
+}
+
+function filterParams(checks: Checks, filter: ObjectFilter | null | undefined): ObjectFilterParams {
+  const f = filter ?? {};
+  const confidence = (path: string, v: number | null | undefined) =>
+    v === null || v === undefined ? null : checks.int(path, v, 0, 0, 100);
+  const tlp = f.tlp === null || f.tlp === undefined ? null : f.tlp.map((level) => TLP_LEVELS.indexOf(level));
+  if (tlp?.some((r) => r < 0)) checks.fail('filter.tlp', 'must hold TLP 2.0 levels');
+  const nameContains = f.nameContains == null ? null : checks.str('filter.nameContains', f.nameContains).toLowerCase();
+  return {
+    types: checks.list('filter.types', f.types),
+    labels: checks.list('filter.labels', f.labels),
+    createdFrom: checks.timestamp('filter.createdFrom', f.createdFrom),
+    createdTo: checks.timestamp('filter.createdTo', f.createdTo),
+    modifiedFrom: checks.timestamp('filter.modifiedFrom', f.modifiedFrom),
+    modifiedTo: checks.timestamp('filter.modifiedTo', f.modifiedTo),
+    confidenceMin: confidence('filter.confidenceMin', f.confidenceMin),
+    confidenceMax: confidence('filter.confidenceMax', f.confidenceMax),
+    markings: checks.list('filter.markings', f.markings),
+    tlpRanks: tlp,
+    createdBy: checks.list('filter.createdBy', f.createdBy),
+    revoked: f.revoked ?? null,
+    nameContains,
+  };
+}
+
+export interface ExploreServiceDeps {
+  graph: Graph;
+  logger: Logger;
+}
+
+export function createExploreService(deps: ExploreServiceDeps): ExploreService {
+  const { graph } = deps;
+  const read = <T>(viewer: Viewer, area: string, work: Parameters<Graph['read']>[0]) =>
+    graph.read(work, { metadata: { area, viewer: viewer.id } }) as Promise<T>;
+
+  const service: ExploreService = {
+    async getObjects(ids, { viewer }) {
+      const checks = new Checks();
+      const list = checks.list('ids', ids, 10_000) ?? [];
+      checks.done('ids');
+      if (list.length === 0) return [];
+      return read(viewer, 'objects-by-id', (tx) => objectsByIds(tx, [...new Set(list)], viewer.clearanceRank));
+    },
+
+    createObjectLoader(viewer) {
+      return new DataLoader<string, ObjectRecord | null>(
+        async (ids) => {
+          const found = await service.getObjects(ids, { viewer });
+          const byId = new Map(found.map((o) => [o.id, o]));
+          return ids.map((id) => byId.get(id) ?? null);
+        },
+        { maxBatchSize: 5_000 },
+      );
+    },
+
+    async listObjects(args, { viewer }) {
+      const checks = new Checks();
+      const filter = filterParams(checks, args.filter);
+      const { skip, limit } = page(checks, args);
+      checks.done('objects query');
+      const order = args.orderBy ?? { field: 'name', descending: false };
+      const rows = await read<ObjectRecord[]>(viewer, 'objects', (tx) =>
+        listObjects(tx, filter, order, { skip, limit: limit + 1 }, viewer.clearanceRank),
+      );
+      return toPage(rows, skip, limit);
+    },
+
+    async countObjects(filter, { viewer }) {
+      const checks = new Checks();
+      const params = filterParams(checks, filter);
+      checks.done('objects query');
+      return read(viewer, 'objects-count', (tx) => countObjects(tx, params, viewer.clearanceRank));
+    },
+
+    async search(args, { viewer }) {
+      const checks = new Checks();
+      checks.str('text', args.text);
+      const types = checks.list('types', args.types);
+      const { skip, limit } = page(checks, args);
+      checks.done('search');
+      const query = luceneQuery(args.text);
+      if (query === null || limit === 0) return { items: [], offset: skip, hasNextPage: false };
+      const rows = await read<ObjectRecord[]>(viewer, 'search', (tx) =>
+        searchObjects(tx, query, types, { skip, limit: limit + 1 }, viewer.clearanceRank),
+      );
+      return toPage(rows, skip, limit);
+    },
+
+    async countSearch(args, { viewer }) {
+      const checks = new Checks();
+      checks.str('text', args.text);
+      const types = checks.list('types', args.types);
+      checks.done('search');
+      const query = luceneQuery(args.text);
+      if (query === null) return 0;
+      return read(viewer, 'search-count', (tx) => countSearch(tx, query, types, viewer.clearanceRank));
+    },
+
+    async neighborhood(args, { viewer }) {
+      const checks = new Checks();
+      const ids = checks.list('ids', args.ids, EXPLORE_LIMITS.maxIds) ?? [];
+      const depth = checks.int('depth', args.depth, EXPLORE_LIMITS.defaultDepth, 0, EXPLORE_LIMITS.maxDepth);
+      const limit = checks.int(
+        'limit',
+        args.limit,
+        EXPLORE_LIMITS.defaultNeighborhoodNodes,
+        1,
+        EXPLORE_LIMITS.maxNeighborhoodNodes,
+      );
+      const types = checks.list('types', args.types);
+      const relationshipTypes = checks.list('relationshipTypes', args.relationshipTypes);
+      checks.done('neighborhood');
+      if (ids.length === 0) return { nodes: [], edges: [], truncated: false };
+      return read(viewer, 'neighborhood', (tx) =>
+        readNeighborhood(
+          tx,
+          {
+            ids: [...new Set(ids)],
+            depth,
+            limit,
+            types,
+            relationshipTypes,
+            includeRefs: args.includeRefs === true,
+            maxRank: viewer.clearanceRank,
+          },
+          EXPLORE_LIMITS.maxNeighborhoodEdges,
+        ),
+      );
+    },
+
+    async paths(args, { viewer }) {
+      const checks = new Checks();
+      checks.str('from', args.from);
+      checks.str('to', args.to);
+      const maxLength = checks.int('maxLength', args.maxLength, EXPLORE_LIMITS.defaultPathLength, 1, EXPLORE_LIMITS.maxPathLength);
+      const limit = checks.int('limit', args.limit, EXPLORE_LIMITS.defaultPaths, 1, EXPLORE_LIMITS.maxPaths);
+      checks.done('paths');
+      if (args.from === args.to) return [];
+      return read(viewer, 'paths', (tx) =>
+        shortestPaths(tx, { from: args.from, to: args.to, maxLength, limit }, viewer.clearanceRank),
+      );
+    },
+
+    async relationships(args, { viewer }) {
+      const checks = new Checks();
+      checks.str('id', args.id);
+      const types = checks.list('types', args.types);
+      const { skip, limit } = page(checks, args);
+      checks.done('relationships');
+      const rows = await read<GraphEdgeRecord[]>(viewer, 'relationships', (tx) =>
+        relationshipsOf(
+          tx,
+          { id: args.id, direction: args.direction ?? 'BOTH', types, skip, limit: limit + 1 },
+          viewer.clearanceRank,
+        ),
+      );
+      return toPage(rows, skip, limit);
+    },
+  };
+  return service;
+}
