@@ -1,0 +1,507 @@
+/**
+ * The explorer: composes the typed client, the canvas and the views, and keeps the view state in
+ * the URL. Only this module talks to both the API (through web/src/api) and the canvas.
+ */
+import type { ElementDefinition, NodeSingular } from 'cytoscape';
+import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
+import {
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, SEARCH, STIX_OBJECT,
+  type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
+} from './api/operations';
+import { loadHypotheses, type HypothesesApi } from './api/hypotheses';
+import type { TokenStore } from './api/session';
+import { createCanvas, WEBGL_THRESHOLD, type Canvas } from './graph/canvas';
+import { presentTypes, toElements, type NodeData } from './graph/elements';
+import { canvasToSvg } from './graph/svg-export';
+import { edgePasses, filtersActive, nodePasses } from './state/filters';
+import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type ViewState } from './state/view-state';
+import { renderDetailPanel, type DetailContext } from './views/detail-panel';
+import { download, h } from './views/dom';
+import { renderFilterPanel } from './views/filter-panel';
+import { renderHypotheses } from './views/hypotheses-view';
+import { installImport, type ImportKind } from './views/import-drop';
+import { renderLegend } from './views/legend';
+import { createSearchPanel } from './views/search-panel';
+
+export interface AppDeps {
+  root: HTMLElement;
+  client: GraphQLClient;
+  tokens: TokenStore;
+  viewer: Viewer | null;
+  hypothesesApi: HypothesesApi;
+  onSignOut: () => void;
+}
+
+const EXPAND_LIMIT = 250;
+const INCIDENT_DEPTH = 2;
+const INCIDENT_LIMIT = 400;
+
+export function startExplorer(deps: AppDeps): void {
+  const { root, client } = deps;
+  let state: ViewState = parseViewState(window.location.search);
+  const firstVisit = window.location.search === '';
+  const expandedBy = new Map<string, string[]>();
+  let incidents: IncidentSummary[] = [];
+  let canvas: Canvas | null = null;
+  let selectionToken = 0;
+  const canEdit = deps.viewer ? deps.viewer.role !== 'reader' : true;
+
+  // ----- layout of the page ------------------------------------------------------------------
+  const incidentSelect = h('select', { id: 'incident', 'aria-label': 'Incident' }, h('option', { value: '' }, 'No incident'));
+  const tabGraph = h('button', { type: 'button', id: 'tab-graph', role: 'tab' }, 'Graph');
+  const tabHyp = h('button', { type: 'button', id: 'tab-hypotheses', role: 'tab' }, 'Hypotheses (ACH)');
+  const layoutSelect = h('select', { id: 'layout', 'aria-label': 'Layout' },
+    LAYOUTS.filter((l) => l !== 'preset').map((l) => h('option', { value: l }, l === 'concentric' ? 'concentric by hypothesis' : l)));
+  const fitButton = h('button', { type: 'button', title: 'Fit the graph to the window (f)' }, 'Fit');
+  const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes' }, 'Path');
+  const showHidden = h('button', { type: 'button', title: 'Show hidden nodes' }, 'Unhide');
+  const importButton = h('button', { type: 'button', id: 'import' }, 'Import…');
+  const exportSelect = h('select', { id: 'export', 'aria-label': 'Export the view' },
+    h('option', { value: '' }, 'Export…'), h('option', { value: 'png' }, 'PNG image'), h('option', { value: 'svg' }, 'SVG image'),
+    h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
+  const saveView = h('button', { type: 'button', id: 'save-view', title: 'Put the canvas (elements, positions) and filters in the URL' }, 'Save view');
+  const signOut = h('button', { type: 'button' }, 'Sign out');
+  const who = h('span', { class: 'who' }, deps.viewer ? `${deps.viewer.name} · ${deps.viewer.role} · cleared TLP:${deps.viewer.clearance}` : 'signed in');
+
+  const header = h('header', { class: 'toolbar' },
+    h('strong', { class: 'brand' }, 'Attribution Graph'), incidentSelect,
+    h('div', { role: 'tablist', class: 'tabs' }, tabGraph, tabHyp),
+    layoutSelect, fitButton, pathButton, showHidden, importButton, exportSelect, saveView,
+    h('span', { class: 'spacer' }), who, signOut);
+
+  const searchBox = h('section', { class: 'panel' });
+  const filterBox = h('section', { class: 'panel' });
+  const legendBox = h('section', { class: 'panel legend' });
+  const left = h('aside', { class: 'left', 'aria-label': 'Search and filters' }, searchBox, filterBox, legendBox);
+  const canvasHost = h('div', { id: 'canvas', class: 'canvas', tabindex: 0, role: 'application', 'aria-label': 'Graph canvas. Keys: Enter expand, c collapse, h hide, p pin, Delete remove, [ and ] move between nodes, f fit, Escape clear.' });
+  const statusBar = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'status' });
+  const graphView = h('section', { class: 'graph-view', 'aria-label': 'Graph' }, canvasHost, statusBar);
+  const hypView = h('section', { class: 'hypotheses-view', id: 'hypotheses', hidden: true, 'aria-label': 'Hypotheses' });
+  const center = h('div', { class: 'center' }, graphView, hypView);
+  const detail = h('aside', { class: 'right panel', id: 'detail', 'aria-label': 'Details' });
+  const dialogs = h('div', { class: 'dialogs' });
+  const main = h('main', { class: 'workspace' }, left, center, detail);
+  root.replaceChildren(header, main, dialogs);
+
+  const say = (text: string): void => {
+    statusBar.textContent = text;
+  };
+
+  // ----- URL state -----------------------------------------------------------------------------
+  let urlTimer: number | undefined;
+  const writeUrl = () => {
+    window.clearTimeout(urlTimer);
+    urlTimer = window.setTimeout(() => {
+      const query = serializeViewState(state);
+      window.history.replaceState(null, '', `${window.location.pathname}${query}`);
+    }, 50);
+  };
+  const setState = (patch: Partial<ViewState>) => {
+    state = { ...state, ...patch };
+    writeUrl();
+  };
+
+  // ----- canvas --------------------------------------------------------------------------------
+  const callbacks = {
+    onSelectionChange: (ids: string[]) => {
+      setState({ selected: ids });
+      pathButton.disabled = ids.length !== 2;
+      void showDetail(ids.length === 1 ? ids[0]! : null);
+    },
+    onOpen: (id: string) => void expand(id, null, null),
+  };
+
+  function ensureCanvas(total: number): Canvas {
+    const wantWebgl = total > WEBGL_THRESHOLD;
+    if (canvas && canvas.webgl === wantWebgl) return canvas;
+    // Switching renderer: recreate with the current elements and positions (preset).
+    const previous = canvas?.cy.json() as { elements?: { nodes?: ElementDefinition[]; edges?: ElementDefinition[] } } | undefined;
+    const elements = previous?.elements ? [...(previous.elements.nodes ?? []), ...(previous.elements.edges ?? [])] : [];
+    canvas?.destroy();
+    canvas = createCanvas(canvasHost, elements, callbacks);
+    return canvas;
+  }
+
+  function refreshSidePanels(): void {
+    const types = canvas ? presentTypes(canvas.cy.nodes().map((n) => ({ group: 'nodes', data: n.data() }) as ElementDefinition)) : [];
+    renderLegend(legendBox, types);
+    renderFilterPanel(filterBox, {
+      types, filters: state.filters, asOf: state.asOf, dateRange: dateRange(),
+      onChange: (filters, asOf) => {
+        const asOfChanged = asOf !== state.asOf;
+        setState({ filters, asOf });
+        applyFilters();
+        refreshSidePanels();
+        if (asOfChanged && state.tab === 'hypotheses') void showHypotheses();
+      },
+    });
+  }
+
+  function dateRange(): { min: string; max: string } | null {
+    if (!canvas) return null;
+    let min: string | null = null;
+    canvas.cy.nodes().forEach((n) => {
+      const created = (n.data() as NodeData).created?.slice(0, 10);
+      if (created && (!min || created < min)) min = created;
+    });
+    if (!min) {
+      // Objects without dates: offer the last year so the as-of slider still replays the assessment.
+      min = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    }
+    return { min, max: new Date().toISOString().slice(0, 10) };
+  }
+
+  function applyFilters(): void {
+    if (!canvas) return;
+    const hidden = canvas.applyFilters((d) => nodePasses(d, state.filters, state.asOf), (d) => edgePasses(d, state.filters, state.asOf));
+    updateCounts(hidden);
+  }
+
+  function updateCounts(filtered = 0, extra = ''): void {
+    if (!canvas) return say('Empty canvas: open an incident or search.');
+    const nodes = canvas.cy.nodes().length;
+    const edges = canvas.cy.edges().length;
+    const active = filtersActive(state.filters, state.asOf) ? ` · ${filtered} filtered out` : '';
+    say(`${nodes} nodes · ${edges} edges${active} · ${canvas.webgl ? 'WebGL' : 'canvas'} renderer${extra ? ` · ${extra}` : ''}`);
+  }
+
+  async function addGraph(graph: Neighborhood, options: { keepOnly?: Set<string>; extraNodes?: ApiNode[]; layout?: boolean } = {}): Promise<string[]> {
+    const nodes = [...(options.extraNodes ?? []), ...graph.nodes].filter((n) => !options.keepOnly || options.keepOnly.has(n.id));
+    const known = new Set(canvas?.cy.elements().map((e) => e.id()) ?? []);
+    const elements = toElements(nodes, graph.edges, known);
+    const target = ensureCanvas(known.size + elements.length);
+    const added = target.add(elements);
+    applyFilters();
+    refreshSidePanels();
+    if (options.layout !== false && added.length > 0) {
+      const run = await target.layout(state.layout === 'preset' ? 'fcose' : state.layout);
+      updateCounts(0, `${state.layout} layout ${Math.round(run.ms)} ms${graph.truncated ? ' · result truncated' : ''}`);
+    }
+    return added;
+  }
+
+  async function neighborhood(ids: string[], depth: number, limit: number, types: string[] | null = null, relationshipTypes: string[] | null = null): Promise<Neighborhood> {
+    const data = await client.request(NEIGHBORHOOD, { ids, depth, limit, types, relationshipTypes });
+    return data.neighborhood;
+  }
+
+  async function expand(id: string, relationshipTypes: string[] | null, types: string[] | null): Promise<void> {
+    say('Expanding…');
+    try {
+      const graph = await neighborhood([id], 1, EXPAND_LIMIT, types, relationshipTypes);
+      const added = await addGraph(graph);
+      const nodeIds = added.filter((x) => canvas?.cy.getElementById(x).isNode());
+      expandedBy.set(id, [...(expandedBy.get(id) ?? []), ...nodeIds]);
+      canvas?.cy.getElementById(id).addClass('expanded');
+      updateCounts(0, `expanded: ${nodeIds.length} new node(s)${graph.truncated ? ' (truncated)' : ''}`);
+      if (state.selected.length === 1 && state.selected[0] === id) void showDetail(id);
+    } catch (error) {
+      say(describeError(error));
+    }
+  }
+
+  function collapse(id: string): void {
+    if (!canvas) return;
+    const added = new Set(expandedBy.get(id) ?? []);
+    const cy = canvas.cy;
+    const removable = [...added].filter((nodeId) => {
+      const node = cy.getElementById(nodeId);
+      if (node.empty() || node.hasClass('pinned') || expandedBy.has(nodeId)) return false;
+      return node.neighborhood('node').map((n) => n.id()).every((nid) => nid === id || added.has(nid));
+    });
+    canvas.remove(removable);
+    expandedBy.delete(id);
+    cy.getElementById(id).removeClass('expanded');
+    refreshSidePanels();
+    updateCounts(0, `collapsed: ${removable.length} node(s) removed`);
+    if (state.selected[0] === id) void showDetail(id);
+  }
+
+  const detailActions = {
+    expand: (id: string, rel: string[] | null, types: string[] | null) => void expand(id, rel, types),
+    collapse,
+    hide: (id: string) => { canvas?.hide([id]); void showDetail(null); },
+    pin: (id: string) => { canvas?.togglePin([id]); void showDetail(id); },
+    remove: (id: string) => { canvas?.remove([id]); expandedBy.delete(id); refreshSidePanels(); updateCounts(); void showDetail(null); },
+    select: (id: string) => void selectOrAdd(id),
+  };
+
+  async function selectOrAdd(id: string): Promise<void> {
+    if (!canvas?.has(id)) {
+      const data = await client.request(STIX_OBJECT, { id }).catch(() => null);
+      const obj = data?.stixObject;
+      if (!obj) return;
+      const graph = await neighborhood([id], 1, EXPAND_LIMIT).catch(() => ({ nodes: [], edges: [], truncated: false }));
+      await addGraph(graph, { extraNodes: [{ id: obj.id, type: obj.type, name: obj.name }], keepOnly: new Set([id, ...(canvas?.nodeIds() ?? [])]) });
+    }
+    canvas?.select([id]);
+    canvas?.focus(id);
+  }
+
+  async function showDetail(id: string | null): Promise<void> {
+    const token = ++selectionToken;
+    if (!id) return renderDetailPanel(detail, null, detailActions);
+    detail.replaceChildren(h('p', { class: 'hint' }, 'Loading…'));
+    try {
+      const data = await client.request(STIX_OBJECT, { id });
+      if (token !== selectionToken) return;
+      if (!data.stixObject) {
+        detail.replaceChildren(h('p', {}, 'This object is not visible to you (or no longer exists).'));
+        return;
+      }
+      const node = canvas?.cy.getElementById(id);
+      const context: DetailContext = {
+        object: data.stixObject,
+        pinned: Boolean(node?.hasClass('pinned')),
+        expanded: expandedBy.has(id),
+        annotations: null,
+        versions: null,
+      };
+      renderDetailPanel(detail, context, detailActions);
+      const around = await neighborhood([id], 1, 100, ['note', 'opinion']).catch(() => null);
+      if (token !== selectionToken) return;
+      context.annotations = around ? around.nodes.filter((n) => n.id !== id && (n.type === 'note' || n.type === 'opinion')) : [];
+      renderDetailPanel(detail, context, detailActions);
+    } catch (error) {
+      if (token === selectionToken) detail.replaceChildren(h('p', { class: 'error' }, describeError(error)));
+    }
+  }
+
+  // ----- incidents and hypotheses ------------------------------------------------------------
+  async function openIncident(id: string, options: { layout?: boolean } = {}): Promise<void> {
+    setState({ incident: id });
+    incidentSelect.value = id;
+    say('Opening the incident…');
+    try {
+      const graph = await neighborhood([id], INCIDENT_DEPTH, INCIDENT_LIMIT);
+      await addGraph(graph, options);
+      if (state.tab === 'hypotheses') void showHypotheses();
+    } catch (error) {
+      say(describeError(error));
+    }
+  }
+
+  async function showHypotheses(): Promise<void> {
+    const incident = incidents.find((i) => i.id === state.incident);
+    if (!incident) {
+      renderHypotheses(hypView, { unavailable: incidents.length ? 'Choose an incident first.' : 'No incident is available on this server yet.' });
+      return;
+    }
+    hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
+    try {
+      const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
+      renderHypotheses(hypView, data, {
+        rate: deps.hypothesesApi.rate ? async (evidenceId, hypothesisId, rating) => {
+          await deps.hypothesesApi.rate!(client, { incidentId: incident.id, evidenceId, hypothesisId, rating });
+          await showHypotheses();
+        } : undefined,
+        addHypothesis: deps.hypothesesApi.addHypothesis ? async (name, category) => {
+          await deps.hypothesesApi.addHypothesis!(client, { incidentId: incident.id, name, category });
+          await refreshIncidents();
+          await showHypotheses();
+        } : undefined,
+        addEvidence: deps.hypothesesApi.addEvidence ? async (name, collectedAt) => {
+          await deps.hypothesesApi.addEvidence!(client, { incidentId: incident.id, name, collectedAt });
+          await showHypotheses();
+        } : undefined,
+      });
+    } catch (error) {
+      renderHypotheses(hypView, {
+        unavailable: error instanceof UnsupportedOperationError
+          ? 'The assessment is not available on this server yet (the hypotheses API has not been deployed).'
+          : describeError(error),
+      });
+    }
+  }
+
+  function setTab(tab: ViewState['tab']): void {
+    setState({ tab });
+    tabGraph.setAttribute('aria-selected', String(tab === 'graph'));
+    tabHyp.setAttribute('aria-selected', String(tab === 'hypotheses'));
+    graphView.hidden = tab !== 'graph';
+    hypView.hidden = tab !== 'hypotheses';
+    if (tab === 'hypotheses') void showHypotheses();
+    else canvas?.resize();
+  }
+
+  async function refreshIncidents(): Promise<void> {
+    try {
+      incidents = (await client.request(INCIDENTS)).incidents;
+      incidentSelect.replaceChildren(h('option', { value: '' }, incidents.length ? 'Choose an incident…' : 'No incident'),
+        ...incidents.map((i) => h('option', { value: i.id }, i.name)));
+      if (state.incident) incidentSelect.value = state.incident;
+    } catch (error) {
+      incidents = [];
+      incidentSelect.replaceChildren(h('option', { value: '' }, 'Incidents unavailable'));
+      incidentSelect.disabled = true;
+      incidentSelect.title = describeError(error);
+    }
+  }
+
+  // ----- import / export -----------------------------------------------------------------------
+  const importer = installImport(document.body, dialogs, {
+    importFile: async (kind: ImportKind, text: string): Promise<ImportResult> => {
+      if (kind === 'fact-sheet') {
+        if (!deps.hypothesesApi.importFactSheet) throw new Error('Importing fact sheets is not available on this server yet; import a STIX bundle, or use the command line.');
+        return deps.hypothesesApi.importFactSheet(client, text);
+      }
+      let bundle: unknown;
+      try {
+        bundle = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`Not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return (await client.request(IMPORT_STIX_BUNDLE, { bundle })).importStixBundle;
+    },
+    onImported: (result) => {
+      void refreshIncidents();
+      say(`Imported: ${result.created} created, ${result.updated} updated. Search to add the new objects to the canvas.`);
+    },
+  });
+
+  async function exportAs(format: string): Promise<void> {
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
+    try {
+      if (format === 'stix') {
+        const ids = canvas?.nodeIds() ?? [];
+        const variables = ids.length ? { ids, depth: 0 } : state.incident ? { incidentId: state.incident } : null;
+        if (!variables) return say('Nothing to export.');
+        const data = await client.request(EXPORT_STIX_BUNDLE, variables);
+        download(`attribution-graph-${stamp}.stix.json`, new Blob([JSON.stringify(data.exportStixBundle, null, 2)], { type: 'application/json' }));
+        return say('STIX bundle exported.');
+      }
+      if (!canvas) return say('Nothing to export.');
+      if (format === 'png') download(`attribution-graph-${stamp}.png`, await canvas.png());
+      if (format === 'svg') download(`attribution-graph-${stamp}.svg`, new Blob([canvasToSvg(canvas.cy)], { type: 'image/svg+xml' }));
+      if (format === 'json') download(`attribution-graph-${stamp}.cytoscape.json`, new Blob([JSON.stringify(canvas.json())], { type: 'application/json' }));
+      say(`${format.toUpperCase()} exported.`);
+    } catch (error) {
+      say(describeError(error));
+    }
+  }
+
+  // ----- wiring ----------------------------------------------------------------------------------
+  const search = createSearchPanel(searchBox, {
+    search: async (text, after) => {
+      const data = await client.request(SEARCH, { text, first: 25, after });
+      return {
+        nodes: data.search.edges.map((e) => e.node),
+        totalCount: data.search.totalCount,
+        endCursor: data.search.pageInfo.endCursor,
+        hasNextPage: data.search.pageInfo.hasNextPage,
+      };
+    },
+    add: (nodes) => void (async () => {
+      const ids = nodes.map((n) => n.id);
+      const graph = await neighborhood(ids, 1, EXPAND_LIMIT).catch(() => ({ nodes: [], edges: [], truncated: false }));
+      // Only the chosen nodes are added, with the edges that link them to what is on the canvas.
+      await addGraph(graph, { extraNodes: nodes, keepOnly: new Set([...ids, ...(canvas?.nodeIds() ?? [])]) });
+      if (ids.length === 1) {
+        canvas?.select(ids);
+        canvas?.focus(ids[0]!);
+      }
+    })(),
+    isOnCanvas: (id) => Boolean(canvas?.has(id)),
+  });
+
+  incidentSelect.addEventListener('change', () => {
+    if (incidentSelect.value) void openIncident(incidentSelect.value);
+  });
+  tabGraph.addEventListener('click', () => setTab('graph'));
+  tabHyp.addEventListener('click', () => setTab('hypotheses'));
+  layoutSelect.addEventListener('change', () => {
+    const name = layoutSelect.value as LayoutName;
+    setState({ layout: name });
+    void canvas?.layout(name).then((run) => updateCounts(0, `${name} layout ${Math.round(run.ms)} ms`));
+  });
+  fitButton.addEventListener('click', () => canvas?.fit());
+  pathButton.addEventListener('click', () => {
+    const [a, b] = state.selected;
+    if (!canvas || !a || !b) return;
+    const path = canvas.highlightPath(a, b);
+    say(path.length ? `Shortest path: ${path.length - 1} hop(s) on the canvas.` : 'No path between these nodes on the canvas; expand more of the graph.');
+  });
+  showHidden.addEventListener('click', () => canvas?.showAll());
+  importButton.addEventListener('click', () => importer.open());
+  exportSelect.addEventListener('change', () => {
+    const format = exportSelect.value;
+    exportSelect.value = '';
+    if (format) void exportAs(format);
+  });
+  saveView.addEventListener('click', () => {
+    if (!canvas) return;
+    setState({ canvas: { ids: canvas.nodeIds(), positions: canvas.positions() }, layout: 'preset' });
+    window.clearTimeout(urlTimer);
+    window.history.replaceState(null, '', `${window.location.pathname}${serializeViewState(state)}`);
+    void navigator.clipboard?.writeText(window.location.href).then(() => say('View saved in the URL (copied to the clipboard).'), () => say('View saved in the URL: bookmark or share this address.'));
+  });
+  signOut.addEventListener('click', () => {
+    deps.tokens.clear();
+    deps.onSignOut();
+  });
+
+  // Keyboard: core actions on the focused canvas.
+  canvasHost.addEventListener('keydown', (event) => {
+    if (!canvas) return;
+    const selected = canvas.selectedIds();
+    const one = selected.length === 1 ? selected[0]! : null;
+    const visible = canvas.cy.nodes().filter((n) => n.visible()).sort((a, b) => {
+      const pa = (a as NodeSingular).position();
+      const pb = (b as NodeSingular).position();
+      return pa.x - pb.x || pa.y - pb.y;
+    });
+    switch (event.key) {
+      case 'Enter': case 'e': if (one) void expand(one, null, null); break;
+      case 'c': if (one) collapse(one); break;
+      case 'h': if (selected.length) { canvas.hide(selected); void showDetail(null); } break;
+      case 'p': if (selected.length) { canvas.togglePin(selected); if (one) void showDetail(one); } break;
+      case 'Delete': case 'Backspace': if (selected.length) { canvas.remove(selected); refreshSidePanels(); updateCounts(); void showDetail(null); } break;
+      case 'f': canvas.fit(); break;
+      case 'Escape': canvas.select([]); canvas.clearPath(); break;
+      case ']': case '[': {
+        if (visible.empty()) break;
+        const index = one ? visible.map((n) => n.id()).indexOf(one) : -1;
+        const next = visible[(index + (event.key === ']' ? 1 : visible.length - 1)) % visible.length];
+        if (next) { canvas.select([next.id()]); canvas.focus(next.id()); }
+        break;
+      }
+      default: return;
+    }
+    event.preventDefault();
+  });
+  window.addEventListener('resize', () => canvas?.resize());
+
+  // ----- start -----------------------------------------------------------------------------------
+  layoutSelect.value = state.layout === 'preset' ? 'fcose' : state.layout;
+  renderDetailPanel(detail, null, detailActions);
+  ensureCanvas(0);
+  refreshSidePanels();
+  setTab(state.tab);
+  void (async () => {
+    await refreshIncidents();
+    if (state.canvas && state.canvas.ids.length) {
+      const ids = state.canvas.ids;
+      say('Reopening the saved view…');
+      try {
+        const graph = await neighborhood(ids, 1, Math.max(EXPAND_LIMIT, ids.length * 4));
+        await addGraph(graph, { keepOnly: new Set(ids), layout: false });
+        await canvas!.layout('preset', state.canvas.positions);
+        canvas!.select(state.selected);
+        updateCounts(0, 'saved view');
+      } catch (error) {
+        say(describeError(error));
+      }
+    } else if (state.incident) {
+      await openIncident(state.incident);
+    } else if (firstVisit && incidents[0]) {
+      // The reference case opens on first visit.
+      await openIncident(incidents[0].id);
+    } else {
+      updateCounts();
+      search.focus();
+    }
+    const current = canvas as Canvas | null;
+    if (state.selected.length && current) current.select(state.selected.filter((id) => current.has(id)));
+    if (state.tab === 'hypotheses') void showHypotheses();
+  })();
+}

@@ -1,0 +1,135 @@
+/**
+ * Side panel for the selected object: TLP, properties, external references as links (source and
+ * archive URL), markings, versions, notes and opinions, and the explore actions.
+ */
+import { RELATIONSHIP_EDGE_TYPES, SDO_TYPES, SCO_TYPES, TLP_MARKING_IDS } from '../../../schema/graph/kinds';
+import type { ApiNode, StixObjectDetail } from '../api/operations';
+import { displayName } from '../graph/elements';
+import { TLP_COLOURS } from '../graph/style';
+import { externalLink, h } from './dom';
+import { legendSwatch } from './legend';
+
+export interface DetailActions {
+  expand: (id: string, relationshipTypes: string[] | null, types: string[] | null) => void;
+  collapse: (id: string) => void;
+  hide: (id: string) => void;
+  pin: (id: string) => void;
+  remove: (id: string) => void;
+  select: (id: string) => void;
+}
+
+export interface DetailContext {
+  object: StixObjectDetail;
+  pinned: boolean;
+  expanded: boolean;
+  /** Notes and opinions that refer to the object (from its neighbourhood). */
+  annotations: ApiNode[] | null;
+  versions: { modified: string; current: boolean }[] | null;
+}
+
+const SKIP = new Set(['id', 'type', 'name', 'description', 'external_references', 'object_marking_refs', 'granular_markings', 'spec_version', 'extensions']);
+
+export function tlpOf(raw: Record<string, unknown> | null): string {
+  const refs = Array.isArray(raw?.object_marking_refs) ? (raw.object_marking_refs as unknown[]) : [];
+  const order = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
+  let rank = -1;
+  let unknown = false;
+  for (const ref of refs) {
+    const level = typeof ref === 'string' ? TLP_MARKING_IDS[ref] : undefined;
+    if (level) rank = Math.max(rank, order.indexOf(level));
+    else unknown = true;
+  }
+  if (rank < 0 && !unknown) return 'none (CLEAR)';
+  const level = rank >= 0 ? order[rank]! : 'unknown marking';
+  return unknown && rank >= 0 ? `${level} + other markings` : level;
+}
+
+export function tlpBadge(level: string): HTMLElement {
+  const key = level.split(' ')[0] as keyof typeof TLP_COLOURS;
+  const colour = TLP_COLOURS[key] ?? '#212529';
+  return h('span', { class: 'tlp-badge', style: `border-color:${colour}` }, `TLP:${level}`);
+}
+
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value, null, 1);
+}
+
+function properties(raw: Record<string, unknown>): HTMLElement {
+  const rows = Object.entries(raw)
+    .filter(([key]) => !SKIP.has(key))
+    .map(([key, value]) => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, h('span', { class: typeof value === 'object' ? 'mono pre' : '' }, valueText(value)))));
+  return h('table', { class: 'props' }, h('tbody', {}, rows));
+}
+
+function references(raw: Record<string, unknown>): HTMLElement | null {
+  const refs = Array.isArray(raw.external_references) ? (raw.external_references as Record<string, unknown>[]) : [];
+  if (refs.length === 0) return null;
+  return h('section', {}, h('h3', {}, 'External references'), h('ul', { class: 'refs' }, refs.map((ref) => {
+    const source = String(ref.source_name ?? 'source');
+    const label = ref.external_id ? `${source} ${String(ref.external_id)}` : source;
+    return h('li', {},
+      typeof ref.url === 'string' ? externalLink(ref.url, label) : h('span', {}, label),
+      typeof ref.description === 'string' ? h('span', { class: 'hint' }, ` — ${ref.description}`) : null);
+  })));
+}
+
+function markings(raw: Record<string, unknown>): HTMLElement {
+  const refs = Array.isArray(raw.object_marking_refs) ? (raw.object_marking_refs as string[]) : [];
+  const granular = Array.isArray(raw.granular_markings) ? raw.granular_markings.length : 0;
+  return h('section', {}, h('h3', {}, 'Markings'),
+    refs.length === 0 ? h('p', { class: 'hint' }, 'No marking (treated as TLP:CLEAR).') :
+      h('ul', {}, refs.map((ref) => h('li', {}, TLP_MARKING_IDS[ref] ? `TLP:${TLP_MARKING_IDS[ref]} ` : '', h('span', { class: 'mono' }, ref)))),
+    granular ? h('p', { class: 'hint' }, `${granular} granular marking(s).`) : null);
+}
+
+export function renderDetailPanel(container: HTMLElement, context: DetailContext | null, actions: DetailActions): void {
+  if (!context) {
+    container.replaceChildren(h('h2', {}, 'Details'), h('p', { class: 'hint' },
+      'Select a node to read it. Keys on the canvas: Enter expand, c collapse, h hide, p pin, Delete remove, [ ] previous/next node, f fit, Esc clear.'));
+    return;
+  }
+  const { object } = context;
+  const raw = object.raw ?? {};
+  const relSelect = h('select', { id: 'expand-rel', 'aria-label': 'Relationship type to expand' },
+    h('option', { value: '' }, 'any relationship'),
+    Object.keys(RELATIONSHIP_EDGE_TYPES).sort().map((t) => h('option', { value: t }, t)));
+  const typeSelect = h('select', { id: 'expand-type', 'aria-label': 'Object type to expand' },
+    h('option', { value: '' }, 'any type'),
+    [...SDO_TYPES, 'attribution-hypothesis', 'attribution-evidence', ...SCO_TYPES].sort().map((t) => h('option', { value: t }, t)));
+  const button = (label: string, onClick: () => void, extra: Record<string, string | boolean> = {}) => {
+    const b = h('button', { type: 'button', ...extra }, label);
+    b.addEventListener('click', onClick);
+    return b;
+  };
+  const expand = button('Expand', () => actions.expand(object.id, relSelect.value ? [relSelect.value] : null, typeSelect.value ? [typeSelect.value] : null), { id: 'action-expand', class: 'primary' });
+
+  const description = typeof raw.description === 'string' ? h('p', { class: 'description' }, raw.description) : null;
+  container.replaceChildren(
+    h('h2', { class: 'detail-title' }, legendSwatch(object.type), h('span', {}, object.name ?? displayName(object))),
+    h('p', { class: 'detail-meta' }, tlpBadge(tlpOf(object.raw)), h('span', { class: 'mono' }, object.type)),
+    h('p', { class: 'mono small' }, object.id),
+    h('div', { class: 'actions', role: 'group', 'aria-label': 'Explore' },
+      h('div', { class: 'row' }, relSelect, typeSelect), h('div', { class: 'row' }, expand,
+        button('Collapse', () => actions.collapse(object.id), { id: 'action-collapse', disabled: !context.expanded }),
+        button(context.pinned ? 'Unpin' : 'Pin', () => actions.pin(object.id)),
+        button('Hide', () => actions.hide(object.id)),
+        button('Remove', () => actions.remove(object.id)))),
+    description ?? "",
+    references(raw) ?? "",
+    markings(raw),
+    h('section', {}, h('h3', {}, 'Versions'), context.versions && context.versions.length
+      ? h('ul', {}, context.versions.map((v) => h('li', {}, v.modified, v.current ? ' (current)' : '')))
+      : h('p', { class: 'hint' }, `created ${valueText(raw.created) || '—'}, modified ${valueText(raw.modified) || '—'}`)),
+    h('section', {}, h('h3', {}, 'Notes and opinions'), context.annotations === null ? h('p', { class: 'hint' }, 'Loading…') :
+      context.annotations.length === 0 ? h('p', { class: 'hint' }, 'None.') :
+        h('ul', {}, context.annotations.map((a) => {
+          const link = h('button', { type: 'button', class: 'link' }, `${a.type}: ${displayName(a)}`);
+          link.addEventListener('click', () => actions.select(a.id));
+          return h('li', {}, link);
+        }))),
+    h('section', {}, h('h3', {}, 'Properties'), properties(raw)),
+  );
+}

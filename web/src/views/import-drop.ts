@@ -1,0 +1,105 @@
+/**
+ * Import by drag-and-drop (or a file picker): a STIX bundle (JSON) or an incident fact sheet
+ * (YAML/JSON), with a progress bar and the server's error report.
+ */
+import type { ImportResult } from '../api/operations';
+import { h } from './dom';
+
+export type ImportKind = 'stix-bundle' | 'fact-sheet';
+
+/** What a dropped file is, from its name and content (no parsing of YAML here). */
+export function detectImportKind(fileName: string, text: string): ImportKind | null {
+  const lower = fileName.toLowerCase();
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'fact-sheet';
+  try {
+    const parsed = JSON.parse(text) as { type?: unknown; format?: unknown };
+    if (parsed && parsed.type === 'bundle') return 'stix-bundle';
+    if (parsed && typeof parsed.format === 'string' && parsed.format.startsWith('attribution-graph/fact-sheet')) return 'fact-sheet';
+  } catch {
+    return /^\s*format:\s*attribution-graph\/fact-sheet/m.test(text) ? 'fact-sheet' : null;
+  }
+  return null;
+}
+
+export interface ImportCallbacks {
+  importFile: (kind: ImportKind, text: string, fileName: string) => Promise<ImportResult>;
+  onImported: (result: ImportResult) => void;
+}
+
+export function installImport(root: HTMLElement, dialogHost: HTMLElement, callbacks: ImportCallbacks): { open(): void } {
+  const overlay = h('div', { class: 'drop-overlay', hidden: true, 'aria-hidden': 'true' }, h('p', {}, 'Drop a STIX bundle (.json) or a fact sheet (.yaml) to import it'));
+  root.append(overlay);
+  const picker = h('input', { type: 'file', accept: '.json,.yaml,.yml,application/json', hidden: true, id: 'import-file' });
+  root.append(picker);
+  let depth = 0;
+
+  const dialog = h('section', { class: 'import-dialog', hidden: true, role: 'dialog', 'aria-label': 'Import', 'aria-live': 'polite' });
+  dialogHost.append(dialog);
+
+  const close = h('button', { type: 'button' }, 'Close');
+  close.addEventListener('click', () => (dialog.hidden = true));
+
+  async function run(file: File): Promise<void> {
+    const progress = h('progress', { max: 4, value: 0, 'aria-label': 'Import progress' });
+    const step = h('p', { class: 'import-step' }, `Reading ${file.name}…`);
+    const report = h('div', { class: 'import-report' });
+    dialog.replaceChildren(h('h2', {}, 'Import'), progress, step, report, close);
+    dialog.hidden = false;
+    try {
+      const text = await file.text();
+      progress.value = 1;
+      const kind = detectImportKind(file.name, text);
+      if (!kind) throw new Error(`${file.name} is neither a STIX bundle nor an incident fact sheet.`);
+      step.textContent = `Sending ${kind === 'stix-bundle' ? 'the STIX bundle' : 'the fact sheet'} (${Math.ceil(file.size / 1024)} KiB)…`;
+      progress.value = 2;
+      const result = await callbacks.importFile(kind, text, file.name);
+      progress.value = 4;
+      const ok = result.rejected === 0 && result.errors.length === 0;
+      step.textContent = ok ? 'Imported.' : 'Import refused: nothing was written.';
+      step.className = `import-step ${ok ? 'ok' : 'error'}`;
+      report.replaceChildren(
+        h('p', { class: 'import-counts' }, `created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}`),
+        result.errors.length ? h('table', { class: 'import-errors' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'object'), h('th', {}, 'path'), h('th', {}, 'problem'))),
+          h('tbody', {}, result.errors.slice(0, 200).map((e) => h('tr', {}, h('td', { class: 'mono' }, e.objectId ?? ''), h('td', { class: 'mono' }, e.path ?? ''), h('td', {}, e.message))))) : '',
+        result.errors.length > 200 ? h('p', { class: 'hint' }, `… and ${result.errors.length - 200} more.`) : '',
+      );
+      callbacks.onImported(result);
+    } catch (error) {
+      progress.value = 4;
+      step.textContent = error instanceof Error ? error.message : String(error);
+      step.className = 'import-step error';
+    }
+    close.focus();
+  }
+
+  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
+  root.addEventListener('dragenter', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    depth += 1;
+    overlay.hidden = false;
+  });
+  root.addEventListener('dragover', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+  });
+  root.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (depth === 0) overlay.hidden = true;
+  });
+  root.addEventListener('drop', (event) => {
+    event.preventDefault();
+    depth = 0;
+    overlay.hidden = true;
+    const file = event.dataTransfer?.files?.[0];
+    if (file) void run(file);
+  });
+  picker.addEventListener('change', () => {
+    const file = picker.files?.[0];
+    if (file) void run(file);
+    picker.value = '';
+  });
+  return { open: () => picker.click() };
+}
