@@ -18,6 +18,8 @@ export const STAGED = 'Staged' as const;
 export const API_TOKEN = 'ApiToken' as const;
 /** Marker of a staged STIX import (status staged → committed | failed); not a STIX object. */
 export const STIX_IMPORT = 'StixImport' as const;
+/** Audit record of a case mutation (who, when, what before/after); not a STIX object. */
+export const AUDIT_ENTRY = 'AuditEntry' as const;
 /** Label for STIX types we have no dedicated label for (custom `x-` objects, extension SDOs). */
 export const CUSTOM_OBJECT = 'CustomObject' as const;
 
