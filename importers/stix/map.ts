@@ -254,7 +254,12 @@ export function collectRefs(obj: JsonObject): { property: string; name: string; 
  * Map one validated STIX 2.1 object (already upgraded from 2.0) to its node row, its ref edges
  * and, for a relationship, its typed edge. `raw` is the exact JSON text stored (lossless).
  */
-export function mapStixObject(obj: JsonObject, lookup: MarkingRankLookup, raw = JSON.stringify(obj)): MappedObject {
+export function mapStixObject(
+  obj: JsonObject,
+  lookup: MarkingRankLookup,
+  raw = JSON.stringify(obj),
+  rawHash = hashRaw(raw),
+): MappedObject {
   const id = obj.id as string;
   const type = obj.type as string;
   const aliases = [...strings(obj.aliases), ...strings(obj.x_mitre_aliases)];
@@ -290,7 +295,7 @@ export function mapStixObject(obj: JsonObject, lookup: MarkingRankLookup, raw = 
       marking_refs: markingRefsOf(obj),
       tlp_rank: tlp,
       raw,
-      raw_hash: hashRaw(raw),
+      raw_hash: rawHash,
       relationship_type: isRelationship ? str(obj.relationship_type) : null,
       source_ref: isSro ? (str(obj.source_ref) ?? str(obj.sighting_of_ref)) : null,
       target_ref: isRelationship ? str(obj.target_ref) : null,

@@ -94,12 +94,13 @@ export const DELETE_REF_EDGES = cypher(
    DELETE r`,
 );
 
-function upsertNodeQuery(label: NodeLabel, staged: boolean): CypherQuery {
+function upsertNodeQuery(label: NodeLabel, staged: boolean, create: boolean): CypherQuery {
+  // CREATE for ids the classification found absent (no lookup, no lock); MERGE otherwise.
   return cypher(
-    `stix-upsert-${label}${staged ? '-staged' : ''}`,
+    `stix-${create ? 'create' : 'upsert'}-${label}${staged ? '-staged' : ''}`,
     'WRITE',
     `UNWIND $rows AS row
-     MERGE (n:${STIX_OBJECT} {id: row.id})
+     ${create ? `CREATE (n:${STIX_OBJECT} {id: row.id})` : `MERGE (n:${STIX_OBJECT} {id: row.id})`}
      SET n = row.props,
          n.created = datetime(row.created),
          n.modified = datetime(row.modified),
@@ -107,20 +108,32 @@ function upsertNodeQuery(label: NodeLabel, staged: boolean): CypherQuery {
          n.imported_by = $importedBy,
          n.imported_at = datetime($importedAt),
          n:${label}${staged ? `:${STAGED}` : ''}
-     REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`,
+     ${create ? '' : `REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`}`,
   );
 }
 
-function refEdgeQuery(type: RefEdgeType, staged: boolean): CypherQuery {
+/** Targets of refs: a placeholder for every id not stored yet (staged in a staged import). */
+function placeholderQuery(staged: boolean): CypherQuery {
   return cypher(
-    `stix-ref-edges-${type}${staged ? '-staged' : ''}`,
+    `stix-placeholders${staged ? '-staged' : ''}`,
+    'WRITE',
+    `UNWIND $rows AS row
+     MERGE (b:${STIX_OBJECT} {id: row.id})
+     ON CREATE SET b:${PLACEHOLDER}${staged ? `:${STAGED}` : ''}, b.type = row.type, b.tlp_rank = 0,
+       b.import_id = $importId`,
+  );
+}
+
+/** Ref edges grouped by source: one lookup per source, then one per target. */
+function refEdgeQuery(type: RefEdgeType): CypherQuery {
+  return cypher(
+    `stix-ref-edges-${type}`,
     'WRITE',
     `UNWIND $rows AS row
      MATCH (a:${STIX_OBJECT} {id: row.from})
-     MERGE (b:${STIX_OBJECT} {id: row.to})
-     ON CREATE SET b:${PLACEHOLDER}${staged ? `:${STAGED}` : ''}, b.type = row.toType, b.tlp_rank = 0,
-       b.import_id = $importId
-     CREATE (a)-[r:${type} {property: row.property, tlp_rank: a.tlp_rank}]->(b)`,
+     UNWIND row.refs AS ref
+     MATCH (b:${STIX_OBJECT} {id: ref.to})
+     CREATE (a)-[:${type} {property: ref.property, tlp_rank: a.tlp_rank}]->(b)`,
   );
 }
 
@@ -144,10 +157,13 @@ function table<K extends string>(keys: readonly K[], make: (k: K) => CypherQuery
   return new Map(keys.map((k) => [k, make(k)]));
 }
 
-export const UPSERT_NODES = table(NODE_LABELS, (l) => upsertNodeQuery(l, false));
-export const UPSERT_NODES_STAGED = table(NODE_LABELS, (l) => upsertNodeQuery(l, true));
-export const REF_EDGES = table(REF_TYPES, (t) => refEdgeQuery(t, false));
-export const REF_EDGES_STAGED = table(REF_TYPES, (t) => refEdgeQuery(t, true));
+export const UPSERT_NODES = table(NODE_LABELS, (l) => upsertNodeQuery(l, false, false));
+export const UPSERT_NODES_STAGED = table(NODE_LABELS, (l) => upsertNodeQuery(l, true, false));
+export const CREATE_NODES = table(NODE_LABELS, (l) => upsertNodeQuery(l, false, true));
+export const CREATE_NODES_STAGED = table(NODE_LABELS, (l) => upsertNodeQuery(l, true, true));
+export const PLACEHOLDERS = placeholderQuery(false);
+export const PLACEHOLDERS_STAGED = placeholderQuery(true);
+export const REF_EDGES = table(REF_TYPES, refEdgeQuery);
 export const RELATIONSHIP_EDGES = table(RELATIONSHIP_TYPES, relationshipEdgeQuery);
 
 // ---------------------------------------------------------------------------------------------

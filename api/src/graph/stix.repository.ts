@@ -4,7 +4,8 @@
  * work; rows come from importers/stix/map.ts and go in as parameters only.
  */
 import neo4j from 'neo4j-driver';
-import type { MappedObject, NodeRow, RefEdgeRow, RelationshipEdgeRow } from '../../../importers/stix/map';
+import type { NodeLabel } from '../../../schema/graph/kinds';
+import type { MappedObject, NodeRow, RelationshipEdgeRow } from '../../../importers/stix/map';
 import type { Tx } from './driver';
 import {
   ABANDONED_IMPORTS,
@@ -21,8 +22,11 @@ import {
   FINISH_IMPORT_MARKER,
   MARKING_RANKS,
   NEIGHBOURS,
+  CREATE_NODES,
+  CREATE_NODES_STAGED,
+  PLACEHOLDERS,
+  PLACEHOLDERS_STAGED,
   REF_EDGES,
-  REF_EDGES_STAGED,
   RELATIONSHIP_EDGES,
   UNSTAGE,
   UPSERT_NODES,
@@ -62,6 +66,8 @@ export interface HistoryRow {
 export interface WriteBatch {
   /** Objects to create or replace (new, placeholder, abandoned, or newer than stored). */
   objects: MappedObject[];
+  /** Ids among `objects` known to be absent from the graph (written with CREATE, not MERGE). */
+  absent: Set<string>;
   /** Ids whose current version moves to history first. */
   archive: string[];
   /** Ids whose old outgoing edges must go first (updates and abandoned staged nodes). */
@@ -168,26 +174,35 @@ export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext):
   }
 
   const upserts = ctx.staged ? UPSERT_NODES_STAGED : UPSERT_NODES;
-  for (const [label, group] of groupBy(batch.objects, (o) => o.node.label)) {
-    const query = upserts.get(label);
-    if (!query) throw new Error(`no upsert query for label ${label}`);
+  const creates = ctx.staged ? CREATE_NODES_STAGED : CREATE_NODES;
+  for (const [key, group] of groupBy(batch.objects, (o) => `${batch.absent.has(o.node.id) ? 'c' : 'u'}${o.node.label}`)) {
+    const label = key.slice(1) as NodeLabel;
+    const query = (key.startsWith('c') ? creates : upserts).get(label);
+    if (!query) throw new Error(`no node query for label ${label}`);
     for (const rows of chunks(group)) {
       await run(query, { rows: rows.map((o) => nodeParam(o.node)) }, rows.length);
       stats.nodes += rows.length;
     }
   }
 
-  const refs: RefEdgeRow[] = batch.objects.flatMap((o) => o.refs);
-  const refQueries = ctx.staged ? REF_EDGES_STAGED : REF_EDGES;
-  for (const [type, group] of groupBy(refs, (r) => r.type)) {
-    const query = refQueries.get(type);
+  // Placeholders for ref targets not written by this batch (MERGE keeps stored ones as they are).
+  const written = new Set(batch.objects.map((o) => o.node.id));
+  const targets = new Map<string, string>();
+  for (const o of batch.objects) for (const r of o.refs) if (!written.has(r.to)) targets.set(r.to, r.toType);
+  for (const rows of chunks([...targets].map(([id, type]) => ({ id, type })))) {
+    await run(ctx.staged ? PLACEHOLDERS_STAGED : PLACEHOLDERS, { rows }, rows.length);
+  }
+
+  for (const [type, group] of groupBy(batch.objects.flatMap((o) => o.refs), (r) => r.type)) {
+    const query = REF_EDGES.get(type);
     if (!query) throw new Error(`no ref edge query for ${type}`);
-    for (const rows of chunks(group)) {
-      await run(
-        query,
-        { rows: rows.map((r) => ({ from: r.from, to: r.to, toType: r.toType, property: r.property })) },
-        rows.length,
-      );
+    // Grouped by source object: one row per (source, edge type) with its targets.
+    const bySource = [...groupBy(group, (r) => r.from)].map(([from, refs]) => ({
+      from,
+      refs: refs.map((r) => ({ to: r.to, property: r.property })),
+    }));
+    for (const rows of chunks(bySource)) {
+      await run(query, { rows }, rows.reduce((n, r) => n + r.refs.length, 0));
       stats.refEdges += rows.length;
     }
   }

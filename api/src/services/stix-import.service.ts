@@ -258,13 +258,14 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
         raw: p.raw,
         tlp_rank: tlpRankOf(p.obj, lookup),
       }));
-      const write: WriteBatch = { objects: [], archive: [], clearEdges: [], history: historyRows };
-      const add = (p: Prepared) => write.objects.push(mapStixObject(p.obj, lookup, p.raw));
+      const write: WriteBatch = { objects: [], absent: new Set(), archive: [], clearEdges: [], history: historyRows };
+      const add = (p: Prepared) => write.objects.push(mapStixObject(p.obj, lookup, p.raw, p.hash));
       for (const p of batch) {
         const s = stored.get(p.id);
         const path = `objects[${p.index}]`;
         if (s === undefined) {
           local.created += 1;
+          write.absent.add(p.id);
           add(p);
         } else if (s.state === 'staged') {
           // Written by an earlier batch of this import (a later duplicate won): overwrite.
@@ -426,7 +427,10 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
           pending = new Map();
           continue;
         }
-        if (!staged && pending.size > singleMax) await startStaging(null);
+        if (!staged && pending.size > singleMax) {
+          const partial = input.envelope();
+          await startStaging(typeof partial?.id === 'string' ? partial.id : null);
+        }
         if (staged) await flushPending(false);
         if ((index & 1023) === 0) progress('read');
       }
