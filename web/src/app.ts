@@ -5,7 +5,7 @@
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
-  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, SEARCH, STIX_OBJECT,
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, PATHS, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
 import { loadHypotheses, type HypothesesApi } from './api/hypotheses';
@@ -33,6 +33,7 @@ export interface AppDeps {
 }
 
 const EXPAND_LIMIT = 250;
+const MAX_IDS = 100;
 const INCIDENT_DEPTH = 2;
 const INCIDENT_LIMIT = 400;
 
@@ -180,15 +181,22 @@ export function startExplorer(deps: AppDeps): void {
     return added;
   }
 
-  async function neighborhood(ids: string[], depth: number, limit: number, types: string[] | null = null, relationshipTypes: string[] | null = null): Promise<Neighborhood> {
-    const data = await client.request(NEIGHBORHOOD, { ids, depth, limit, types, relationshipTypes });
-    return data.neighborhood;
+  async function neighborhood(ids: string[], depth: number, limit: number, types: string[] | null = null, relationshipTypes: string[] | null = null, includeRefs = false): Promise<Neighborhood> {
+    // The API takes at most MAX_IDS seeds per call.
+    const merged: Neighborhood = { nodes: [], edges: [], truncated: false };
+    for (let i = 0; i < Math.max(1, ids.length); i += MAX_IDS) {
+      const data = await client.request(NEIGHBORHOOD, { ids: ids.slice(i, i + MAX_IDS), depth, limit, types, relationshipTypes, includeRefs });
+      merged.nodes.push(...data.neighborhood.nodes);
+      merged.edges.push(...data.neighborhood.edges);
+      merged.truncated ||= data.neighborhood.truncated;
+    }
+    return merged;
   }
 
-  async function expand(id: string, relationshipTypes: string[] | null, types: string[] | null): Promise<void> {
+  async function expand(id: string, relationshipTypes: string[] | null, types: string[] | null, includeRefs = false): Promise<void> {
     say('Expanding…');
     try {
-      const graph = await neighborhood([id], 1, EXPAND_LIMIT, types, relationshipTypes);
+      const graph = await neighborhood([id], 1, EXPAND_LIMIT, types, relationshipTypes, includeRefs);
       const added = await addGraph(graph);
       const nodeIds = added.filter((x) => canvas?.cy.getElementById(x).isNode());
       expandedBy.set(id, [...(expandedBy.get(id) ?? []), ...nodeIds]);
@@ -218,7 +226,7 @@ export function startExplorer(deps: AppDeps): void {
   }
 
   const detailActions = {
-    expand: (id: string, rel: string[] | null, types: string[] | null) => void expand(id, rel, types),
+    expand: (id: string, rel: string[] | null, types: string[] | null, refs: boolean) => void expand(id, rel, types, refs),
     collapse,
     hide: (id: string) => { canvas?.hide([id]); void showDetail(null); },
     pin: (id: string) => { canvas?.togglePin([id]); void showDetail(id); },
@@ -415,12 +423,21 @@ export function startExplorer(deps: AppDeps): void {
     void canvas?.layout(name).then((run) => updateCounts(0, `${name} layout ${Math.round(run.ms)} ms`));
   });
   fitButton.addEventListener('click', () => canvas?.fit());
-  pathButton.addEventListener('click', () => {
+  pathButton.addEventListener('click', () => void (async () => {
     const [a, b] = state.selected;
     if (!canvas || !a || !b) return;
-    const path = canvas.highlightPath(a, b);
-    say(path.length ? `Shortest path: ${path.length - 1} hop(s) on the canvas.` : 'No path between these nodes on the canvas; expand more of the graph.');
-  });
+    say('Looking for the shortest path…');
+    try {
+      // The server searches the whole graph you may see; the path's objects join the canvas.
+      const paths = (await client.request(PATHS, { from: a, to: b, limit: 1 })).paths;
+      const first = paths[0];
+      if (first) await addGraph({ nodes: first.nodes, edges: first.edges, truncated: false }, { layout: false });
+    } catch (error) {
+      if (!(error instanceof UnsupportedOperationError)) return say(describeError(error));
+    }
+    const path = canvas!.highlightPath(a, b);
+    say(path.length ? `Shortest path: ${path.length - 1} hop(s), highlighted.` : 'No path between these two objects within the maximum length.');
+  })());
   showHidden.addEventListener('click', () => canvas?.showAll());
   importButton.addEventListener('click', () => importer.open());
   exportSelect.addEventListener('change', () => {
@@ -483,7 +500,7 @@ export function startExplorer(deps: AppDeps): void {
       const ids = state.canvas.ids;
       say('Reopening the saved view…');
       try {
-        const graph = await neighborhood(ids, 1, Math.max(EXPAND_LIMIT, ids.length * 4));
+        const graph = await neighborhood(ids, 1, 2_000);
         await addGraph(graph, { keepOnly: new Set(ids), layout: false });
         await canvas!.layout('preset', state.canvas.positions);
         canvas!.select(state.selected);

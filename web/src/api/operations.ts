@@ -8,10 +8,18 @@ import { operation } from './client';
 // Shared shapes
 // ---------------------------------------------------------------------------------------------
 
+/** TLP levels as the API spells them (GraphQL enum: AMBER_STRICT for AMBER+STRICT). */
+export type ApiTlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER_STRICT' | 'RED';
+
 export interface ApiNode {
   id: string;
   type: string;
   name: string | null;
+  tlp?: ApiTlp | null;
+  confidence?: number | null;
+  created?: string | null;
+  modified?: string | null;
+  placeholder?: boolean | null;
 }
 
 export interface ApiEdge {
@@ -19,6 +27,14 @@ export interface ApiEdge {
   type: string;
   source: string;
   target: string;
+  relationshipType?: string | null;
+  confidence?: number | null;
+}
+
+export interface GraphPath {
+  nodes: ApiNode[];
+  edges: ApiEdge[];
+  length: number;
 }
 
 export interface Neighborhood {
@@ -31,6 +47,12 @@ export interface StixObjectDetail {
   id: string;
   type: string;
   name: string | null;
+  tlp?: ApiTlp | null;
+  confidence?: number | null;
+  created?: string | null;
+  modified?: string | null;
+  markings?: { id: string; tlp: ApiTlp | null; name: string | null }[];
+  externalReferences?: { sourceName: string; externalId: string | null; url: string | null; description: string | null }[];
   raw: Record<string, unknown> | null;
 }
 
@@ -61,6 +83,7 @@ export interface ImportResult {
 }
 
 export interface Viewer {
+  id: string;
   name: string;
   role: 'reader' | 'analyst' | 'admin';
   clearance: string;
@@ -75,17 +98,17 @@ export const SYSTEM = operation<{ system: { version: string; graphAvailable: boo
   `query WebSystem { system { version graphAvailable database } }`,
 );
 
-export const VIEWER = operation<{ viewer: Viewer | null }>(
+export const VIEWER = operation<{ viewer: Viewer }>(
   'WebViewer',
-  `query WebViewer { viewer { name role clearance } }`,
+  `query WebViewer { viewer { id name role clearance } }`,
 );
 
 // ---------------------------------------------------------------------------------------------
 // Graph exploration
 // ---------------------------------------------------------------------------------------------
 
-const NODE_FIELDS = `id type name`;
-const EDGE_FIELDS = `id type source target`;
+const NODE_FIELDS = `id type name tlp confidence created modified placeholder`;
+const EDGE_FIELDS = `id type source target relationshipType confidence`;
 
 export const SEARCH = operation<
   {
@@ -100,7 +123,7 @@ export const SEARCH = operation<
   'WebSearch',
   `query WebSearch($text: String!, $types: [String!], $first: Int, $after: String) {
     search(text: $text, types: $types, first: $first, after: $after) {
-      edges { node { ${NODE_FIELDS} } }
+      edges { node { id type name tlp confidence created modified } }
       pageInfo { hasNextPage endCursor }
       totalCount
     }
@@ -109,11 +132,11 @@ export const SEARCH = operation<
 
 export const NEIGHBORHOOD = operation<
   { neighborhood: Neighborhood },
-  { ids: string[]; depth?: number; limit?: number; types?: string[] | null; relationshipTypes?: string[] | null }
+  { ids: string[]; depth?: number; limit?: number; types?: string[] | null; relationshipTypes?: string[] | null; includeRefs?: boolean | null }
 >(
   'WebNeighborhood',
-  `query WebNeighborhood($ids: [ID!]!, $depth: Int, $limit: Int, $types: [String!], $relationshipTypes: [String!]) {
-    neighborhood(ids: $ids, depth: $depth, limit: $limit, types: $types, relationshipTypes: $relationshipTypes) {
+  `query WebNeighborhood($ids: [ID!]!, $depth: Int, $limit: Int, $types: [String!], $relationshipTypes: [String!], $includeRefs: Boolean) {
+    neighborhood(ids: $ids, depth: $depth, limit: $limit, types: $types, relationshipTypes: $relationshipTypes, includeRefs: $includeRefs) {
       nodes { ${NODE_FIELDS} }
       edges { ${EDGE_FIELDS} }
       truncated
@@ -123,7 +146,24 @@ export const NEIGHBORHOOD = operation<
 
 export const STIX_OBJECT = operation<{ stixObject: StixObjectDetail | null }, { id: string }>(
   'WebStixObject',
-  `query WebStixObject($id: ID!) { stixObject(id: $id) { id type name raw } }`,
+  `query WebStixObject($id: ID!) {
+    stixObject(id: $id) {
+      id type name tlp confidence created modified raw
+      markings { id tlp name }
+      externalReferences { sourceName externalId url description }
+    }
+  }`,
+);
+
+export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: string; maxLength?: number; limit?: number }>(
+  'WebPaths',
+  `query WebPaths($from: ID!, $to: ID!, $maxLength: Int, $limit: Int) {
+    paths(from: $from, to: $to, maxLength: $maxLength, limit: $limit) {
+      nodes { ${NODE_FIELDS} }
+      edges { ${EDGE_FIELDS} }
+      length
+    }
+  }`,
 );
 
 // ---------------------------------------------------------------------------------------------

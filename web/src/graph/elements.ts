@@ -52,8 +52,11 @@ export interface EdgeData {
   created?: string;
 }
 
-function isTlp(value: string | null | undefined): value is TlpLevel {
-  return typeof value === 'string' && (TLP_LEVELS as readonly string[]).includes(value);
+/** TLP as stored in element data (kinds.ts spelling); the GraphQL enum writes AMBER_STRICT. */
+export function normaliseTlp(value: string | null | undefined): TlpLevel | undefined {
+  if (typeof value !== 'string') return undefined;
+  const level = value === 'AMBER_STRICT' ? 'AMBER+STRICT' : value;
+  return (TLP_LEVELS as readonly string[]).includes(level) ? (level as TlpLevel) : undefined;
 }
 
 /** A readable name: the STIX name, else a short form of the id (`indicator--1a2b3c4d`). */
@@ -72,7 +75,8 @@ export function nodeElement(node: GraphNodeInput): ElementDefinition {
     stixType: node.type,
     kind: labelForStixType(node.type),
   };
-  if (isTlp(node.tlp)) data.tlp = node.tlp;
+  const tlp = normaliseTlp(node.tlp);
+  if (tlp) data.tlp = tlp;
   if (typeof node.confidence === 'number') data.confidence = node.confidence;
   if (node.created) data.created = node.created;
   if (node.modified) data.modified = node.modified;

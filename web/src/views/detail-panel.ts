@@ -4,13 +4,13 @@
  */
 import { RELATIONSHIP_EDGE_TYPES, SDO_TYPES, SCO_TYPES, TLP_MARKING_IDS } from '../../../schema/graph/kinds';
 import type { ApiNode, StixObjectDetail } from '../api/operations';
-import { displayName } from '../graph/elements';
+import { displayName, normaliseTlp } from '../graph/elements';
 import { TLP_COLOURS } from '../graph/style';
 import { externalLink, h } from './dom';
 import { legendSwatch } from './legend';
 
 export interface DetailActions {
-  expand: (id: string, relationshipTypes: string[] | null, types: string[] | null) => void;
+  expand: (id: string, relationshipTypes: string[] | null, types: string[] | null, includeRefs: boolean) => void;
   collapse: (id: string) => void;
   hide: (id: string) => void;
   pin: (id: string) => void;
@@ -29,7 +29,11 @@ export interface DetailContext {
 
 const SKIP = new Set(['id', 'type', 'name', 'description', 'external_references', 'object_marking_refs', 'granular_markings', 'spec_version', 'extensions']);
 
-export function tlpOf(raw: Record<string, unknown> | null): string {
+/** The object's TLP as the API computed it; from its marking refs when the API gives none. */
+export function tlpOf(object: StixObjectDetail): string {
+  const fromApi = normaliseTlp(object.tlp);
+  if (fromApi) return fromApi;
+  const raw = object.raw;
   const refs = Array.isArray(raw?.object_marking_refs) ? (raw.object_marking_refs as unknown[]) : [];
   const order = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
   let rank = -1;
@@ -64,24 +68,41 @@ function properties(raw: Record<string, unknown>): HTMLElement {
   return h('table', { class: 'props' }, h('tbody', {}, rows));
 }
 
-function references(raw: Record<string, unknown>): HTMLElement | null {
+type Reference = NonNullable<StixObjectDetail['externalReferences']>[number];
+
+function referencesOf(object: StixObjectDetail): Reference[] {
+  if (object.externalReferences) return object.externalReferences;
+  const raw = object.raw ?? {};
   const refs = Array.isArray(raw.external_references) ? (raw.external_references as Record<string, unknown>[]) : [];
+  return refs.map((r) => ({
+    sourceName: String(r.source_name ?? 'source'),
+    externalId: typeof r.external_id === 'string' ? r.external_id : null,
+    url: typeof r.url === 'string' ? r.url : null,
+    description: typeof r.description === 'string' ? r.description : null,
+  }));
+}
+
+/** External references as links: the source and, as its own entry, the archived copy. */
+function references(object: StixObjectDetail): HTMLElement | null {
+  const refs = referencesOf(object);
   if (refs.length === 0) return null;
   return h('section', {}, h('h3', {}, 'External references'), h('ul', { class: 'refs' }, refs.map((ref) => {
-    const source = String(ref.source_name ?? 'source');
-    const label = ref.external_id ? `${source} ${String(ref.external_id)}` : source;
+    const label = ref.externalId ? `${ref.sourceName} ${ref.externalId}` : ref.sourceName;
     return h('li', {},
-      typeof ref.url === 'string' ? externalLink(ref.url, label) : h('span', {}, label),
-      typeof ref.description === 'string' ? h('span', { class: 'hint' }, ` — ${ref.description}`) : null);
+      ref.url ? externalLink(ref.url, label) : h('span', {}, label),
+      ref.description ? h('span', { class: 'hint' }, ` — ${ref.description}`) : null);
   })));
 }
 
-function markings(raw: Record<string, unknown>): HTMLElement {
-  const refs = Array.isArray(raw.object_marking_refs) ? (raw.object_marking_refs as string[]) : [];
+function markings(object: StixObjectDetail): HTMLElement {
+  const raw = object.raw ?? {};
+  const list = object.markings ?? (Array.isArray(raw.object_marking_refs) ? (raw.object_marking_refs as string[]) : []).map((id) => ({
+    id, tlp: null, name: TLP_MARKING_IDS[id] ? `TLP:${TLP_MARKING_IDS[id]}` : null,
+  }));
   const granular = Array.isArray(raw.granular_markings) ? raw.granular_markings.length : 0;
   return h('section', {}, h('h3', {}, 'Markings'),
-    refs.length === 0 ? h('p', { class: 'hint' }, 'No marking (treated as TLP:CLEAR).') :
-      h('ul', {}, refs.map((ref) => h('li', {}, TLP_MARKING_IDS[ref] ? `TLP:${TLP_MARKING_IDS[ref]} ` : '', h('span', { class: 'mono' }, ref)))),
+    list.length === 0 ? h('p', { class: 'hint' }, 'No marking (treated as TLP:CLEAR).') :
+      h('ul', {}, list.map((m) => h('li', {}, m.name ?? (m.tlp ? `TLP:${normaliseTlp(m.tlp)}` : 'marking'), ' ', h('span', { class: 'mono small' }, m.id)))),
     granular ? h('p', { class: 'hint' }, `${granular} granular marking(s).`) : null);
 }
 
@@ -104,22 +125,25 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
     b.addEventListener('click', onClick);
     return b;
   };
-  const expand = button('Expand', () => actions.expand(object.id, relSelect.value ? [relSelect.value] : null, typeSelect.value ? [typeSelect.value] : null), { id: 'action-expand', class: 'primary' });
+  const refs = h('input', { type: 'checkbox', id: 'expand-refs' });
+  const expand = button('Expand', () => actions.expand(object.id, relSelect.value ? [relSelect.value] : null, typeSelect.value ? [typeSelect.value] : null, refs.checked), { id: 'action-expand', class: 'primary' });
 
   const description = typeof raw.description === 'string' ? h('p', { class: 'description' }, raw.description) : null;
   container.replaceChildren(
     h('h2', { class: 'detail-title' }, legendSwatch(object.type), h('span', {}, object.name ?? displayName(object))),
-    h('p', { class: 'detail-meta' }, tlpBadge(tlpOf(object.raw)), h('span', { class: 'mono' }, object.type)),
+    h('p', { class: 'detail-meta' }, tlpBadge(tlpOf(object)), h('span', { class: 'mono' }, object.type)),
     h('p', { class: 'mono small' }, object.id),
     h('div', { class: 'actions', role: 'group', 'aria-label': 'Explore' },
-      h('div', { class: 'row' }, relSelect, typeSelect), h('div', { class: 'row' }, expand,
+      h('div', { class: 'row' }, relSelect, typeSelect),
+      h('div', { class: 'row small' }, refs, h('label', { for: 'expand-refs' }, 'also embedded references (created_by, object_refs …)')),
+      h('div', { class: 'row' }, expand,
         button('Collapse', () => actions.collapse(object.id), { id: 'action-collapse', disabled: !context.expanded }),
         button(context.pinned ? 'Unpin' : 'Pin', () => actions.pin(object.id)),
         button('Hide', () => actions.hide(object.id)),
         button('Remove', () => actions.remove(object.id)))),
     description ?? "",
-    references(raw) ?? "",
-    markings(raw),
+    references(object) ?? "",
+    markings(object),
     h('section', {}, h('h3', {}, 'Versions'), context.versions && context.versions.length
       ? h('ul', {}, context.versions.map((v) => h('li', {}, v.modified, v.current ? ' (current)' : '')))
       : h('p', { class: 'hint' }, `created ${valueText(raw.created) || '—'}, modified ${valueText(raw.modified) || '—'}`)),
