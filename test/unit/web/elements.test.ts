@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { CUSTOM_OBJECT } from '../../../schema/graph/kinds';
+import { displayName, edgeLabel, normaliseTlp, presentTypes, toElements } from '../../../web/src/graph/elements';
+import { edgePasses, nodePasses } from '../../../web/src/state/filters';
+import { emptyFilters } from '../../../web/src/state/view-state';
+
+const APT = { id: 'intrusion-set--aaaaaaaa-0000-4000-8000-000000000001', type: 'intrusion-set', name: 'APT28', tlp: 'AMBER_STRICT', confidence: 80, created: '2024-05-01T00:00:00Z' };
+const TECH = { id: 'attack-pattern--bbbbbbbb-0000-4000-8000-000000000002', type: 'attack-pattern', name: 'Valid Accounts', tlp: 'CLEAR' };
+const CUSTOM = { id: 'x-acme-widget--cccccccc-0000-4000-8000-000000000003', type: 'x-acme-widget', name: null };
+const USES = { id: 'relationship--dddddddd-0000-4000-8000-000000000004', type: 'USES', source: APT.id, target: TECH.id, relationshipType: 'uses', confidence: 60 };
+
+describe('element mapping', () => {
+  it('maps nodes to semantic data: kind from kinds.ts, TLP in kinds.ts spelling, no colours', () => {
+    const [apt, tech, custom] = toElements([APT, TECH, CUSTOM], []);
+    expect(apt).toEqual({ group: 'nodes', data: { id: APT.id, name: 'APT28', label: 'APT28', stixType: 'intrusion-set', kind: 'IntrusionSet', tlp: 'AMBER+STRICT', confidence: 80, created: APT.created } });
+    expect(tech!.data).toMatchObject({ kind: 'AttackPattern', tlp: 'CLEAR' });
+    expect(custom!.data).toMatchObject({ kind: CUSTOM_OBJECT, label: 'x-acme-widget--cccccccc' });
+  });
+
+  it('labels edges with the relationship type, else the edge type in words, and keeps confidence', () => {
+    const elements = toElements([APT, TECH], [USES, { id: 'x', type: 'CREATED_BY', source: TECH.id, target: APT.id }]);
+    expect(elements[2]).toEqual({ group: 'edges', data: { id: USES.id, source: APT.id, target: TECH.id, edgeType: 'USES', label: 'uses', confidence: 60 } });
+    expect(elements[3]!.data.label).toBe('created-by');
+    expect(edgeLabel({ type: 'SUBTECHNIQUE_OF' })).toBe('subtechnique-of');
+  });
+
+  it('drops duplicates and edges to nodes it does not know (never a dangling edge)', () => {
+    const dangling = { ...USES, id: 'relationship--e', target: 'malware--ffffffff-0000-4000-8000-000000000009' };
+    const elements = toElements([APT, TECH, APT], [USES, dangling]);
+    expect(elements.map((e) => e.data.id)).toEqual([APT.id, TECH.id, USES.id]);
+  });
+
+  it('adds only what is new and connects to nodes already on the canvas', () => {
+    const elements = toElements([TECH], [USES], new Set([APT.id]));
+    expect(elements.map((e) => e.data.id)).toEqual([TECH.id, USES.id]);
+  });
+
+  it('gives an edge sharing its id with a node (relationship SRO stored twice) a distinct id', () => {
+    const relNode = { id: USES.id, type: 'relationship', name: null };
+    const elements = toElements([APT, TECH, relNode], [USES]);
+    expect(elements.map((e) => e.data.id)).toEqual([APT.id, TECH.id, USES.id, `${USES.id}#USES`]);
+  });
+
+  it('lists the STIX types present, sorted', () => {
+    expect(presentTypes(toElements([TECH, APT, CUSTOM], [USES]))).toEqual(['attack-pattern', 'intrusion-set', 'x-acme-widget']);
+  });
+
+  it('names nodes without a name by a short id', () => {
+    expect(displayName({ id: 'indicator--1a2b3c4d-0000-4000-8000-000000000000', type: 'indicator', name: '  ' })).toBe('indicator--1a2b3c4d');
+    expect(normaliseTlp('PURPLE')).toBeUndefined();
+  });
+});
+
+describe('filters on loaded elements', () => {
+  const [apt] = toElements([APT], []);
+  const data = apt!.data as Parameters<typeof nodePasses>[0];
+
+  it('hides by type, confidence, marking, creation date and as-of date', () => {
+    expect(nodePasses(data, emptyFilters(), null)).toBe(true);
+    expect(nodePasses(data, { ...emptyFilters(), hiddenTypes: ['intrusion-set'] }, null)).toBe(false);
+    expect(nodePasses(data, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(false);
+    expect(nodePasses(data, { ...emptyFilters(), tlp: ['CLEAR'] }, null)).toBe(false);
+    expect(nodePasses(data, { ...emptyFilters(), tlp: ['AMBER+STRICT'] }, null)).toBe(true);
+    expect(nodePasses(data, { ...emptyFilters(), from: '2024-06-01' }, null)).toBe(false);
+    expect(nodePasses(data, emptyFilters(), '2024-04-30')).toBe(false);
+    expect(nodePasses(data, emptyFilters(), '2024-05-01')).toBe(true);
+  });
+
+  it('keeps edges without confidence whatever the minimum', () => {
+    expect(edgePasses({ id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses' }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(true);
+    expect(edgePasses({ id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses', confidence: 50 }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(false);
+  });
+});
