@@ -4,18 +4,47 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from './logger';
 import { buildSchema } from './modules/schema';
 import type { AppContext } from './modules/context';
+import { useErrorMapping } from './modules/errors';
+import { createRequestLoaders } from './modules/explore/loaders';
+import { useAuth } from './plugins/use-auth';
+import { QUERY_LIMITS, useLimits } from './plugins/use-limits';
 import type { Services } from './services';
+import type { Viewer } from './services/viewer';
 import { serveStatic } from './http/static';
+
+/** Header a browser cannot send cross-site without a CORS preflight; the web client sends it. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+/** Default largest request body: room for a sizeable STIX bundle; use the CLI for bigger ones. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const GRAPHIQL_DEFAULT_QUERY = `# Paste your token in the Headers tab below:
+#   { "Authorization": "Bearer ag_…" }
+# The local admin token is in .data/admin.token (see docs/api.md).
+query Example {
+  viewer { name role clearance }
+  search(text: "APT28", first: 5) {
+    totalCount
+    edges { node { id type name tlp } }
+  }
+}
+`;
 
 export interface AppOptions {
   services: Services;
   logger: Logger;
   /** Folder of the built web front end; omitted → no web UI is served. */
   webDir?: string;
+  /** Viewer for requests without a token; omitted or null → such requests get 401. */
+  anonymous?: Viewer | null;
+  /** Origins allowed by CORS besides the app's own (none by default: same origin only). */
+  corsOrigins?: readonly string[];
+  /** Largest request body in bytes (default DEFAULT_MAX_REQUEST_BYTES). */
+  maxRequestBytes?: number;
 }
 
 export interface App {
@@ -28,14 +57,44 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const { services, logger } = options;
+  const auth = useAuth({ auth: services.auth, anonymous: options.anonymous ?? null });
+  const corsOrigins = [...(options.corsOrigins ?? [])];
   const yoga = createYoga<Record<string, unknown>, AppContext>({
     schema: buildSchema(),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: logger.child({ area: 'graphql' }),
+    // The GraphiQL page is static; every request it sends needs a token (header editor).
+    graphiql: {
+      title: 'Attribution Graph — GraphiQL',
+      defaultQuery: GRAPHIQL_DEFAULT_QUERY,
+      headers: JSON.stringify({ Authorization: 'Bearer <paste your token here>' }, null, 2),
+      shouldPersistHeaders: false,
+      subscriptionsProtocol: 'SSE',
+    },
+    // Same origin only unless origins are configured (an empty list would mean "any" to yoga).
+    cors:
+      corsOrigins.length > 0
+        ? {
+            origin: corsOrigins,
+            methods: ['GET', 'POST'],
+            allowedHeaders: ['authorization', 'content-type', CSRF_HEADER, 'x-request-id'],
+            credentials: false,
+          }
+        : false,
+    batching: { limit: QUERY_LIMITS.maxBatch },
+    maxRequestBodySize: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+    plugins: [auth, useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }), ...useLimits(), useErrorMapping()],
     context: ({ request }) => {
       const requestId = request.headers.get('x-request-id')?.slice(0, 64) || randomUUID();
-      return { services, logger: logger.child({ requestId }), requestId, viewer: null };
+      const viewer = auth.viewerOf(request);
+      return {
+        services,
+        logger: logger.child({ requestId, viewer: viewer?.id ?? null }),
+        requestId,
+        viewer,
+        loaders: createRequestLoaders(services, viewer),
+      };
     },
   });
 

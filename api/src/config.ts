@@ -2,6 +2,7 @@
  * The one module that reads process.env. Every problem is reported at once; the result is frozen.
  */
 import { resolve } from 'node:path';
+import { TLP_LEVELS } from '../../schema/graph/kinds';
 
 export interface Config {
   /** HTTP port of the app (GraphQL at /graphql, web at /). */
@@ -28,6 +29,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Origins allowed by CORS besides the app's own; empty by default. */
   corsOrigins: string[];
+  /** Largest GraphQL request body in bytes (bigger bundles: use the CLI). */
+  maxRequestBytes: number;
   /** Allow requests without a token, with this role and clearance. Off unless set. */
   anonymous: { role: 'reader'; clearance: string } | undefined;
 }
@@ -92,8 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),
+    maxRequestBytes: intVar(env, 'AG_MAX_REQUEST_BYTES', 16 * 1024 * 1024, problems, 1_024, 1_073_741_824),
     anonymous: anonymousClearance ? { role: 'reader', clearance: anonymousClearance } : undefined,
   };
+  if (anonymousClearance && !(TLP_LEVELS as readonly string[]).includes(anonymousClearance)) {
+    problems.push(`AG_ANONYMOUS_CLEARANCE must be one of ${TLP_LEVELS.join(', ')}, got "${anonymousClearance}"`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -12,6 +12,8 @@ import { applyMigrations } from './graph/migrations';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
 import { createServices } from './services';
+import { makeViewer } from './services/viewer';
+import type { TlpLevel } from '../../schema/graph/kinds';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -49,8 +51,21 @@ async function main(): Promise<void> {
   await graph.verify();
   await applyMigrations(graph);
   const services = createServices({ graph, logger });
+  await services.auth.ensureSchema();
+  const adminTokenFile = join(config.dataDir, 'admin.token');
+  const adminToken = await services.auth.ensureLocalAdminToken(adminTokenFile);
+  const anonymous = config.anonymous
+    ? makeViewer('anonymous', 'anonymous', config.anonymous.role, config.anonymous.clearance as TlpLevel)
+    : null;
 
-  const app = createApp({ services, logger, webDir: join(ROOT, 'web', 'dist') });
+  const app = createApp({
+    services,
+    logger,
+    webDir: join(ROOT, 'web', 'dist'),
+    anonymous,
+    corsOrigins: config.corsOrigins,
+    maxRequestBytes: config.maxRequestBytes,
+  });
   const http = createServer(app.handle);
   server = http;
   await new Promise<void>((resolve) => http.listen(config.port, config.host, resolve));
@@ -65,6 +80,11 @@ async function main(): Promise<void> {
       `  GraphQL  ${base}/graphql`,
       `  health   ${base}/healthz  ${base}/readyz`,
       `  Neo4j    ${target.uri} (database "${config.neo4j.database}"${target.local ? ', local, stops with the app' : ''})`,
+      `  token    ${adminTokenFile} (local admin, mode 600${adminToken.created ? ', just created' : ''})`,
+      `           curl -H "Authorization: Bearer $(cat ${adminTokenFile})" -H 'content-type: application/json' \\`,
+      `             -d '{"query":"{ viewer { name role clearance } }"}' ${base}/graphql`,
+      `           GraphiQL: open ${base}/graphql and put {"Authorization": "Bearer <token>"} in Headers.`,
+      ...(anonymous ? [`  anonymous access is ON (reader, cleared for ${anonymous.clearance})`] : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

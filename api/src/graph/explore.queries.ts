@@ -97,7 +97,7 @@ export const LIST_OBJECTS = cypher(
      CASE WHEN $orderField = 'confidence' AND NOT $descending THEN n.confidence END ASC,
      CASE WHEN $orderField = 'confidence' AND $descending THEN n.confidence END DESC,
      n.id ASC
-   SKIP $skip LIMIT $limit
+   SKIP toInteger($skip) LIMIT toInteger($limit)
    RETURN ${FULL('n')}`,
 );
 
@@ -119,7 +119,7 @@ export const SEARCH = cypher(
    WHERE ${VISIBLE_OBJECT('n')} AND ($types IS NULL OR n.type IN $types)
    WITH n, score
    ORDER BY score DESC, n.id ASC
-   SKIP $skip LIMIT $limit
+   SKIP toInteger($skip) LIMIT toInteger($limit)
    RETURN ${FULL('n')}, score`,
 );
 
@@ -155,7 +155,7 @@ function hopQuery(withRefs: boolean): CypherQuery {
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${VISIBLE_EDGE('r')}
      WITH DISTINCT b
-     LIMIT $limit
+     LIMIT toInteger($limit)
      RETURN ${SUMMARY('b')}`,
   );
 }
@@ -176,7 +176,7 @@ function edgesAmongQuery(withRefs: boolean): CypherQuery {
      RETURN coalesce(r.id, a.id + '|' + coalesce(r.property, type(r)) + '|' + b.id) AS id, type(r) AS type,
        a.id AS source, b.id AS target, r.relationship_type AS relationshipType, r.confidence AS confidence,
        r.property AS property
-     LIMIT $limit`,
+     LIMIT toInteger($limit)`,
   );
 }
 
@@ -201,7 +201,7 @@ export const RELATIONSHIPS = cypher(
    RETURN r.id AS id, type(r) AS type, r.relationship_type AS relationshipType, r.confidence AS confidence,
      startNode(r).id AS source, endNode(r).id AS target
    ORDER BY relationshipType, id
-   SKIP $skip LIMIT $limit`,
+   SKIP toInteger($skip) LIMIT toInteger($limit)`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -222,7 +222,7 @@ function pathsQuery(maxLength: number): CypherQuery {
      WITH p
      WHERE all(r IN relationships(p) WHERE r.relationship_type IS NULL OR NOT EXISTS {
        MATCH (sro:${STIX_OBJECT} {id: r.id}) WHERE sro:${STAGED} })
-     WITH p LIMIT $limit
+     WITH p LIMIT toInteger($limit)
      RETURN [x IN nodes(p) | x { .id, .type, .name, tlpRank: x.tlp_rank, .confidence,
                created: toString(x.created), modified: toString(x.modified), placeholder: x:${PLACEHOLDER} }] AS nodes,
             [r IN relationships(p) | { id: coalesce(r.id, startNode(r).id + '|' + coalesce(r.property, type(r)) + '|' + endNode(r).id), type: type(r), source: startNode(r).id, target: endNode(r).id,

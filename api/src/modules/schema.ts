@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { DateTimeScalar, JSONScalar } from './scalars';
+import { authResolvers } from './auth/auth.resolvers';
+import { exploreResolvers } from './explore/explore.resolvers';
+import { stixObjectResolvers } from './explore/stix-object.resolvers';
 import { stixResolvers } from './stix/stix.resolvers';
 import { systemResolvers } from './system/system.resolvers';
 
@@ -23,7 +26,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers],
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, authResolvers, exploreResolvers, stixObjectResolvers],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',
