@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:import` — STIX import speed and memory, side by side, on this machine:
+ *   1. ATT&CK Enterprise 18.1 (STIX 2.0, 24,771 objects) into an empty database;
+ *   2. the same again (re-import: every object unchanged);
+ *   3. the naive baseline through the same code path (one object per transaction: staged batches
+ *      of 1), on the first N objects (`--naive N`, default 2000), reported as objects/s ratio;
+ *   4. OASIS python `stix2.parse` of the same file (`--no-python` to skip), as a time ratio;
+ *   5. optional `--synthetic N` (e.g. 1000000): a generated bundle of N objects, streamed.
+ * Each phase runs in its own child process so "peak RSS" (getrusage maxrss) is that phase's.
+ *
+ * Database: its own local Neo4j in .data/neo4j-bench (port BENCH_BOLT_PORT, default 7797),
+ * wiped between phases. With NEO4J_URI set, BENCH_WIPE_OK=1 is required (it deletes everything).
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalNeo4j } from '../launcher/index';
+import { cypher } from '../api/src/graph/cypher';
+import { createGraph, type Graph } from '../api/src/graph/driver';
+import { applyMigrations } from '../api/src/graph/migrations';
+import { createLogger } from '../api/src/logger';
+import { createStixImportService, type ImportOptions } from '../api/src/services/stix-import.service';
+import { SYSTEM_VIEWER } from '../api/src/services/viewer';
+
+const ATTACK = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
+const SELF = fileURLToPath(import.meta.url);
+const WIPE = cypher('bench-wipe', 'WRITE', 'MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted');
+
+interface Target {
+  uri: string;
+  user: string;
+  password: string;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function wipe(graph: Graph) {
+  for (;;) {
+    const [row] = await graph.write((tx) => tx.run(WIPE));
+    if (!row || row.deleted === 0) break;
+  }
+}
+
+/** One phase, in this (child) process; prints one JSON line. */
+async function child(phase: string, target: Target) {
+  const graph = createGraph({ ...target, database: process.env.NEO4J_DATABASE || 'neo4j', queryTimeoutMs: 900_000 });
+  const service = createStixImportService({ graph, logger: createLogger('warn') });
+  const opts: ImportOptions = { viewer: SYSTEM_VIEWER };
+  let file = ATTACK;
+  if (phase === 'empty' || phase === 'naive' || phase === 'synthetic') await wipe(graph);
+  await applyMigrations(graph);
+  if (phase === 'naive') {
+    const n = Number(arg('--naive') ?? 2000);
+    const bundle = JSON.parse(readFileSync(ATTACK, 'utf8')) as { objects: unknown[] };
+    const subset = { ...bundle, objects: bundle.objects.slice(0, n) };
+    const started = performance.now();
+    const report = await service.importBundle(subset, { ...opts, singleTransactionMaxObjects: 0, batchSize: 1 });
+    const ms = performance.now() - started;
+    out({ phase, objects: report.objects, ms, transactions: report.stats.transactions, errors: report.errors.length });
+    await graph.close();
+    return;
+  }
+  if (phase === 'synthetic') file = arg('--synthetic-file')!;
+  const started = performance.now();
+  const report = await service.importFile(file, opts);
+  const ms = performance.now() - started;
+  out({
+    phase,
+    objects: report.objects,
+    ms,
+    created: report.created,
+    updated: report.updated,
+    unchanged: report.unchanged,
+    errors: report.errors.length,
+    staged: report.staged,
+    queries: report.stats.queries,
+    maxRowsPerQuery: report.stats.maxRowsPerQuery,
+    transactions: report.stats.transactions,
+  });
+  await graph.close();
+}
+
+function out(result: Record<string, unknown>) {
+  process.stdout.write(`${JSON.stringify({ ...result, peakRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+}
+
+function runPhase(phase: string, target: Target, extra: string[] = []): Record<string, number | string | boolean> {
+  const r = spawnSync(process.execPath, [...process.execArgv, SELF, '--child', phase, ...extra], {
+    env: { ...process.env, BENCH_TARGET: JSON.stringify(target) },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`phase ${phase} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number | string | boolean>;
+}
+
+async function writeSynthetic(path: string, n: number) {
+  const stream = createWriteStream(path);
+  const write = (s: string) => (stream.write(s) ? Promise.resolve() : new Promise<void>((r) => stream.once('drain', () => r())));
+  await write('{"type":"bundle","id":"bundle--5d0092c5-5f74-4a68-8c6f-0000000000b1","objects":[');
+  for (let i = 0; i < n; i++) {
+    const hex = i.toString(16).padStart(12, '0');
+    await write(
+      `${i ? ',' : ''}{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-8000-${hex}",` +
+        `"created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","name":"synthetic ${i}",` +
+        `"pattern":"[ipv4-addr:value = '10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}']","pattern_type":"stix",` +
+        `"valid_from":"2024-01-01T00:00:00Z"}`,
+    );
+  }
+  await write(']}');
+  await new Promise<void>((r) => stream.end(() => r()));
+}
+
+function pythonParse(): number | string {
+  const script = `import stix2, time, sys
+t = time.perf_counter()
+stix2.parse(open(sys.argv[1]).read(), allow_custom=True)
+print(time.perf_counter() - t)`;
+  const r = spawnSync('python3', ['-c', script, ATTACK], { encoding: 'utf8', timeout: 30 * 60_000 });
+  if (r.status !== 0) return `failed: ${(r.stderr || String(r.error)).trim().split('\n').at(-1)}`;
+  return Number(r.stdout.trim()) * 1000;
+}
+
+async function main() {
+  if (process.argv.includes('--child')) {
+    await child(process.argv[process.argv.indexOf('--child') + 1]!, JSON.parse(process.env.BENCH_TARGET!) as Target);
+    return;
+  }
+  if (!existsSync(ATTACK)) throw new Error(`${ATTACK} is missing (../shared/corpus)`);
+  let target: Target;
+  let stop = async () => {};
+  if (process.env.NEO4J_URI) {
+    if (process.env.BENCH_WIPE_OK !== '1') throw new Error('NEO4J_URI is set: the bench wipes the database; set BENCH_WIPE_OK=1 to confirm');
+    target = { uri: process.env.NEO4J_URI, user: process.env.NEO4J_USER || 'neo4j', password: process.env.NEO4J_PASSWORD || '' };
+  } else {
+    const handle = await startLocalNeo4j({
+      home: resolve('.data/neo4j-bench'),
+      boltPort: Number(process.env.BENCH_BOLT_PORT || 7797),
+      attached: true,
+      heap: process.env.AG_NEO4J_HEAP,
+      pageCache: process.env.AG_NEO4J_PAGECACHE,
+      onProgress: (l) => process.stderr.write(`${l}\n`),
+    });
+    target = { uri: handle.uri, user: handle.user, password: handle.password };
+    stop = handle.stop;
+  }
+  try {
+    const say = (l: string) => process.stderr.write(`${l}\n`);
+    say('phase 1: ATT&CK Enterprise into an empty database…');
+    const empty = runPhase('empty', target);
+    say('phase 2: re-import…');
+    const again = runPhase('reimport', target);
+    say('phase 3: naive baseline (one object per transaction)…');
+    const naive = runPhase('naive', target, ['--naive', arg('--naive') ?? '2000']);
+    let python: number | string = 'skipped';
+    if (!process.argv.includes('--no-python')) {
+      say('phase 4: python stix2.parse…');
+      python = pythonParse();
+    }
+    let synthetic: Record<string, unknown> | string = 'skipped (--synthetic N)';
+    const n = Number(arg('--synthetic') ?? 0);
+    if (n > 0) {
+      say(`phase 5: synthetic ${n}-object bundle, streamed…`);
+      const file = resolve('.data', `bench-synthetic-${n}.json`);
+      if (!existsSync(file)) await writeSynthetic(file, n);
+      synthetic = runPhase('synthetic', target, ['--synthetic-file', file]);
+    }
+    const rate = (r: Record<string, unknown>) => Number(r.objects) / (Number(r.ms) / 1000);
+    const summary = {
+      machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`,
+      attackEmpty: { ...empty, objectsPerSecond: Math.round(rate(empty)) },
+      attackReimport: { ...again, objectsPerSecond: Math.round(rate(again)) },
+      naive: { ...naive, objectsPerSecond: Math.round(rate(naive)), speedupOfOurs: +(rate(empty) / rate(naive)).toFixed(1) },
+      pythonStix2Parse:
+        typeof python === 'number'
+          ? { ms: Math.round(python), ratioToOurImport: +(python / Number(empty.ms)).toFixed(2) }
+          : python,
+      synthetic,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    await stop();
+  }
+}
+
+await main();
