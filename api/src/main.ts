@@ -52,6 +52,11 @@ async function main(): Promise<void> {
   await applyMigrations(graph);
   const services = createServices({ graph, logger });
   await services.auth.ensureSchema();
+  await services.cases.ensureSchema();
+  if (config.loadSeed) {
+    const seed = await services.seed.loadReferenceCase();
+    if (seed.loaded) say(`Reference case loaded: ${seed.incidentId} (${seed.report?.created ?? 0} objects created)`);
+  }
   const adminTokenFile = join(config.dataDir, 'admin.token');
   const adminToken = await services.auth.ensureLocalAdminToken(adminTokenFile);
   const anonymous = config.anonymous

@@ -4,10 +4,14 @@
  */
 import type { Graph } from '../graph/driver';
 import type { Logger } from '../logger';
+import { createAssessmentService, type AssessmentService } from './assessment.service';
 import { createAuthService, type AuthService } from './auth.service';
+import { withCaseExport } from './case-export';
+import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
+import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
 
 export interface ServiceDeps {
@@ -26,16 +30,29 @@ export interface Services {
   readonly explore: ExploreService;
   /** In-process events for GraphQL subscriptions (topics in ./events). */
   readonly events: EventBus;
+  /** Assessment of a case by the engine in domain/assessment (as-of, method, history). */
+  readonly assessment: AssessmentService;
+  /** Incidents, hypotheses, evidence, ratings, judgements: reads and audited mutations. */
+  readonly cases: CaseService;
+  /** Fact sheets into the graph; the reference case on first run. */
+  readonly seed: SeedService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
+  const stixImport = createStixImportService(deps);
+  const events = createEventBus();
+  const assessment = createAssessmentService(deps);
   return {
     graph: deps.graph,
     logger: deps.logger,
-    stixImport: createStixImportService(deps),
-    stixExport: createStixExportService(deps),
+    stixImport,
+    // Incident exports carry the assessment as standard STIX (attributed-to, opinion).
+    stixExport: withCaseExport(createStixExportService(deps), assessment.caseExport),
     auth: createAuthService(deps),
     explore: createExploreService(deps),
-    events: createEventBus(),
+    events,
+    assessment,
+    cases: createCaseService({ ...deps, stixImport, assessment, events }),
+    seed: createSeedService({ ...deps, stixImport }),
   };
 }

@@ -1,0 +1,274 @@
+/**
+ * Incidents, hypotheses, evidence, assessment and audit log: check the caller, call the case and
+ * assessment services, shape their records into the SDL types (incident.graphql,
+ * hypothesis.graphql, evidence.graphql). Enum values are the SDL's upper-case names; the stored
+ * STIX values are lower-case.
+ */
+import { TLP_LEVELS } from '../../../../schema/graph/kinds';
+import type { AssessmentMethod, HypothesisResult } from '../../domain/assessment';
+import { NotFoundError, UnauthenticatedError } from '../../errors';
+import type { CaseAssessment } from '../../services/assessment.service';
+import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from '../../services/case-model';
+import type { SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
+import type { Viewer } from '../../services/viewer';
+import type { AppContext } from '../context';
+
+type Ctx = Pick<AppContext, 'services' | 'viewer'>;
+
+function viewerOf(ctx: Ctx): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
+  return ctx.viewer;
+}
+
+/** Null instead of NOT_FOUND for single-object queries. */
+async function orNull<T>(work: Promise<T>): Promise<T | null> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+const tlpName = (rank: number) => TLP_LEVELS[rank] ?? 'RED';
+const upper = (v: string) => v.toUpperCase();
+const lower = (v: string | null | undefined) => (typeof v === 'string' ? v.toLowerCase() : v);
+
+interface Actor {
+  id: string;
+  type: string;
+  name: string;
+}
+
+/** A hypothesis with what the case already knows about it (so fields need no extra query). */
+interface HypothesisModel extends HypothesisRecord {
+  knownCandidates?: Actor[];
+}
+
+interface EvidenceModel extends EvidenceRecord {
+  hypothesesById?: Map<string, HypothesisModel>;
+}
+
+interface IncidentModel {
+  id: string;
+  name: string;
+  description: string | null;
+  tlpRank: number;
+  raw: unknown;
+  hypotheses: HypothesisModel[];
+  evidence?: EvidenceModel[];
+}
+
+function caseModel(c: CaseRecord): IncidentModel & { byId: Map<string, HypothesisModel> } {
+  const hypotheses: HypothesisModel[] = c.hypotheses.map((h) => ({
+    ...h,
+    knownCandidates: h.candidateRefs.flatMap((id) => {
+      const a = c.candidates.get(id);
+      return a ? [{ id: a.id, type: a.type, name: a.name }] : [];
+    }),
+  }));
+  const byId = new Map(hypotheses.map((h) => [h.id, h]));
+  return {
+    id: c.incident.id,
+    name: c.incident.name,
+    description: c.incident.description,
+    tlpRank: c.incident.tlpRank,
+    raw: c.incident.raw,
+    hypotheses,
+    evidence: c.evidence.map((e) => ({ ...e, hypothesesById: byId })),
+    byId,
+  };
+}
+
+function assessedHypothesis(h: HypothesisResult, byId: Map<string, HypothesisModel>) {
+  return {
+    hypothesis: byId.get(h.hypothesisId),
+    score: h.score,
+    achRank: h.achRank,
+    posterior: h.posterior,
+    rank: h.rank,
+    label: h.label,
+    confidence: h.confidence,
+    confidenceLevel: h.confidenceLevel,
+    admiraltyCredibility: h.admiraltyCredibility,
+  };
+}
+
+function deltas(record: Record<string, number> | null, key: 'posterior' | 'score', into: Map<string, { posterior: number | null; score: number | null }>) {
+  for (const [id, v] of Object.entries(record ?? {})) {
+    const d = into.get(id) ?? { posterior: null, score: null };
+    d[key] = v;
+    into.set(id, d);
+  }
+}
+
+function shapeAssessment(incidentId: string, a: CaseAssessment) {
+  const m = caseModel(a.case);
+  const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
+  const r = a.result;
+  const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
+  return {
+    incidentId,
+    method: r.method,
+    asOf: r.asOf,
+    hypotheses: r.hypotheses.map((h) => assessedHypothesis(h, m.byId)),
+    leader: r.hypotheses[0] ? m.byId.get(r.hypotheses[0].hypothesisId) : null,
+    evidence: r.evidence.map((e) => ({
+      id: e.evidenceId,
+      evidence: evidenceById.get(e.evidenceId),
+      effectiveWeight: e.effectiveWeight,
+      diagnosticity: e.diagnosticity,
+      nonDiagnostic: e.nonDiagnostic,
+    })),
+    sensitivity: r.sensitivity.map((s) => {
+      const byHypothesis = new Map<string, { posterior: number | null; score: number | null }>();
+      deltas(s.deltaPosterior, 'posterior', byHypothesis);
+      deltas(s.deltaScore, 'score', byHypothesis);
+      return {
+        evidence: evidenceById.get(s.evidenceId),
+        action: upper(s.action),
+        flipsLead: s.flipsLead,
+        newLeader: s.newLeader ? m.byId.get(s.newLeader) : null,
+        deltas: [...byHypothesis].map(([id, d]) => ({ hypothesis: m.byId.get(id), ...d })),
+      };
+    }),
+    analysts: r.analysts.map((v) => ({
+      analyst: v.analyst,
+      hypotheses: v.hypotheses.map((h) => assessedHypothesis(h, m.byId)),
+      judgement: v.judgement ? v.judgement.map(probability) : null,
+    })),
+    pooled: r.pooled
+      ? {
+          rule: r.pooled.rule,
+          analysts: r.pooled.analysts,
+          hypotheses: r.pooled.hypotheses.map((h) => ({ ...probability(h), rank: h.rank, label: h.label, confidence: h.confidence })),
+        }
+      : null,
+    disagreement: r.disagreement.map((d) => ({
+      hypothesis: m.byId.get(d.hypothesisId),
+      spread: d.spread,
+      stdDev: d.stdDev,
+      lowest: d.lowest,
+      highest: d.highest,
+    })),
+    explanation: a.explanation,
+  };
+}
+
+function sources(input: readonly { name: string; url?: string | null; archiveUrl?: string | null; description?: string | null }[] | null | undefined): SourceInput[] | null | undefined {
+  return input === undefined || input === null ? input : input.map((s) => ({ ...s }));
+}
+
+export const caseResolvers = {
+  Query: {
+    incident: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+      const c = await orNull(ctx.services.cases.incident(args.id, viewerOf(ctx)));
+      return c ? caseModel(c) : null;
+    },
+    incidents: async (_: unknown, _args: unknown, ctx: Ctx) => ctx.services.cases.incidents(viewerOf(ctx)),
+    auditLog: async (_: unknown, args: { objectId: string; limit?: number | null }, ctx: Ctx) =>
+      ctx.services.cases.auditLog(args.objectId, viewerOf(ctx), args.limit ?? undefined),
+    assessment: async (
+      _: unknown,
+      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null },
+      ctx: Ctx,
+    ) => {
+      const a = await ctx.services.assessment.assess(args.incidentId, { viewer: viewerOf(ctx), asOf: args.asOf, method: args.method });
+      return shapeAssessment(args.incidentId, a);
+    },
+    assessmentHistory: async (
+      _: unknown,
+      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null },
+      ctx: Ctx,
+    ) => {
+      const h = await ctx.services.assessment.history(args.incidentId, { viewer: viewerOf(ctx), asOf: args.asOf, method: args.method });
+      const m = caseModel(h.case);
+      return {
+        incidentId: args.incidentId,
+        points: h.points.map((p) => ({
+          asOf: p.asOf,
+          leader: p.leader ? m.byId.get(p.leader) : null,
+          hypotheses: p.hypotheses.map((x) => ({ hypothesis: m.byId.get(x.hypothesisId), score: x.score, posterior: x.posterior, rank: x.rank })),
+        })),
+      };
+    },
+    hypothesis: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.hypothesis(args.id, viewerOf(ctx))),
+    evidence: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.evidence(args.id, viewerOf(ctx))),
+  },
+
+  Mutation: {
+    createHypothesis: async (_: unknown, args: { input: Record<string, unknown> & { incidentId: string; name: string; category: string } }, ctx: Ctx) => {
+      const { status, ...rest } = args.input;
+      return ctx.services.cases.createHypothesis({ ...rest, status: lower(status as string | null | undefined) }, viewerOf(ctx));
+    },
+    updateHypothesis: async (_: unknown, args: { id: string; input: UpdateHypothesisInput }, ctx: Ctx) =>
+      ctx.services.cases.updateHypothesis(args.id, args.input, viewerOf(ctx)),
+    setHypothesisStatus: async (_: unknown, args: { id: string; status: string; rationale?: string | null }, ctx: Ctx) =>
+      ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, viewerOf(ctx)),
+    setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null }, ctx: Ctx) =>
+      ctx.services.cases.setJudgement(args, viewerOf(ctx)),
+    createEvidence: async (
+      _: unknown,
+      args: { input: Record<string, unknown> & { incidentId: string; name: string; kind: string; collectedAt: string; sources?: SourceInput[] | null } },
+      ctx: Ctx,
+    ) =>
+      ctx.services.cases.createEvidence(
+        { ...args.input, kind: args.input.kind.toLowerCase(), sources: sources(args.input.sources) },
+        viewerOf(ctx),
+      ),
+    updateEvidence: async (_: unknown, args: { id: string; input: UpdateEvidenceInput }, ctx: Ctx) =>
+      ctx.services.cases.updateEvidence(
+        args.id,
+        { ...args.input, kind: lower(args.input.kind), sources: sources(args.input.sources) },
+        viewerOf(ctx),
+      ),
+    rateEvidence: async (
+      _: unknown,
+      args: { evidenceId: string; hypothesisId: string; rating: string; rationale?: string | null },
+      ctx: Ctx,
+    ) => ctx.services.cases.rateEvidence(args, viewerOf(ctx)),
+  },
+
+  Incident: {
+    tlp: (i: IncidentModel) => tlpName(i.tlpRank),
+    hypotheses: (i: IncidentModel) => i.hypotheses,
+    evidence: async (i: IncidentModel, _: unknown, ctx: Ctx) => {
+      if (i.evidence) return i.evidence;
+      return caseModel(await ctx.services.cases.incident(i.id, viewerOf(ctx))).evidence ?? [];
+    },
+  },
+
+  Hypothesis: {
+    status: (h: HypothesisModel) => upper(h.status),
+    tlp: (h: HypothesisModel) => tlpName(h.tlpRank),
+    candidates: async (h: HypothesisModel, _: unknown, ctx: Ctx) =>
+      h.knownCandidates ?? ctx.services.cases.actors(h.candidateRefs, viewerOf(ctx)),
+  },
+
+  Evidence: {
+    kind: (e: EvidenceModel) => upper(e.kind),
+    tlp: (e: EvidenceModel) => tlpName(e.tlpRank),
+    sources: (e: EvidenceModel) =>
+      e.externalReferences.map((r) => ({
+        name: String(r.source_name ?? ''),
+        url: typeof r.url === 'string' ? r.url : null,
+        description: typeof r.description === 'string' ? r.description : null,
+        externalId: typeof r.external_id === 'string' ? r.external_id : null,
+      })),
+    ratings: (e: EvidenceModel) => e.ratings.map((r) => ({ ...r, owner: e })),
+  },
+
+  EvidenceRating: {
+    hypothesis: async (r: RatingRecord & { owner: EvidenceModel }, _: unknown, ctx: Ctx) => {
+      const known = r.owner.hypothesesById?.get(r.hypothesisId);
+      if (known) return known;
+      if (r.owner.hypothesesById) return null; // not in the case as this viewer sees it
+      return orNull(ctx.services.cases.hypothesis(r.hypothesisId, viewerOf(ctx)));
+    },
+  },
+
+  AuditEntry: {
+    before: (a: { before: string | null }) => (a.before === null ? null : JSON.parse(a.before)),
+    after: (a: { after: string | null }) => (a.after === null ? null : JSON.parse(a.after)),
+  },
+};

@@ -1,0 +1,128 @@
+/**
+ * Assessment of a case: loads the incident's hypotheses and evidence as the viewer may see them
+ * (one round trip), maps the stored STIX objects to the engine's input (case-model.ts), and runs
+ * the pure engine (api/src/domain/assessment). Nothing is cached: every mutation is reflected in
+ * the next assessment at once. Also builds the standard STIX objects a case export adds.
+ */
+import {
+  AssessmentInputError,
+  METHODS,
+  assess,
+  assessmentHistory,
+  type AssessmentMethod,
+  type AssessmentResult,
+  type HistoryPoint,
+} from '../domain/assessment';
+import { NotFoundError, ValidationError } from '../errors';
+import { loadCase, type StixJson } from '../graph/case.repository';
+import type { Graph } from '../graph/driver';
+import type { Logger } from '../logger';
+import { explainAssessment } from './assessment-explain';
+import { caseExportObjects } from './case-export';
+import { caseRecord, toAssessmentInput, type CaseRecord, type DroppedRating } from './case-model';
+import type { Viewer } from './viewer';
+
+export interface AssessOptions {
+  viewer: Viewer;
+  /** Only what was known at this instant counts (RFC 3339). */
+  asOf?: string | null;
+  method?: AssessmentMethod | null;
+}
+
+export interface CaseAssessment {
+  case: CaseRecord;
+  result: AssessmentResult;
+  /** Ratings left out because their hypothesis is not visible or not in this incident. */
+  dropped: DroppedRating[];
+  /** The assessment in plain sentences (assessment-explain.ts). */
+  explanation: string[];
+}
+
+export interface CaseHistory {
+  case: CaseRecord;
+  points: HistoryPoint[];
+}
+
+export interface AssessmentService {
+  /** The case as the viewer sees it; NotFoundError when the incident is absent or not visible. */
+  loadCase(incidentId: string, viewer: Viewer): Promise<CaseRecord>;
+  assess(incidentId: string, options: AssessOptions): Promise<CaseAssessment>;
+  history(incidentId: string, options: AssessOptions): Promise<CaseHistory>;
+  /**
+   * The objects a STIX export of the incident adds: our extension-definition, `attributed-to`
+   * relationships carrying the posteriors and `opinion` objects per analyst judgement.
+   */
+  caseExport(incidentId: string, viewer: Viewer): Promise<StixJson[]>;
+}
+
+function checkOptions(options: AssessOptions): { asOf?: string; method?: AssessmentMethod } {
+  const issues = [];
+  if (options.asOf != null && Number.isNaN(Date.parse(options.asOf))) {
+    issues.push({ objectId: null, path: 'asOf', message: `"${options.asOf}" is not an RFC 3339 timestamp` });
+  }
+  if (options.method != null && !METHODS.includes(options.method)) {
+    issues.push({ objectId: null, path: 'method', message: `must be one of ${METHODS.join(', ')}` });
+  }
+  if (issues.length > 0) throw new ValidationError(`Invalid assessment options: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
+  return {
+    ...(options.asOf != null ? { asOf: options.asOf } : {}),
+    ...(options.method != null ? { method: options.method } : {}),
+  };
+}
+
+/** The engine found stored data it cannot assess: say which object and field. */
+function inputError(incidentId: string, error: AssessmentInputError): ValidationError {
+  return new ValidationError(`Incident ${incidentId} cannot be assessed: ${error.message}`, error.issues.map((i) => ({
+    objectId: i.objectId,
+    path: i.field,
+    message: i.message,
+  })));
+}
+
+export function createAssessmentService(deps: { graph: Graph; logger: Logger }): AssessmentService {
+  const { graph } = deps;
+  const logger = deps.logger.child({ area: 'assessment' });
+
+  async function load(incidentId: string, viewer: Viewer): Promise<CaseRecord> {
+    const stored = await graph.read((tx) => loadCase(tx, incidentId, viewer.clearanceRank), {
+      metadata: { op: 'case-load' },
+    });
+    if (!stored) throw new NotFoundError(`No incident ${incidentId} that you may see.`);
+    return caseRecord(stored);
+  }
+
+  function run<T>(incidentId: string, work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof AssessmentInputError) throw inputError(incidentId, error);
+      throw error;
+    }
+  }
+
+  const service: AssessmentService = {
+    loadCase: load,
+
+    async assess(incidentId, options) {
+      const engineOptions = checkOptions(options);
+      const c = await load(incidentId, options.viewer);
+      const { input, dropped } = toAssessmentInput(c);
+      if (dropped.length > 0) logger.debug({ incidentId, dropped: dropped.length }, 'ratings of invisible hypotheses left out');
+      const result = run(incidentId, () => assess(input, engineOptions));
+      return { case: c, result, dropped, explanation: explainAssessment(c, result, dropped.length) };
+    },
+
+    async history(incidentId, options) {
+      const engineOptions = checkOptions(options);
+      const c = await load(incidentId, options.viewer);
+      const { input } = toAssessmentInput(c);
+      return { case: c, points: run(incidentId, () => assessmentHistory(input, engineOptions)) };
+    },
+
+    async caseExport(incidentId, viewer) {
+      const { case: c, result } = await service.assess(incidentId, { viewer, method: 'BOTH' });
+      return caseExportObjects(c, result);
+    },
+  };
+  return service;
+}

@@ -1,0 +1,218 @@
+/**
+ * Stored STIX objects of a case (incident, `attribution-hypothesis`, `attribution-evidence`) →
+ * typed records and the assessment engine's input. Pure: no I/O. The property names are those of
+ * docs/attribution-extension.md; the mapping to the engine is the one docs/assessment.md gives
+ * (`collected_at` → `knownAt`, `hypothesis_ref` → `hypothesisId`, `rated_at` → `ratedAt`,
+ * `analyst_judgements` → judgements carrying the hypothesis id).
+ */
+import type {
+  AnalystJudgement,
+  AssessmentInput,
+  EvidenceInput,
+  HypothesisStatus,
+  InformationCredibility,
+  Rating,
+  SourceReliability,
+} from '../domain/assessment';
+import type { StoredCase, StoredObject, StixJson } from '../graph/case.repository';
+
+export interface JudgementRecord {
+  analyst: string;
+  probability: number;
+  at: string;
+  rationale: string | null;
+}
+
+export interface HypothesisRecord {
+  id: string;
+  incidentId: string;
+  name: string;
+  description: string | null;
+  category: string;
+  candidateRefs: string[];
+  prior: number | null;
+  status: HypothesisStatus;
+  rationale: string | null;
+  author: string;
+  judgements: JudgementRecord[];
+  labels: string[];
+  created: string;
+  modified: string;
+  tlpRank: number;
+  raw: StixJson;
+}
+
+export interface RatingRecord {
+  hypothesisId: string;
+  analyst: string;
+  rating: Rating;
+  rationale: string | null;
+  ratedAt: string;
+}
+
+export interface EvidenceRecord {
+  id: string;
+  incidentId: string;
+  name: string;
+  description: string | null;
+  kind: string;
+  objectRefs: string[];
+  reliability: SourceReliability | null;
+  credibility: InformationCredibility | null;
+  collectedAt: string;
+  weight: number | null;
+  discredited: boolean;
+  ratings: RatingRecord[];
+  labels: string[];
+  externalReferences: StixJson[];
+  created: string;
+  modified: string;
+  tlpRank: number;
+  raw: StixJson;
+}
+
+export interface CaseRecord {
+  incident: { id: string; name: string; description: string | null; tlpRank: number; raw: StixJson; modified: string };
+  hypotheses: HypothesisRecord[];
+  evidence: EvidenceRecord[];
+  candidates: Map<string, { id: string; type: string; name: string; tlpRank: number }>;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+const records = (v: unknown): StixJson[] =>
+  Array.isArray(v) ? v.filter((x): x is StixJson => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
+
+export function hypothesisRecord(o: StoredObject): HypothesisRecord {
+  const raw = o.raw;
+  return {
+    id: String(raw.id),
+    incidentId: str(raw.incident_ref) ?? '',
+    name: str(raw.name) ?? String(raw.id),
+    description: str(raw.description),
+    category: str(raw.category) ?? 'unknown',
+    candidateRefs: strings(raw.candidate_refs),
+    prior: num(raw.prior),
+    status: (str(raw.status) ?? 'open') as HypothesisStatus,
+    rationale: str(raw.rationale),
+    author: str(raw.author) ?? '',
+    judgements: records(raw.analyst_judgements).map((j) => ({
+      analyst: str(j.analyst) ?? '',
+      probability: num(j.probability) ?? 0,
+      at: str(j.at) ?? str(raw.modified) ?? '',
+      rationale: str(j.rationale),
+    })),
+    labels: strings(raw.labels),
+    created: str(raw.created) ?? '',
+    modified: str(raw.modified) ?? '',
+    tlpRank: o.tlpRank,
+    raw,
+  };
+}
+
+export function evidenceRecord(o: StoredObject): EvidenceRecord {
+  const raw = o.raw;
+  const credibility = num(raw.credibility);
+  return {
+    id: String(raw.id),
+    incidentId: str(raw.incident_ref) ?? '',
+    name: str(raw.name) ?? String(raw.id),
+    description: str(raw.description),
+    kind: str(raw.evidence_kind) ?? 'fact',
+    objectRefs: strings(raw.object_refs),
+    reliability: (str(raw.reliability) as SourceReliability | null) ?? null,
+    credibility: credibility === null ? null : (credibility as InformationCredibility),
+    collectedAt: str(raw.collected_at) ?? str(raw.created) ?? '',
+    weight: num(raw.weight),
+    discredited: raw.discredited === true,
+    ratings: records(raw.ratings).map((r) => ({
+      hypothesisId: str(r.hypothesis_ref) ?? '',
+      analyst: str(r.analyst) ?? '',
+      rating: (str(r.rating) ?? 'N') as Rating,
+      rationale: str(r.rationale),
+      ratedAt: str(r.rated_at) ?? str(raw.collected_at) ?? '',
+    })),
+    labels: strings(raw.labels),
+    externalReferences: records(raw.external_references),
+    created: str(raw.created) ?? '',
+    modified: str(raw.modified) ?? '',
+    tlpRank: o.tlpRank,
+    raw,
+  };
+}
+
+export function caseRecord(stored: StoredCase): CaseRecord {
+  const raw = stored.incident.raw;
+  return {
+    incident: {
+      id: stored.incident.id,
+      name: stored.incident.name,
+      description: str(raw.description),
+      tlpRank: stored.incident.tlpRank,
+      raw,
+      modified: str(raw.modified) ?? '',
+    },
+    hypotheses: stored.hypotheses.map(hypothesisRecord),
+    evidence: stored.evidence.map(evidenceRecord),
+    candidates: new Map(stored.candidates.map((a) => [a.id, a])),
+  };
+}
+
+/** A rating that cannot enter the engine (its hypothesis is not in the case as the viewer sees it). */
+export interface DroppedRating {
+  evidenceId: string;
+  index: number;
+  hypothesisId: string;
+}
+
+/**
+ * The engine's input for a case. Ratings of hypotheses the viewer cannot see (a higher TLP) or
+ * that belong to another incident are left out and reported, so one restricted hypothesis does
+ * not make the whole assessment fail.
+ */
+export function toAssessmentInput(c: CaseRecord): { input: AssessmentInput; dropped: DroppedRating[] } {
+  const known = new Set(c.hypotheses.map((h) => h.id));
+  const dropped: DroppedRating[] = [];
+  const evidence: EvidenceInput[] = c.evidence.map((e) => ({
+    id: e.id,
+    name: e.name,
+    knownAt: e.collectedAt,
+    ...(e.weight !== null ? { weight: e.weight } : {}),
+    ...(e.reliability !== null ? { reliability: e.reliability } : {}),
+    ...(e.credibility !== null ? { credibility: e.credibility } : {}),
+    ...(e.discredited ? { discredited: true } : {}),
+    ratings: e.ratings.flatMap((r, index) => {
+      if (!known.has(r.hypothesisId)) {
+        dropped.push({ evidenceId: e.id, index, hypothesisId: r.hypothesisId });
+        return [];
+      }
+      return [
+        {
+          hypothesisId: r.hypothesisId,
+          analyst: r.analyst,
+          rating: r.rating,
+          ...(r.rationale !== null ? { rationale: r.rationale } : {}),
+          ratedAt: r.ratedAt,
+        },
+      ];
+    }),
+  }));
+  const judgements: AnalystJudgement[] = c.hypotheses.flatMap((h) =>
+    h.judgements.map((j) => ({ analyst: j.analyst, hypothesisId: h.id, probability: j.probability, at: j.at })),
+  );
+  return {
+    input: {
+      hypotheses: c.hypotheses.map((h) => ({
+        id: h.id,
+        name: h.name,
+        category: h.category,
+        ...(h.prior !== null ? { prior: h.prior } : {}),
+        status: h.status,
+      })),
+      evidence,
+      judgements,
+    },
+    dropped,
+  };
+}

@@ -1,0 +1,700 @@
+/**
+ * Incidents, hypotheses, evidence, ratings and judgements: reads for a viewer, and the mutations
+ * analysts make. Every mutation
+ *  1. needs the analyst role and checks its input, naming the object and field of each problem
+ *     (all problems at once, ValidationError);
+ *  2. writes a new STIX version of the object through the STIX import service (`modified` bumped),
+ *     so the previous version stays in history (`:StixVersion`) and the change travels in exports;
+ *  3. records an `:AuditEntry` (who, when, what: the object before and after, as JSON);
+ *  4. publishes `assessmentChanged`, so subscribers re-assess at once.
+ * Steps 2 and 3 are two transactions (the import service owns its own); the new version itself
+ * records who imported it and when, so a failure between them loses no trace of the change.
+ * Mutations of one object are serialised in this process, so two analysts rating the same
+ * evidence at once both see their rating kept.
+ */
+import { randomUUID } from 'node:crypto';
+import { TLP_LEVELS, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
+import { validateStixObject } from '../../../schema/stix/index';
+import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS } from '../../../schema/stix/attribution';
+import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
+import {
+  HYPOTHESIS_STATUSES,
+  INFORMATION_CREDIBILITIES,
+  RATINGS,
+  SOURCE_RELIABILITIES,
+  type HypothesisStatus,
+  type Rating,
+} from '../domain/assessment';
+import { ConflictError, NotFoundError, ValidationError, type Issue } from '../errors';
+import {
+  applyCaseMigrations,
+  auditLog,
+  listIncidents,
+  objectsByIds,
+  writeAuditEntry,
+  type AuditRecord,
+  type StixJson,
+  type StoredRef,
+} from '../graph/case.repository';
+import type { Graph } from '../graph/driver';
+import type { Logger } from '../logger';
+import type { AssessmentService } from './assessment.service';
+import {
+  evidenceRecord,
+  hypothesisRecord,
+  type CaseRecord,
+  type EvidenceRecord,
+  type HypothesisRecord,
+} from './case-model';
+import type { StixImportService } from './stix-import.service';
+import { requireRole, type Viewer } from './viewer';
+
+/** What `assessmentChanged` subscribers receive (services.events, topic `assessmentChanged`). */
+export interface AssessmentChange {
+  incidentId: string;
+  hypothesisId: string | null;
+  tlpRank: number;
+  reason: string;
+  at: string;
+}
+
+/** The part of the event bus this service needs. */
+export interface AssessmentEventSink {
+  publish(topic: 'assessmentChanged', event: AssessmentChange): void;
+}
+
+export interface IncidentSummary {
+  id: string;
+  name: string;
+  description: string | null;
+  tlpRank: number;
+  raw: StixJson;
+  hypotheses: HypothesisRecord[];
+}
+
+export interface SourceInput {
+  /** Publisher or source name. */
+  name: string;
+  url?: string | null;
+  archiveUrl?: string | null;
+  description?: string | null;
+}
+
+export interface CreateHypothesisInput {
+  incidentId: string;
+  name: string;
+  category: string;
+  description?: string | null;
+  prior?: number | null;
+  status?: string | null;
+  rationale?: string | null;
+  candidateRefs?: string[] | null;
+  labels?: string[] | null;
+  /** Defaults to the incident's marking; may be more restrictive, never less. */
+  tlp?: string | null;
+}
+
+export interface UpdateHypothesisInput {
+  name?: string | null;
+  description?: string | null;
+  category?: string | null;
+  /** null removes the prior (uniform share); absent leaves it. */
+  prior?: number | null;
+  rationale?: string | null;
+  candidateRefs?: string[] | null;
+  labels?: string[] | null;
+}
+
+export interface CreateEvidenceInput {
+  incidentId: string;
+  name: string;
+  kind: string;
+  collectedAt: string;
+  description?: string | null;
+  reliability?: string | null;
+  credibility?: number | null;
+  weight?: number | null;
+  discredited?: boolean | null;
+  objectRefs?: string[] | null;
+  sources?: SourceInput[] | null;
+  labels?: string[] | null;
+  tlp?: string | null;
+}
+
+export interface UpdateEvidenceInput {
+  name?: string | null;
+  description?: string | null;
+  kind?: string | null;
+  collectedAt?: string | null;
+  reliability?: string | null;
+  credibility?: number | null;
+  weight?: number | null;
+  discredited?: boolean | null;
+  objectRefs?: string[] | null;
+  sources?: SourceInput[] | null;
+  labels?: string[] | null;
+}
+
+export interface RateEvidenceInput {
+  evidenceId: string;
+  hypothesisId: string;
+  rating: string;
+  rationale?: string | null;
+}
+
+export interface SetJudgementInput {
+  hypothesisId: string;
+  probability: number;
+  rationale?: string | null;
+}
+
+export interface CaseService {
+  /** Applies the audit-trail indexes (idempotent); call once at start. */
+  ensureSchema(): Promise<void>;
+  incident(id: string, viewer: Viewer): Promise<CaseRecord>;
+  incidents(viewer: Viewer, limit?: number): Promise<IncidentSummary[]>;
+  hypothesis(id: string, viewer: Viewer): Promise<HypothesisRecord>;
+  /** Candidate actors among `ids` that the viewer may see (threat-actor, intrusion-set, identity). */
+  actors(ids: readonly string[], viewer: Viewer): Promise<Array<{ id: string; type: string; name: string }>>;
+  evidence(id: string, viewer: Viewer): Promise<EvidenceRecord>;
+  createHypothesis(input: CreateHypothesisInput, viewer: Viewer): Promise<HypothesisRecord>;
+  updateHypothesis(id: string, patch: UpdateHypothesisInput, viewer: Viewer): Promise<HypothesisRecord>;
+  setHypothesisStatus(id: string, status: string, rationale: string | null | undefined, viewer: Viewer): Promise<HypothesisRecord>;
+  setJudgement(input: SetJudgementInput, viewer: Viewer): Promise<HypothesisRecord>;
+  createEvidence(input: CreateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
+  updateEvidence(id: string, patch: UpdateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
+  rateEvidence(input: RateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
+  auditLog(objectId: string, viewer: Viewer, limit?: number): Promise<AuditRecord[]>;
+}
+
+export interface CaseServiceDeps {
+  graph: Graph;
+  logger: Logger;
+  stixImport: StixImportService;
+  assessment: AssessmentService;
+  events?: AssessmentEventSink | null;
+  /** The clock (tests pin it). */
+  now?: () => Date;
+}
+
+const MAX_NAME = 500;
+const MAX_TEXT = 20_000;
+const MAX_REFS = 1_000;
+const MAX_INCIDENTS = 1_000;
+const MAX_AUDIT = 1_000;
+const HYPOTHESIS_TYPE = 'attribution-hypothesis';
+const EVIDENCE_TYPE = 'attribution-evidence';
+const CANDIDATE_TYPES = new Set(['threat-actor', 'intrusion-set', 'identity']);
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Collects every problem of one input; `fail()` throws them all in one ValidationError. */
+class Problems {
+  readonly issues: Issue[] = [];
+  constructor(private readonly objectId: string | null, private readonly what: string) {}
+
+  add(path: string, message: string, objectId: string | null = this.objectId): void {
+    this.issues.push({ objectId, path, message });
+  }
+
+  fail(): void {
+    if (this.issues.length === 0) return;
+    const first = this.issues[0]!;
+    const more = this.issues.length > 1 ? ` (and ${this.issues.length - 1} more)` : '';
+    throw new ValidationError(`${this.what}${first.objectId ? ` ${first.objectId}` : ''}: ${first.path}: ${first.message}${more}`, this.issues);
+  }
+
+  text(path: string, value: string | null | undefined, options: { required?: boolean; max?: number } = {}): void {
+    if (value === undefined || value === null) {
+      if (options.required) this.add(path, 'is required');
+      return;
+    }
+    if (typeof value !== 'string') this.add(path, 'must be a string');
+    else if (options.required && value.trim() === '') this.add(path, 'must not be empty');
+    else if (value.length > (options.max ?? MAX_TEXT)) this.add(path, `must be at most ${options.max ?? MAX_TEXT} characters`);
+  }
+
+  oneOf(path: string, value: unknown, allowed: readonly unknown[]): void {
+    if (value !== undefined && value !== null && !allowed.includes(value)) {
+      this.add(path, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+    }
+  }
+
+  probability(path: string, value: number | null | undefined): void {
+    if (value !== undefined && value !== null && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1)) {
+      this.add(path, `must be a number from 0 to 1 (got ${String(value)})`);
+    }
+  }
+
+  timestamp(path: string, value: string | null | undefined, required = false): void {
+    if (value === undefined || value === null) {
+      if (required) this.add(path, 'is required');
+      return;
+    }
+    if (!RFC3339.test(value) || Number.isNaN(Date.parse(value))) {
+      this.add(path, `must be an RFC 3339 timestamp such as 2025-12-11T20:00:00Z (got ${JSON.stringify(value)})`);
+    }
+  }
+
+  list(path: string, value: readonly unknown[] | null | undefined): void {
+    if (value === undefined || value === null) return;
+    if (value.length > MAX_REFS) this.add(path, `must hold at most ${MAX_REFS} items`);
+    value.forEach((v, i) => {
+      if (typeof v !== 'string' || v.trim() === '' || v.length > MAX_NAME) this.add(`${path}[${i}]`, 'must be a non-empty string');
+    });
+  }
+}
+
+/** A strictly later STIX timestamp than every one given (millisecond precision, UTC). */
+export function laterThan(now: Date, ...previous: Array<string | null | undefined>): string {
+  let ms = now.getTime();
+  for (const p of previous) {
+    const t = p ? Date.parse(p) : Number.NaN;
+    if (Number.isFinite(t) && t >= ms) ms = t + 1;
+  }
+  return new Date(ms).toISOString();
+}
+
+function markingFor(level: TlpLevel): string {
+  return TLP2_MARKING_IDS[level];
+}
+
+function isTlp(value: string): value is TlpLevel {
+  return (TLP_LEVELS as readonly string[]).includes(value);
+}
+
+function externalReferences(sources: readonly SourceInput[]): StixJson[] {
+  const out: StixJson[] = [];
+  for (const s of sources) {
+    out.push({
+      source_name: s.name,
+      ...(s.description ? { description: s.description } : {}),
+      ...(s.url ? { url: s.url } : {}),
+    });
+    if (s.archiveUrl) out.push({ source_name: `${s.name} (archive)`, description: `Archived copy of: ${s.url ?? s.name}`, url: s.archiveUrl });
+  }
+  return out;
+}
+
+/** Sets or removes a property: undefined leaves it, null or empty removes it. */
+function patch(target: StixJson, key: string, value: unknown): void {
+  if (value === undefined) return;
+  if (value === null || (Array.isArray(value) && value.length === 0) || value === '') delete target[key];
+  else target[key] = value;
+}
+
+export function createCaseService(deps: CaseServiceDeps): CaseService {
+  const { graph, stixImport, assessment } = deps;
+  const logger = deps.logger.child({ area: 'case' });
+  const now = deps.now ?? (() => new Date());
+  const locks = new Map<string, Promise<unknown>>();
+
+  /** Runs `work` after every earlier mutation of `id` in this process has finished. */
+  async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = locks.get(id) ?? Promise.resolve();
+    const current = previous.catch(() => {}).then(work);
+    locks.set(id, current);
+    try {
+      return await current;
+    } finally {
+      if (locks.get(id) === current) locks.delete(id);
+    }
+  }
+
+  async function fetch(ids: readonly string[], viewer: Viewer): Promise<Map<string, StoredRef>> {
+    return graph.read((tx) => objectsByIds(tx, ids, viewer.clearanceRank), { metadata: { op: 'case-objects' } });
+  }
+
+  async function stored(id: string, type: string, viewer: Viewer): Promise<StoredRef> {
+    const found = (await fetch([id], viewer)).get(id);
+    if (!found || found.type !== type) throw new NotFoundError(`No ${type} ${id} that you may see.`);
+    return found;
+  }
+
+  async function incidentOf(incidentId: string, viewer: Viewer, problems: Problems, path: string): Promise<StoredRef | null> {
+    const found = (await fetch([incidentId], viewer)).get(incidentId);
+    if (!found || found.type !== 'incident') {
+      problems.add(path, `no incident ${incidentId} that you may see`);
+      return null;
+    }
+    return found;
+  }
+
+  /** Refs must name stored objects the viewer may see (of the allowed types, when given). */
+  async function checkRefs(
+    path: string,
+    refs: readonly string[] | null | undefined,
+    viewer: Viewer,
+    problems: Problems,
+    types?: ReadonlySet<string>,
+  ): Promise<void> {
+    if (!refs || refs.length === 0) return;
+    const found = await fetch(refs, viewer);
+    refs.forEach((ref, i) => {
+      const o = found.get(ref);
+      if (!o) problems.add(`${path}[${i}]`, `no object ${ref} that you may see`);
+      else if (types && !types.has(o.type)) problems.add(`${path}[${i}]`, `${ref} is a ${o.type}; expected one of ${[...types].join(', ')}`);
+    });
+  }
+
+  /** The marking of a new object: the incident's, or a chosen TLP at least as restrictive. */
+  function markingsFor(incident: StoredRef, tlp: string | null | undefined, viewer: Viewer, problems: Problems): unknown[] | undefined {
+    const inherited = Array.isArray(incident.raw.object_marking_refs) ? incident.raw.object_marking_refs : undefined;
+    if (tlp === undefined || tlp === null) return inherited;
+    if (!isTlp(tlp)) {
+      problems.add('tlp', `must be one of ${TLP_LEVELS.join(', ')}`);
+      return inherited;
+    }
+    if (tlpRank(tlp) < incident.tlpRank) problems.add('tlp', `must be at least as restrictive as the incident's marking (${TLP_LEVELS[incident.tlpRank]})`);
+    if (tlpRank(tlp) > viewer.clearanceRank) problems.add('tlp', `is above your clearance (${viewer.clearance}); you could not read what you write`);
+    return [markingFor(tlp)];
+  }
+
+  /**
+   * Writes `after` as the new version of the object (or its first version), audits the change and
+   * announces it. `before` is null for a creation.
+   */
+  async function commit(
+    viewer: Viewer,
+    action: string,
+    before: StoredRef | null,
+    after: StixJson,
+    incidentId: string,
+    hypothesisId: string | null,
+  ): Promise<void> {
+    const id = String(after.id);
+    const problems = new Problems(id, `Cannot ${action}`);
+    for (const issue of validateStixObject(after, { path: '' })) {
+      problems.add(issue.path.replace(/^\./, ''), issue.message);
+    }
+    problems.fail();
+    const report = await stixImport.importBundle(
+      { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [after] },
+      { viewer, source: `case:${action}` },
+    );
+    if (report.errors.length > 0) {
+      for (const issue of report.errors) problems.add(issue.path.replace(/^objects\[0\]\.?/, ''), issue.message);
+      problems.fail();
+    }
+    if (report.created + report.updated !== 1) {
+      const why = report.warnings.map((w) => w.message).join('; ') || 'the stored version is newer';
+      throw new ConflictError(`${id} was not changed: ${why}`);
+    }
+    const at = now().toISOString();
+    await graph.write(
+      (tx) =>
+        writeAuditEntry(tx, {
+          id: randomUUID(),
+          actor: viewer.name,
+          actorId: viewer.id,
+          action,
+          objectId: id,
+          objectType: String(after.type),
+          incidentId,
+          before: before ? JSON.stringify(before.raw) : null,
+          after: JSON.stringify(after),
+          at,
+          tlpRank: before?.tlpRank ?? 0,
+        }),
+      { metadata: { op: 'case-audit', action } },
+    );
+    logger.info({ action, objectId: id, actor: viewer.id }, 'case mutation');
+    const rank = Math.max(before?.tlpRank ?? 0, (await fetch([id], viewer)).get(id)?.tlpRank ?? 0);
+    deps.events?.publish('assessmentChanged', { incidentId, hypothesisId, tlpRank: rank, reason: action, at });
+  }
+
+  async function reloadHypothesis(id: string, viewer: Viewer): Promise<HypothesisRecord> {
+    const o = await stored(id, HYPOTHESIS_TYPE, viewer);
+    return hypothesisRecord({ raw: o.raw, tlpRank: o.tlpRank });
+  }
+
+  async function reloadEvidence(id: string, viewer: Viewer): Promise<EvidenceRecord> {
+    const o = await stored(id, EVIDENCE_TYPE, viewer);
+    return evidenceRecord({ raw: o.raw, tlpRank: o.tlpRank });
+  }
+
+  /** Common path of hypothesis updates: load, change a copy, bump `modified`, commit. */
+  async function changeHypothesis(
+    id: string,
+    viewer: Viewer,
+    action: string,
+    change: (next: StixJson, current: StoredRef, problems: Problems) => Promise<void> | void,
+  ): Promise<HypothesisRecord> {
+    requireRole(viewer, 'analyst');
+    return serialised(id, async () => {
+      const current = await stored(id, HYPOTHESIS_TYPE, viewer);
+      const next: StixJson = structuredClone(current.raw);
+      const problems = new Problems(id, `Cannot ${action}`);
+      await change(next, current, problems);
+      problems.fail();
+      next.modified = laterThan(now(), String(current.raw.modified));
+      await commit(viewer, action, current, next, String(current.raw.incident_ref), id);
+      return reloadHypothesis(id, viewer);
+    });
+  }
+
+  async function changeEvidence(
+    id: string,
+    viewer: Viewer,
+    action: string,
+    change: (next: StixJson, current: StoredRef, problems: Problems) => Promise<void> | void,
+    hypothesisId: string | null = null,
+  ): Promise<EvidenceRecord> {
+    requireRole(viewer, 'analyst');
+    return serialised(id, async () => {
+      const current = await stored(id, EVIDENCE_TYPE, viewer);
+      const next: StixJson = structuredClone(current.raw);
+      const problems = new Problems(id, `Cannot ${action}`);
+      await change(next, current, problems);
+      problems.fail();
+      next.modified = laterThan(now(), String(current.raw.modified));
+      await commit(viewer, action, current, next, String(current.raw.incident_ref), hypothesisId);
+      return reloadEvidence(id, viewer);
+    });
+  }
+
+  function checkHypothesisFields(p: Problems, f: UpdateHypothesisInput & { status?: string | null }, creating: boolean) {
+    p.text('name', f.name, { required: creating, max: MAX_NAME });
+    if (!creating && f.name === null) p.add('name', 'cannot be removed');
+    p.text('description', f.description);
+    p.text('rationale', f.rationale);
+    if (creating && (f.category === undefined || f.category === null)) p.add('category', 'is required');
+    if (!creating && f.category === null) p.add('category', 'cannot be removed');
+    p.oneOf('category', f.category, HYPOTHESIS_CATEGORIES);
+    p.oneOf('status', f.status, HYPOTHESIS_STATUSES);
+    p.probability('prior', f.prior);
+    p.list('candidateRefs', f.candidateRefs);
+    p.list('labels', f.labels);
+  }
+
+  function checkEvidenceFields(p: Problems, f: UpdateEvidenceInput, creating: boolean) {
+    p.text('name', f.name, { required: creating, max: MAX_NAME });
+    if (!creating && f.name === null) p.add('name', 'cannot be removed');
+    p.text('description', f.description);
+    if (creating && (f.kind === undefined || f.kind === null)) p.add('kind', 'is required');
+    if (!creating && f.kind === null) p.add('kind', 'cannot be removed');
+    p.oneOf('kind', f.kind, EVIDENCE_KINDS);
+    p.timestamp('collectedAt', f.collectedAt, creating);
+    if (!creating && f.collectedAt === null) p.add('collectedAt', 'cannot be removed');
+    p.oneOf('reliability', f.reliability, SOURCE_RELIABILITIES);
+    p.oneOf('credibility', f.credibility, INFORMATION_CREDIBILITIES);
+    if (f.weight !== undefined && f.weight !== null && !(Number.isFinite(f.weight) && f.weight > 0)) {
+      p.add('weight', `must be a number greater than 0 (got ${String(f.weight)})`);
+    }
+    p.list('objectRefs', f.objectRefs);
+    p.list('labels', f.labels);
+    (f.sources ?? []).forEach((s, i) => {
+      p.text(`sources[${i}].name`, s.name, { required: true, max: MAX_NAME });
+      for (const key of ['url', 'archiveUrl'] as const) {
+        const url = s[key];
+        if (url !== undefined && url !== null && !/^https?:\/\/\S+$/.test(url)) p.add(`sources[${i}].${key}`, 'must be an http(s) URL');
+      }
+    });
+  }
+
+  function applyHypothesisFields(next: StixJson, f: UpdateHypothesisInput): void {
+    if (f.name !== undefined && f.name !== null) next.name = f.name.trim();
+    patch(next, 'description', f.description);
+    if (f.category !== undefined && f.category !== null) next.category = f.category;
+    patch(next, 'prior', f.prior);
+    patch(next, 'rationale', f.rationale);
+    patch(next, 'candidate_refs', f.candidateRefs === undefined || f.candidateRefs === null ? f.candidateRefs : [...new Set(f.candidateRefs)]);
+    patch(next, 'labels', f.labels === undefined || f.labels === null ? f.labels : [...new Set(f.labels)]);
+  }
+
+  function applyEvidenceFields(next: StixJson, f: UpdateEvidenceInput): void {
+    if (f.name !== undefined && f.name !== null) next.name = f.name.trim();
+    patch(next, 'description', f.description);
+    if (f.kind !== undefined && f.kind !== null) next.evidence_kind = f.kind;
+    if (f.collectedAt !== undefined && f.collectedAt !== null) next.collected_at = new Date(f.collectedAt).toISOString();
+    patch(next, 'reliability', f.reliability);
+    patch(next, 'credibility', f.credibility);
+    patch(next, 'weight', f.weight);
+    if (f.discredited !== undefined) patch(next, 'discredited', f.discredited === true ? true : null);
+    patch(next, 'object_refs', f.objectRefs === undefined || f.objectRefs === null ? f.objectRefs : [...new Set(f.objectRefs)]);
+    if (f.sources !== undefined) patch(next, 'external_references', f.sources === null ? null : externalReferences(f.sources));
+    patch(next, 'labels', f.labels === undefined || f.labels === null ? f.labels : [...new Set(f.labels)]);
+    // Judgements are marked as such (docs/fact-sheet.md): the label follows the kind.
+    const labels = Array.isArray(next.labels) ? (next.labels as string[]) : [];
+    if (next.evidence_kind === 'judgement' && !labels.includes(ANALYST_JUDGEMENT_LABEL)) next.labels = [ANALYST_JUDGEMENT_LABEL, ...labels];
+  }
+
+  const service: CaseService = {
+    ensureSchema: () => applyCaseMigrations(graph),
+
+    incident: (id, viewer) => assessment.loadCase(id, viewer),
+
+    async incidents(viewer, limit = MAX_INCIDENTS) {
+      const rows = await graph.read((tx) => listIncidents(tx, viewer.clearanceRank, Math.min(limit, MAX_INCIDENTS)), {
+        metadata: { op: 'case-list' },
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        description: typeof r.raw.description === 'string' ? r.raw.description : null,
+        tlpRank: r.tlpRank,
+        raw: r.raw,
+        hypotheses: r.hypotheses.map(hypothesisRecord),
+      }));
+    },
+
+    hypothesis: reloadHypothesis,
+
+    async actors(ids, viewer) {
+      const found = await fetch(ids, viewer);
+      return ids.flatMap((id) => {
+        const o = found.get(id);
+        return o && CANDIDATE_TYPES.has(o.type) ? [{ id: o.id, type: o.type, name: o.name }] : [];
+      });
+    },
+    evidence: reloadEvidence,
+
+    async createHypothesis(input, viewer) {
+      requireRole(viewer, 'analyst');
+      const problems = new Problems(null, 'Cannot create hypothesis');
+      checkHypothesisFields(problems, input, true);
+      problems.text('incidentId', input.incidentId, { required: true });
+      problems.fail();
+      const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
+      await checkRefs('candidateRefs', input.candidateRefs, viewer, problems, CANDIDATE_TYPES);
+      const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
+      problems.fail();
+      const at = laterThan(now());
+      const next: StixJson = {
+        type: HYPOTHESIS_TYPE,
+        spec_version: '2.1',
+        id: `${HYPOTHESIS_TYPE}--${randomUUID()}`,
+        created: at,
+        modified: at,
+        name: input.name.trim(),
+        incident_ref: input.incidentId,
+        category: input.category,
+        status: input.status ?? 'open',
+        author: viewer.name,
+        ...(markings ? { object_marking_refs: markings } : {}),
+        extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      };
+      applyHypothesisFields(next, input);
+      await commit(viewer, 'create-hypothesis', null, next, input.incidentId, String(next.id));
+      return reloadHypothesis(String(next.id), viewer);
+    },
+
+    updateHypothesis(id, fields, viewer) {
+      return changeHypothesis(id, viewer, 'update-hypothesis', async (next, _current, problems) => {
+        checkHypothesisFields(problems, fields, false);
+        await checkRefs('candidateRefs', fields.candidateRefs, viewer, problems, CANDIDATE_TYPES);
+        applyHypothesisFields(next, fields);
+      });
+    },
+
+    setHypothesisStatus(id, status, rationale, viewer) {
+      return changeHypothesis(id, viewer, 'set-hypothesis-status', (next, _current, problems) => {
+        problems.oneOf('status', status, HYPOTHESIS_STATUSES);
+        if (status === undefined || status === null) problems.add('status', 'is required');
+        problems.text('rationale', rationale);
+        next.status = status as HypothesisStatus;
+        patch(next, 'rationale', rationale);
+      });
+    },
+
+    setJudgement(input, viewer) {
+      return changeHypothesis(input.hypothesisId, viewer, 'set-judgement', (next, _current, problems) => {
+        problems.probability('probability', input.probability);
+        if (input.probability === undefined || input.probability === null) problems.add('probability', 'is required');
+        problems.text('rationale', input.rationale);
+        const judgements = Array.isArray(next.analyst_judgements) ? [...(next.analyst_judgements as StixJson[])] : [];
+        const own = judgements.filter((j) => j.analyst === viewer.name).map((j) => String(j.at));
+        judgements.push({
+          analyst: viewer.name,
+          probability: input.probability,
+          at: laterThan(now(), ...own),
+          ...(input.rationale ? { rationale: input.rationale } : {}),
+        });
+        next.analyst_judgements = judgements;
+      });
+    },
+
+    async createEvidence(input, viewer) {
+      requireRole(viewer, 'analyst');
+      const problems = new Problems(null, 'Cannot create evidence');
+      checkEvidenceFields(problems, input, true);
+      problems.text('incidentId', input.incidentId, { required: true });
+      problems.fail();
+      const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
+      await checkRefs('objectRefs', input.objectRefs, viewer, problems);
+      const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
+      if (input.kind === 'fact' && (input.sources ?? []).length === 0) {
+        problems.add('sources', 'a fact must cite at least one source (use kind "judgement" or "context" otherwise)');
+      }
+      problems.fail();
+      const at = laterThan(now());
+      const next: StixJson = {
+        type: EVIDENCE_TYPE,
+        spec_version: '2.1',
+        id: `${EVIDENCE_TYPE}--${randomUUID()}`,
+        created: at,
+        modified: at,
+        name: input.name.trim(),
+        incident_ref: input.incidentId,
+        evidence_kind: input.kind,
+        collected_at: new Date(input.collectedAt).toISOString(),
+        ...(markings ? { object_marking_refs: markings } : {}),
+        extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+      };
+      applyEvidenceFields(next, input);
+      await commit(viewer, 'create-evidence', null, next, input.incidentId, null);
+      return reloadEvidence(String(next.id), viewer);
+    },
+
+    updateEvidence(id, fields, viewer) {
+      return changeEvidence(id, viewer, 'update-evidence', async (next, _current, problems) => {
+        checkEvidenceFields(problems, fields, false);
+        await checkRefs('objectRefs', fields.objectRefs, viewer, problems);
+        applyEvidenceFields(next, fields);
+      });
+    },
+
+    rateEvidence(input, viewer) {
+      return changeEvidence(
+        input.evidenceId,
+        viewer,
+        'rate-evidence',
+        async (next, current, problems) => {
+          problems.oneOf('rating', input.rating, RATINGS);
+          if (!input.rating) problems.add('rating', 'is required');
+          problems.text('rationale', input.rationale);
+          const hypothesis = (await fetch([input.hypothesisId], viewer)).get(input.hypothesisId);
+          if (!hypothesis || hypothesis.type !== HYPOTHESIS_TYPE) {
+            problems.add('hypothesisId', `no attribution-hypothesis ${input.hypothesisId} that you may see`);
+          } else if (hypothesis.raw.incident_ref !== current.raw.incident_ref) {
+            problems.add(
+              'hypothesisId',
+              `${input.hypothesisId} is a hypothesis of ${String(hypothesis.raw.incident_ref)}, not of this evidence's incident ${String(current.raw.incident_ref)}`,
+            );
+          }
+          const ratings = Array.isArray(next.ratings) ? [...(next.ratings as StixJson[])] : [];
+          const sameCell = ratings
+            .filter((r) => r.analyst === viewer.name && r.hypothesis_ref === input.hypothesisId)
+            .map((r) => String(r.rated_at));
+          ratings.push({
+            hypothesis_ref: input.hypothesisId,
+            analyst: viewer.name,
+            rating: input.rating as Rating,
+            ...(input.rationale ? { rationale: input.rationale } : {}),
+            rated_at: laterThan(now(), ...sameCell),
+          });
+          next.ratings = ratings;
+        },
+        input.hypothesisId,
+      );
+    },
+
+    async auditLog(objectId, viewer, limit = 100) {
+      const problems = new Problems(null, 'Cannot read the audit log');
+      problems.text('objectId', objectId, { required: true, max: 320 });
+      if (!(Number.isInteger(limit) && limit > 0 && limit <= MAX_AUDIT)) problems.add('limit', `must be an integer from 1 to ${MAX_AUDIT}`);
+      problems.fail();
+      return graph.read((tx) => auditLog(tx, objectId, viewer.clearanceRank, limit), { metadata: { op: 'case-audit-log' } });
+    },
+  };
+  return service;
+}
