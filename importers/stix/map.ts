@@ -246,8 +246,7 @@ export function collectRefs(obj: JsonObject): { property: string; name: string; 
       }
     }
   }
-  // The walk pops in reverse; give the natural document order back.
-  return out.reverse();
+  return out;
 }
 
 /**
