@@ -5,6 +5,12 @@
 import { localNeo4jStatus, startLocalNeo4j, stopLocalNeo4j } from '../../../launcher/index';
 import { ConfigError, loadConfig } from '../config';
 import { localNeo4jHome } from '../neo4j-target';
+import {
+  CASE_USAGE,
+  importCredentialsCommand,
+  importFactSheetCommand,
+  isFactSheetImport,
+} from './case.commands';
 import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
 
 const USAGE = `Usage: attribution-graph <command> [options]
@@ -13,7 +19,7 @@ Commands:
   neo4j start     start the local Neo4j in the background (or report the running one)
   neo4j stop      stop the local Neo4j
   neo4j status    print whether the local Neo4j runs, as JSON
-${STIX_USAGE}
+${STIX_USAGE}${CASE_USAGE}
 Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
 `;
 
@@ -59,7 +65,11 @@ export async function runCli(argv: string[]): Promise<number> {
     case 'neo4j':
       return neo4jCommand(rest);
     case 'import':
-      return importCommand(rest);
+      return isFactSheetImport(rest) ? importFactSheetCommand(rest) : importCommand(rest);
+    case 'import-factsheet':
+      return importFactSheetCommand(rest);
+    case 'import-credentials':
+      return importCredentialsCommand(rest);
     case 'export':
       return exportCommand(rest);
     case undefined:

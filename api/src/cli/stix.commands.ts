@@ -24,7 +24,7 @@ export class StixUsageError extends Error {
   override name = 'UsageError';
 }
 
-async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
+export async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const logger = createLogger(process.env.LOG_LEVEL ?? 'warn');
   const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -14,6 +14,12 @@ import {
   validateFactSheet,
   type FactSheetIssue,
 } from '../../../importers/factsheet/index';
+import {
+  CredentialsError,
+  credentialsToBundle,
+  validateCredentialRecords,
+  type CredentialsOptions,
+} from '../../../importers/credentials/index';
 import { ValidationError } from '../errors';
 import { anyIncident } from '../graph/case.repository';
 import type { Graph } from '../graph/driver';
@@ -46,6 +52,14 @@ export interface SeedService {
    */
   importFactSheet(text: string, options: { viewer: Viewer; file?: string }): Promise<FactSheetImportResult>;
   importFactSheetFile(path: string, options: { viewer: Viewer }): Promise<FactSheetImportResult>;
+  /**
+   * Validates and imports infostealer-log records (CSV or JSON lines) as credential-exposure
+   * objects and evidence of a case (docs/credential-exposure.md). Same all-or-nothing contract.
+   */
+  importCredentials(
+    text: string,
+    options: { viewer: Viewer; file?: string } & Omit<CredentialsOptions, 'incidentRef' | 'victimRef'>,
+  ): Promise<FactSheetImportResult>;
   /** Loads the reference case when the graph holds no incident at all; otherwise does nothing. */
   loadReferenceCase(options?: { file?: string }): Promise<SeedResult>;
 }
@@ -84,6 +98,23 @@ export function createSeedService(deps: { graph: Graph; logger: Logger; stixImpo
         );
       }
       return { file, incidentId: caseIds(result.sheet.slug).incident, report };
+    },
+
+    async importCredentials(text, options) {
+      requireRole(options.viewer, 'analyst');
+      const { viewer, file = '<credentials>', ...mapping } = options;
+      const result = validateCredentialRecords(text, file);
+      if (!result.ok) {
+        const error = new CredentialsError(file, result.issues);
+        throw new ValidationError(error.message, factSheetIssues(result.issues));
+      }
+      const ids = caseIds(mapping.slug);
+      const bundle = credentialsToBundle(result.records, { ...mapping, incidentRef: ids.incident, victimRef: ids.victim });
+      const report = await stixImport.importBundle(bundle, { viewer, source: file });
+      if (report.errors.length > 0) {
+        throw new ValidationError(`${file}: the STIX bundle made from the records was refused (${report.errors.length} problem(s))`, report.errors);
+      }
+      return { file, incidentId: ids.incident, report };
     },
 
     async importFactSheetFile(path, options) {
