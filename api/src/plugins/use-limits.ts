@@ -18,7 +18,7 @@ import { createGraphQLError, type Plugin } from 'graphql-yoga';
 export const QUERY_LIMITS = Object.freeze({
   maxDepth: 12,
   maxAliases: 15,
-  maxCost: 5_000,
+  maxCost: 50_000,
   maxTokens: 2_000,
   maxDirectives: 20,
   /** List-valued introspection fields (types, fields, args …) nested along one path. */
