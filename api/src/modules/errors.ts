@@ -49,7 +49,18 @@ export function domainErrorToGraphQL(original: DomainError, from?: GraphQLError)
 
 export function mapError(error: GraphQLError, ctx: ErrorContext): GraphQLError {
   const original = error.originalError;
-  if (!original || isGraphQLError(original)) return error;
+  if (!original) return error;
+  if (isGraphQLError(original)) {
+    // A GraphQLError raised on purpose (scalar parsing, a resolver): keep it, rebuilt as yoga's
+    // own so yoga does not mistake it for an unexpected error.
+    return createGraphQLError(error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: { code: 'BAD_USER_INPUT', ...original.extensions, ...error.extensions },
+    });
+  }
   if (original instanceof DomainError) return domainErrorToGraphQL(original, error);
   const code = neo4jCode(original);
   if (code && NEO4J_TIMEOUT_CODES.has(code)) {
