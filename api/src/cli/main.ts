@@ -12,6 +12,7 @@ import {
   isFactSheetImport,
 } from './case.commands';
 import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
+import { TOKEN_USAGE, tokenCommand } from './token.commands';
 
 const USAGE = `Usage: attribution-graph <command> [options]
 
@@ -19,7 +20,7 @@ Commands:
   neo4j start     start the local Neo4j in the background (or report the running one)
   neo4j stop      stop the local Neo4j
   neo4j status    print whether the local Neo4j runs, as JSON
-${STIX_USAGE}${CASE_USAGE}
+${STIX_USAGE}${CASE_USAGE}${TOKEN_USAGE}
 Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
 `;
 
@@ -72,6 +73,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return importCredentialsCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'token':
+      return tokenCommand(rest);
     case undefined:
     case 'help':
     case '--help':
