@@ -1,0 +1,96 @@
+/**
+ * The web explorer in Debian's Chromium against the real app and Neo4j: sign in, import a bundle
+ * by drag-and-drop, explore, and export — each step asserted on the page, screenshots saved in
+ * test-artifacts/screenshots/.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type TestBrowser } from './support/browser';
+import { SCREENSHOTS, startTestApp, type TestApp } from './support/app';
+
+const OASIS = '/work/shared/corpus/oasis-examples';
+const BUNDLE_FILE = 'indicator-to-campaign-relationship.json';
+
+let app: TestApp;
+let browser: TestBrowser;
+let page: Page;
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** A synthetic drop of one file on the page, as a user dragging it from the desktop would. */
+async function dropFile(fileName: string, text: string, mime: string): Promise<void> {
+  await page.evaluate(({ fileName, text, mime }) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], fileName, { type: mime }));
+    const target = document.querySelector('#canvas') ?? document.body;
+    target.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, { fileName, text, mime });
+}
+
+describe('web explorer in Chromium', () => {
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    app = await startTestApp();
+    browser = await launchBrowser();
+    page = browser.page;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('refuses a wrong token and signs in with a good one (kept in sessionStorage)', async () => {
+    await page.goto(`${app.baseUrl}/`);
+    await page.locator('#token').waitFor();
+    await shot('01-sign-in');
+    await page.fill('#token', 'ag_wrong');
+    await page.click('form.sign-in button[type=submit]');
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toMatch(/refused|token/i);
+    await page.fill('#token', app.token);
+    await page.click('form.sign-in button[type=submit]');
+    await page.locator('#canvas').waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('attribution-graph.token'))).toBe(app.token);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+  });
+
+  it('imports a STIX bundle dropped on the page and reports what it wrote', async () => {
+    const text = readFileSync(join(OASIS, BUNDLE_FILE), 'utf8');
+    await dropFile(BUNDLE_FILE, text, 'application/json');
+    const dialog = page.locator('.import-dialog');
+    await dialog.waitFor();
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toBe('Imported.');
+    expect(await page.locator('.import-counts').textContent()).toMatch(/created 3 · updated 0 · unchanged 0 · rejected 0/);
+    expect(await page.locator('progress').getAttribute('value')).toBe('4');
+    await shot('02-import-report');
+    await dialog.locator('button', { hasText: 'Close' }).click();
+  });
+
+  it('reports the errors of a refused bundle without writing anything', async () => {
+    const bad = JSON.stringify({ type: 'bundle', id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d', objects: [{ type: 'indicator', id: 'indicator--not-a-uuid', spec_version: '2.1' }] });
+    await dropFile('bad.json', bad, 'application/json');
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toMatch(/refused/i);
+    expect(await page.locator('.import-errors tbody tr').count()).toBeGreaterThan(0);
+    await shot('03-import-errors');
+    await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+  });
+
+  it('exports the view as PNG', async () => {
+    const downloading = page.waitForEvent('download');
+    await page.selectOption('#export', 'png');
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/\.png$/);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
+  it('logged no console errors', () => {
+    expect(browser.consoleErrors).toEqual([]);
+  });
+});
