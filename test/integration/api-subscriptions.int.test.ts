@@ -1,0 +1,142 @@
+/**
+ * Subscriptions over Server-Sent Events: events reach subscribers, filtered by clearance (and, for
+ * import progress, by who started the import).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../api/src/graph/driver';
+import type { AssessmentChangedEvent, ImportProgressEvent } from '../../api/src/services/events';
+import { createTestApi, type TestApi } from '../support/api';
+import { connectTestGraph, resetGraph } from '../support/graph';
+
+async function subscribe(api: TestApi, token: string, query: string) {
+  const controller = new AbortController();
+  const response = await api.app.fetch(
+    new Request('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+      signal: controller.signal,
+    }),
+  );
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  return {
+    /** The data of the next `next` event. */
+    async next(): Promise<any> {
+      for (;;) {
+        const match = /event: next\ndata: (.*)\n\n/.exec(buffer);
+        if (match) {
+          buffer = buffer.slice(match.index + match[0].length);
+          return JSON.parse(match[1]!);
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error('stream ended');
+        buffer += decoder.decode(value, { stream: true });
+      }
+    },
+    close() {
+      controller.abort();
+      void reader.cancel().catch(() => {});
+    },
+  };
+}
+
+/** Publishes until the subscriber has received something (the subscription starts asynchronously). */
+async function publishUntil<T>(publish: () => void, received: Promise<T>): Promise<T> {
+  let done = false;
+  void received.finally(() => (done = true));
+  while (!done) {
+    publish();
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return received;
+}
+
+describe('subscriptions over SSE', () => {
+  let graph: Graph;
+  let api: TestApi;
+
+  beforeAll(async () => {
+    graph = connectTestGraph();
+    await resetGraph(graph);
+    api = createTestApi(graph);
+    await api.services.auth.ensureSchema();
+  });
+  afterAll(async () => graph.close());
+
+  it('delivers assessment changes within the clearance only', async () => {
+    const green = await api.token('reader', 'GREEN');
+    const sub = await subscribe(api, green, 'subscription { assessmentChanged { incidentId hypothesisId reason at } }');
+    const event = (incidentId: string, tlpRank: number): AssessmentChangedEvent => ({
+      incidentId,
+      hypothesisId: null,
+      tlpRank,
+      reason: 'evidence-rated',
+      at: '2025-12-11T20:00:00Z',
+    });
+    const first = await publishUntil(() => {
+      api.services.events.publish('assessmentChanged', event('incident--red', 4));
+      api.services.events.publish('assessmentChanged', event('incident--amber', 2));
+      api.services.events.publish('assessmentChanged', event('incident--green', 1));
+    }, sub.next());
+    expect(first).toEqual({
+      data: { assessmentChanged: { incidentId: 'incident--green', hypothesisId: null, reason: 'evidence-rated', at: '2025-12-11T20:00:00Z' } },
+    });
+    const later = [sub.next(), sub.next()].reduce((a, b) => a.then((xs) => b.then((x) => [...xs, x])), Promise.resolve([] as any[]));
+    api.services.events.publish('assessmentChanged', event('incident--red', 4));
+    api.services.events.publish('assessmentChanged', event('incident--green-2', 1));
+    api.services.events.publish('assessmentChanged', event('incident--red-2', 3));
+    api.services.events.publish('assessmentChanged', event('incident--clear', 0));
+    const ids = (await later).map((e) => e.data.assessmentChanged.incidentId);
+    // Only GREEN or CLEAR events (left over from the first burst, or the ones just published).
+    expect(ids.every((id) => id.startsWith('incident--green') || id === 'incident--clear')).toBe(true);
+    sub.close();
+  });
+
+  it('delivers import progress to whoever started the import and to admins', async () => {
+    const analyst = await api.services.auth.createToken(
+      { name: 'a', role: 'analyst', clearance: 'RED' },
+      { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
+    );
+    const other = await api.token('analyst', 'RED', 'other');
+    const admin = await api.token('admin', 'RED');
+    const query = 'subscription { importProgress { importId phase done total } }';
+    const mine = await subscribe(api, analyst.token, query);
+    const theirs = await subscribe(api, other, query);
+    const all = await subscribe(api, admin, query);
+    const progress = (viewerId: string, importId: string): ImportProgressEvent => ({
+      importId,
+      viewerId,
+      tlpRank: 0,
+      phase: 'write',
+      done: 10,
+      total: 20,
+      at: '2025-12-11T20:00:00Z',
+    });
+    const publish = () => api.services.events.publish('importProgress', progress(analyst.record.id, 'import-1'));
+    const [a, b] = await Promise.all([publishUntil(publish, mine.next()), publishUntil(publish, all.next())]);
+    expect(a.data.importProgress).toEqual({ importId: 'import-1', phase: 'write', done: 10, total: 20 });
+    expect(b.data.importProgress.importId).toBe('import-1');
+    // The other analyst gets only their own import's progress.
+    const c = await publishUntil(() => {
+      publish();
+      api.services.events.publish('importProgress', progress('someone-else', 'import-x'));
+    }, Promise.race([theirs.next(), new Promise((r) => setTimeout(() => r('nothing'), 500))]));
+    expect(c).toBe('nothing');
+    for (const s of [mine, theirs, all]) s.close();
+  });
+
+  it('refuses subscriptions without a token', async () => {
+    const response = await api.app.fetch(
+      new Request('http://localhost/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription { assessmentChanged { incidentId } }' }),
+      }),
+    );
+    expect(response.status).toBe(401);
+  });
+});
