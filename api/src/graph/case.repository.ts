@@ -78,6 +78,7 @@ function parse(raw: Plain | undefined): StixJson {
   return JSON.parse(String(raw)) as StixJson;
 }
 
+/** A COLLECT subquery's list of maps. */
 function items(value: Plain | undefined): Row[] {
   return Array.isArray(value) ? (value as Row[]) : [];
 }
@@ -98,10 +99,9 @@ export async function loadCase(tx: Tx, incidentId: string, maxRank: number): Pro
   if (!row) return null;
   return {
     incident: { id: String(row.id), name: String(row.name ?? ''), raw: parse(row.raw), tlpRank: Number(row.tlpRank ?? 0) },
-    hypotheses: items(row.hypotheses).map((i) => stored(i.item as Row)),
-    evidence: items(row.evidence).map((i) => stored(i.item as Row)),
-    candidates: items(row.candidates).map((i) => {
-      const a = i.item as Row;
+    hypotheses: items(row.hypotheses).map(stored),
+    evidence: items(row.evidence).map(stored),
+    candidates: items(row.candidates).map((a) => {
       return { id: String(a.id), type: String(a.type), name: String(a.name ?? a.id), tlpRank: Number(a.tlpRank ?? 0) };
     }),
   };
@@ -114,7 +114,7 @@ export async function listIncidents(tx: Tx, maxRank: number, limit: number): Pro
     name: String(row.name ?? ''),
     raw: parse(row.raw),
     tlpRank: Number(row.tlpRank ?? 0),
-    hypotheses: items(row.hypotheses).map((i) => stored(i.item as Row)),
+    hypotheses: items(row.hypotheses).map(stored),
   }));
 }
 

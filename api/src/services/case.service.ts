@@ -553,7 +553,6 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const problems = new Problems(null, 'Cannot create hypothesis');
       checkHypothesisFields(problems, input, true);
       problems.text('incidentId', input.incidentId, { required: true });
-      problems.fail();
       const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
       await checkRefs('candidateRefs', input.candidateRefs, viewer, problems, CANDIDATE_TYPES);
       const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
@@ -618,7 +617,6 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       const problems = new Problems(null, 'Cannot create evidence');
       checkEvidenceFields(problems, input, true);
       problems.text('incidentId', input.incidentId, { required: true });
-      problems.fail();
       const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
       await checkRefs('objectRefs', input.objectRefs, viewer, problems);
       const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
