@@ -308,8 +308,8 @@ export function startExplorer(deps: AppDeps): void {
           await refreshIncidents();
           await showHypotheses();
         } : undefined,
-        addEvidence: deps.hypothesesApi.addEvidence ? async (name, collectedAt) => {
-          await deps.hypothesesApi.addEvidence!(client, { incidentId: incident.id, name, collectedAt });
+        addEvidence: deps.hypothesesApi.addEvidence ? async (name, collectedAt, kind) => {
+          await deps.hypothesesApi.addEvidence!(client, { incidentId: incident.id, name, collectedAt, kind });
           await showHypotheses();
         } : undefined,
       });

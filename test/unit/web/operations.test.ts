@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as explore from '../../../web/src/api/operations';
+import * as cases from '../../../web/src/api/hypotheses';
 import type { Operation } from '../../../web/src/api/client';
 
 const SDL_DIR = join(import.meta.dirname, '..', '..', '..', 'schema', 'graphql');
@@ -15,7 +16,7 @@ const schema = buildSchema(
   readdirSync(SDL_DIR).filter((f) => f.endsWith('.graphql')).sort().map((f) => readFileSync(join(SDL_DIR, f), 'utf8')).join('\n'),
 );
 
-/** Operations whose fields the server has. */
+/** Every operation the explorer sends (a fact-sheet import mutation does not exist yet). */
 const LIVE: Record<string, Operation<unknown, unknown>> = {
   SYSTEM: explore.SYSTEM,
   VIEWER: explore.VIEWER,
@@ -25,6 +26,14 @@ const LIVE: Record<string, Operation<unknown, unknown>> = {
   PATHS: explore.PATHS,
   IMPORT_STIX_BUNDLE: explore.IMPORT_STIX_BUNDLE,
   EXPORT_STIX_BUNDLE: explore.EXPORT_STIX_BUNDLE,
+  INCIDENTS: explore.INCIDENTS,
+  ASSESSMENT: explore.ASSESSMENT,
+  INCIDENT_EVIDENCE: cases.INCIDENT_EVIDENCE,
+  ASSESSMENT_DETAIL: cases.ASSESSMENT_DETAIL,
+  ASSESSMENT_HISTORY: cases.ASSESSMENT_HISTORY,
+  RATE_EVIDENCE: cases.RATE_EVIDENCE,
+  ADD_HYPOTHESIS: cases.ADD_HYPOTHESIS,
+  ADD_EVIDENCE: cases.ADD_EVIDENCE,
 };
 
 describe('web GraphQL operations against schema/graphql', () => {

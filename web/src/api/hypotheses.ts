@@ -4,8 +4,8 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
-import { ASSESSMENT, type ImportResult, type IncidentSummary } from './operations';
-import type { HistoryPoint, HypothesesData, MatrixEvidence, Rating } from '../views/hypotheses-view';
+import type { ImportResult, IncidentSummary } from './operations';
+import type { AnalystsView, EvidenceKind, HistoryPoint, HypothesesData, MatrixEvidence, Rating } from '../views/hypotheses-view';
 
 interface EvidenceRow {
   id: string;
@@ -30,12 +30,25 @@ export const INCIDENT_EVIDENCE = operation<
   }`,
 );
 
+interface AssessedRow {
+  hypothesis: { id: string; name: string; category: string | null };
+  score: number | null;
+  posterior: number | null;
+  rank: number;
+  label: string | null;
+  confidence: number | null;
+}
+
 export const ASSESSMENT_DETAIL = operation<
   {
     assessment: {
-      hypotheses: { hypothesis: { id: string; name: string; category: string | null }; score: number | null; posterior: number | null; rank: number; label: string | null }[];
-      evidence: { id: string; diagnosticity: number | null }[];
-      sensitivity: { evidenceId: string; newLeaderId: string | null; description: string }[];
+      hypotheses: AssessedRow[];
+      evidence: { id: string; diagnosticity: number; nonDiagnostic: boolean; effectiveWeight: number }[];
+      sensitivity: { evidence: { id: string; name: string }; action: 'REMOVE' | 'RESTORE'; flipsLead: boolean; newLeader: { id: string; name: string } | null }[];
+      analysts: { analyst: string; hypotheses: { hypothesis: { id: string }; posterior: number | null; rank: number }[] }[];
+      pooled: { rule: string; analysts: string[]; hypotheses: { hypothesis: { id: string }; probability: number; label: string }[] } | null;
+      disagreement: { hypothesis: { id: string }; spread: number; lowest: { analyst: string; probability: number }; highest: { analyst: string; probability: number } }[];
+      explanation: string[];
     };
   },
   { incidentId: string; asOf?: string | null }
@@ -43,9 +56,25 @@ export const ASSESSMENT_DETAIL = operation<
   'WebAssessmentDetail',
   `query WebAssessmentDetail($incidentId: ID!, $asOf: DateTime) {
     assessment(incidentId: $incidentId, asOf: $asOf) {
-      hypotheses { hypothesis { id name category } score posterior rank label }
-      evidence { id diagnosticity }
-      sensitivity { evidenceId newLeaderId description }
+      hypotheses { hypothesis { id name category } score posterior rank label confidence }
+      evidence { id diagnosticity nonDiagnostic effectiveWeight }
+      sensitivity { evidence { id name } action flipsLead newLeader { id name } }
+      analysts { analyst hypotheses { hypothesis { id } posterior rank } }
+      pooled { rule analysts hypotheses { hypothesis { id } probability label } }
+      disagreement { hypothesis { id } spread lowest { analyst probability } highest { analyst probability } }
+      explanation
+    }
+  }`,
+);
+
+export const ASSESSMENT_HISTORY = operation<
+  { assessmentHistory: { points: { asOf: string; leader: { id: string } | null; hypotheses: { hypothesis: { id: string }; posterior: number | null }[] }[] } },
+  { incidentId: string; asOf?: string | null }
+>(
+  'WebAssessmentHistory',
+  `query WebAssessmentHistory($incidentId: ID!, $asOf: DateTime) {
+    assessmentHistory(incidentId: $incidentId, asOf: $asOf) {
+      points { asOf leader { id } hypotheses { hypothesis { id } posterior } }
     }
   }`,
 );
@@ -55,7 +84,7 @@ export const RATE_EVIDENCE = operation<
   { evidenceId: string; hypothesisId: string; rating: Rating }
 >(
   'WebRateEvidence',
-  `mutation WebRateEvidence($evidenceId: ID!, $hypothesisId: ID!, $rating: Rating!) {
+  `mutation WebRateEvidence($evidenceId: ID!, $hypothesisId: ID!, $rating: ConsistencyRating!) {
     rateEvidence(evidenceId: $evidenceId, hypothesisId: $hypothesisId, rating: $rating) { id }
   }`,
 );
@@ -70,23 +99,16 @@ export const ADD_HYPOTHESIS = operation<
 
 export const ADD_EVIDENCE = operation<
   { createEvidence: { id: string } },
-  { input: { incidentId: string; name: string; collectedAt: string } }
+  { input: { incidentId: string; name: string; collectedAt: string; kind: EvidenceKind } }
 >(
   'WebCreateEvidence',
   `mutation WebCreateEvidence($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }`,
 );
 
-export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { text: string }>(
-  'WebImportFactSheet',
-  `mutation WebImportFactSheet($text: String!) {
-    importFactSheet(text: $text) { created updated unchanged rejected errors { objectId path message } }
-  }`,
-);
-
 export interface HypothesesApi {
   rate?: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating }) => Promise<void>;
   addHypothesis?: (client: GraphQLClient, input: { incidentId: string; name: string; category: string }) => Promise<void>;
-  addEvidence?: (client: GraphQLClient, input: { incidentId: string; name: string; collectedAt: string }) => Promise<void>;
+  addEvidence?: (client: GraphQLClient, input: { incidentId: string; name: string; collectedAt: string; kind: EvidenceKind }) => Promise<void>;
   importFactSheet?: (client: GraphQLClient, text: string) => Promise<ImportResult>;
 }
 
@@ -100,10 +122,8 @@ export const HYPOTHESES_API: HypothesesApi = {
   addEvidence: async (client, input) => {
     await client.request(ADD_EVIDENCE, { input });
   },
-  importFactSheet: async (client, text) => (await client.request(IMPORT_FACT_SHEET, { text })).importFactSheet,
+  // No fact-sheet mutation in the API yet: the import view says so (the CLI imports fact sheets).
 };
-
-const HISTORY_POINTS = 12;
 
 /** Ratings shown in the matrix: the viewer's own when they rated, else the most frequent one. */
 function shownRating(ratings: EvidenceRow['ratings'], hypothesisId: string, analyst: string | null): Rating | null {
@@ -125,40 +145,47 @@ export async function loadHypotheses(
   analyst: string | null,
 ): Promise<HypothesesData> {
   const asOfTime = asOf ? `${asOf}T23:59:59Z` : null;
-  const [assessment, detail] = await Promise.all([
-    client.request(ASSESSMENT_DETAIL, { incidentId: incident.id, asOf: asOfTime }).then((d) => d.assessment)
-      .catch(async () => ({ ...(await client.request(ASSESSMENT, { incidentId: incident.id, asOf: asOfTime })).assessment, sensitivity: null })),
+  const [{ assessment }, detail, history] = await Promise.all([
+    client.request(ASSESSMENT_DETAIL, { incidentId: incident.id, asOf: asOfTime }),
     client.request(INCIDENT_EVIDENCE, { id: incident.id }),
+    client.request(ASSESSMENT_HISTORY, { incidentId: incident.id, asOf: asOfTime }).catch(() => null),
   ]);
-  const diagnosticity = new Map(assessment.evidence.map((e) => [e.id, e.diagnosticity]));
-  const rows = detail.incident?.evidence ?? [];
-  const known = rows.filter((e) => !asOfTime || !e.collectedAt || e.collectedAt <= asOfTime);
-  const evidence: MatrixEvidence[] = known.map((e) => ({
+  const assessed = new Map(assessment.evidence.map((e) => [e.id, e]));
+  const rows = (detail.incident?.evidence ?? []).filter((e) => assessed.has(e.id));
+  const evidence: MatrixEvidence[] = rows.map((e) => ({
     id: e.id,
     name: e.name,
-    weight: e.weight,
+    weight: assessed.get(e.id)?.effectiveWeight ?? e.weight,
     reliability: e.reliability,
     credibility: e.credibility,
     knownAt: e.collectedAt,
-    diagnosticity: diagnosticity.get(e.id) ?? null,
+    diagnosticity: assessed.get(e.id)?.nonDiagnostic ? 0 : (assessed.get(e.id)?.diagnosticity ?? null),
     ratings: Object.fromEntries(assessment.hypotheses.map((x) => [x.hypothesis.id, shownRating(e.ratings, x.hypothesis.id, analyst)])),
   }));
-  // History: the server's assessment as of each distinct evidence date (at most HISTORY_POINTS).
-  const dates = [...new Set(rows.map((e) => e.collectedAt?.slice(0, 10)).filter((d): d is string => Boolean(d)))].sort();
-  const sampled = dates.length <= HISTORY_POINTS ? dates : dates.filter((_, i) => i % Math.ceil(dates.length / HISTORY_POINTS) === 0);
-  const history: HistoryPoint[] = await Promise.all(sampled.map(async (date) => {
-    const a = (await client.request(ASSESSMENT, { incidentId: incident.id, asOf: `${date}T23:59:59Z` })).assessment;
-    return { date, posteriors: Object.fromEntries(a.hypotheses.map((x) => [x.hypothesis.id, x.posterior ?? 0])) };
-  })).catch(() => []);
+  const points: HistoryPoint[] = (history?.assessmentHistory.points ?? []).map((p) => ({
+    date: p.asOf,
+    posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesis.id, x.posterior ?? 0])),
+  }));
+  const analysts: AnalystsView = {
+    perAnalyst: assessment.analysts.map((a) => ({ analyst: a.analyst, posteriors: Object.fromEntries(a.hypotheses.map((x) => [x.hypothesis.id, x.posterior])) })),
+    pooled: assessment.pooled
+      ? { rule: assessment.pooled.rule, probabilities: Object.fromEntries(assessment.pooled.hypotheses.map((x) => [x.hypothesis.id, x.probability])) }
+      : null,
+    disagreement: assessment.disagreement.map((d) => ({ hypothesisId: d.hypothesis.id, spread: d.spread, lowest: d.lowest, highest: d.highest })),
+  };
   return {
     incidentName: incident.name,
     asOf,
     hypotheses: assessment.hypotheses.map((x) => ({ ...x.hypothesis, score: x.score, posterior: x.posterior, rank: x.rank, label: x.label })).sort((a, b) => a.rank - b.rank),
     evidence,
-    sensitivity: assessment.sensitivity
-      ? assessment.sensitivity.map((s) => ({ evidenceId: s.evidenceId, newLeaderId: s.newLeaderId, text: `${known.find((e) => e.id === s.evidenceId)?.name ?? s.evidenceId}: ${s.description}` }))
-      : null,
-    history,
+    sensitivity: assessment.sensitivity.filter((s) => s.flipsLead).map((s) => ({
+      evidenceId: s.evidence.id,
+      newLeaderId: s.newLeader?.id ?? null,
+      text: `${s.action === 'REMOVE' ? 'Without' : 'Restoring'} “${s.evidence.name}”`,
+    })),
+    history: points,
+    analysts,
+    explanation: assessment.explanation,
     canEdit,
     analyst,
   };

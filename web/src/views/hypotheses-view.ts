@@ -52,6 +52,14 @@ export interface HistoryPoint {
   posteriors: Record<string, number>;
 }
 
+export type EvidenceKind = 'FACT' | 'JUDGEMENT' | 'CONTEXT';
+
+export interface AnalystsView {
+  perAnalyst: { analyst: string; posteriors: Record<string, number | null> }[];
+  pooled: { rule: string; probabilities: Record<string, number> } | null;
+  disagreement: { hypothesisId: string; spread: number; lowest: { analyst: string; probability: number }; highest: { analyst: string; probability: number } }[];
+}
+
 export interface HypothesesData {
   incidentName: string;
   asOf: string | null;
@@ -59,6 +67,9 @@ export interface HypothesesData {
   evidence: MatrixEvidence[];
   sensitivity: SensitivityItem[] | null;
   history: HistoryPoint[] | null;
+  analysts: AnalystsView | null;
+  /** The engine's own explanation of the result, line by line. */
+  explanation: string[];
   canEdit: boolean;
   /** Analyst name used for ratings (from the token), shown next to the edit controls. */
   analyst: string | null;
@@ -67,7 +78,7 @@ export interface HypothesesData {
 export interface HypothesesCallbacks {
   rate?: (evidenceId: string, hypothesisId: string, rating: Rating) => Promise<void>;
   addHypothesis?: (name: string, category: string) => Promise<void>;
-  addEvidence?: (name: string, collectedAt: string) => Promise<void>;
+  addEvidence?: (name: string, collectedAt: string, kind: EvidenceKind) => Promise<void>;
 }
 
 const CATEGORIES = ['foreign-interference', 'state-challenger', 'cybercrime', 'insider', 'unknown'];
@@ -173,16 +184,34 @@ function editForms(data: HypothesesData, callbacks: HypothesesCallbacks, status:
   }
   if (callbacks.addEvidence) {
     const name = h('input', { id: 'new-ev-name', required: true, placeholder: 'Statement of the evidence' });
-    const date = h('input', { id: 'new-ev-date', type: 'date', required: true, value: new Date().toISOString().slice(0, 10) });
-    const form = h('form', { class: 'inline-form' }, h('label', { for: 'new-ev-name' }, 'New evidence'), name, date, h('button', { type: 'submit' }, 'Add evidence'));
+    const date = h('input', { id: 'new-ev-date', type: 'date', required: true, value: new Date().toISOString().slice(0, 10), 'aria-label': 'Collected on' });
+    const kind = h('select', { id: 'new-ev-kind', 'aria-label': 'Kind of evidence' }, h('option', { value: 'FACT' }, 'fact'), h('option', { value: 'JUDGEMENT' }, 'analyst judgement'), h('option', { value: 'CONTEXT' }, 'context'));
+    const form = h('form', { class: 'inline-form' }, h('label', { for: 'new-ev-name' }, 'New evidence'), name, kind, date, h('button', { type: 'submit' }, 'Add evidence'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       status.textContent = 'Adding the evidence…';
-      void callbacks.addEvidence!(name.value.trim(), `${date.value}T00:00:00Z`).catch((e: unknown) => (status.textContent = e instanceof Error ? e.message : String(e)));
+      void callbacks.addEvidence!(name.value.trim(), `${date.value}T00:00:00Z`, kind.value as EvidenceKind).catch((e: unknown) => (status.textContent = e instanceof Error ? e.message : String(e)));
     });
     forms.push(form);
   }
   return forms.length ? h('section', {}, h('h3', {}, 'Add'), ...forms) : '';
+}
+
+function analystsSection(data: HypothesesData): HTMLElement | string {
+  const view = data.analysts;
+  if (!view || view.perAnalyst.length === 0) return '';
+  const hyps = data.hypotheses;
+  const spread = new Map(view.disagreement.map((d) => [d.hypothesisId, d]));
+  return h('section', {}, h('h3', {}, 'Analysts'),
+    h('table', { class: 'ach-matrix analysts', 'aria-label': 'Posterior per analyst' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Analyst'), hyps.map((x) => h('th', { scope: 'col' }, x.name)))),
+      h('tbody', {},
+        view.perAnalyst.map((a) => h('tr', {}, h('th', { scope: 'row' }, a.analyst), hyps.map((x) => h('td', { class: 'num' }, percent(a.posteriors[x.id] ?? null))))),
+        view.pooled ? h('tr', { class: 'pooled' }, h('th', { scope: 'row' }, `pooled (${view.pooled.rule})`), hyps.map((x) => h('td', { class: 'num' }, percent(view.pooled!.probabilities[x.id] ?? null)))) : null,
+        h('tr', {}, h('th', { scope: 'row' }, 'disagreement (spread)'), hyps.map((x) => {
+          const d = spread.get(x.id);
+          return h('td', { class: 'num', title: d ? `${d.lowest.analyst} ${percent(d.lowest.probability)} – ${d.highest.analyst} ${percent(d.highest.probability)}` : '' }, d ? percent(d.spread) : '—');
+        })))));
 }
 
 export function renderHypotheses(container: HTMLElement, data: HypothesesData | { unavailable: string }, callbacks: HypothesesCallbacks = {}): void {
@@ -206,6 +235,8 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
         data.sensitivity.length === 0 ? h('p', {}, 'No single evidence item changes the leading hypothesis.') :
           h('ul', {}, data.sensitivity.map((s) => h('li', {}, s.text, s.newLeaderId ? ` → ${names.get(s.newLeaderId) ?? s.newLeaderId} would lead` : '')))),
       h('section', {}, h('h3', {}, 'Posteriors over time'), chart(data))),
+    analystsSection(data),
+    data.explanation.length ? h('details', {}, h('summary', {}, 'How this was computed'), h('ul', { class: 'small' }, data.explanation.map((line) => h('li', {}, line)))) : '',
     editForms(data, callbacks, status),
   );
 }
