@@ -1,0 +1,204 @@
+/**
+ * `npm run bench:api` — latency and throughput of the GraphQL API with ATT&CK Enterprise loaded,
+ * side by side with the same Cypher sent directly through neo4j-driver (our graph module, no
+ * HTTP, no GraphQL): p50 / p95 / p99 and requests per second, and the API overhead as a ratio.
+ *
+ *   stixObject(id)                    one object by id, with raw JSON
+ *   search(text)                      full-text search, first page of 20
+ *   neighborhood(depth: 2, limit: 500) around APT28 (G0007)
+ *
+ * The load generator is autocannon on loopback with `--connections` (default 8) for
+ * `--duration` seconds (default 10) per case; the direct runs use the same concurrency.
+ * Database: its own local Neo4j in .data/neo4j-bench-api (port BENCH_API_BOLT_PORT, default 7798),
+ * where ATT&CK is imported once through the import service; or NEO4J_URI if set (it then must
+ * already hold ATT&CK, or BENCH_IMPORT_OK=1 lets the bench import it). Prints figures; not a test.
+ */
+import { createServer } from 'node:http';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { startLocalNeo4j } from '../launcher/index';
+import { createApp } from '../api/src/app';
+import { cypher } from '../api/src/graph/cypher';
+import { createGraph } from '../api/src/graph/driver';
+import { objectsByIds, neighborhood, searchObjects } from '../api/src/graph/explore.repository';
+import { applyMigrations } from '../api/src/graph/migrations';
+import { createLogger } from '../api/src/logger';
+import { createServices } from '../api/src/services';
+import { EXPLORE_LIMITS, luceneQuery } from '../api/src/services/explore.service';
+import { SYSTEM_VIEWER } from '../api/src/services/viewer';
+
+const ATTACK = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
+const COUNT_ATTACK = cypher('bench-count-attack', 'READ', "MATCH (n:AttackPattern) RETURN count(n) AS n");
+const FIND_BY_EXTERNAL_ID = cypher(
+  'bench-find-external-id',
+  'READ',
+  'MATCH (n:StixObject) WHERE $id IN n.external_ids AND NOT n:Staged RETURN n.id AS id LIMIT 1',
+);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const CONNECTIONS = arg('--connections', 8);
+const DURATION = arg('--duration', 10);
+
+interface Figures {
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  errors: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** The same work, `CONNECTIONS` loops in parallel for `DURATION` seconds, straight through the driver. */
+async function direct(work: () => Promise<unknown>): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  for (let i = 0; i < 20; i++) await work(); // warm-up
+  const end = performance.now() + DURATION * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        try {
+          await work();
+        } catch {
+          errors += 1;
+        }
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, errors };
+}
+
+async function viaApi(url: string, token: string, query: string, variables: Record<string, unknown>): Promise<Figures> {
+  const body = JSON.stringify({ query, variables });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+  // Check the answer once (and warm up).
+  const check = await fetch(url, { method: 'POST', headers, body });
+  const json = (await check.json()) as { errors?: unknown };
+  if (json.errors) throw new Error(`query failed: ${JSON.stringify(json.errors)}`);
+  await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, amount: 200 });
+  const result = await autocannon({ url, method: 'POST', headers, body, connections: CONNECTIONS, duration: DURATION });
+  return {
+    p50: result.latency.p50,
+    p95: (result.latency as unknown as Record<string, number>).p95 ?? result.latency.p97_5,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+async function main() {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  let target: { uri: string; user: string; password: string };
+  if (process.env.NEO4J_URI) {
+    target = { uri: process.env.NEO4J_URI, user: process.env.NEO4J_USER || 'neo4j', password: process.env.NEO4J_PASSWORD || '' };
+  } else {
+    const handle = await startLocalNeo4j({
+      home: resolve('.data/neo4j-bench-api'),
+      boltPort: Number(process.env.BENCH_API_BOLT_PORT || 7798),
+      attached: true,
+      heap: process.env.AG_NEO4J_HEAP ?? '2g',
+      pageCache: process.env.AG_NEO4J_PAGECACHE ?? '1g',
+      onProgress: say,
+    });
+    target = handle;
+    process.on('exit', () => void handle.stop());
+  }
+  const graph = createGraph({ ...target, database: process.env.NEO4J_DATABASE || 'neo4j', queryTimeoutMs: 900_000 });
+  await applyMigrations(graph);
+  const logger = createLogger('warn');
+  const services = createServices({ graph, logger });
+  await services.auth.ensureSchema();
+  const [count] = await graph.read((tx) => tx.run(COUNT_ATTACK));
+  if (Number(count?.n ?? 0) === 0) {
+    if (process.env.NEO4J_URI && process.env.BENCH_IMPORT_OK !== '1') throw new Error('NEO4J_URI holds no ATT&CK; set BENCH_IMPORT_OK=1 to import it');
+    say('importing ATT&CK Enterprise 18.1 through the import service (once)…');
+    const report = await services.stixImport.importFile(ATTACK, { viewer: SYSTEM_VIEWER });
+    say(`  ${report.created} objects in ${(report.stats.durationMs / 1000).toFixed(1)} s`);
+  }
+  const [apt28Row] = await graph.read((tx) => tx.run(FIND_BY_EXTERNAL_ID, { id: 'G0007' }));
+  const [techRow] = await graph.read((tx) => tx.run(FIND_BY_EXTERNAL_ID, { id: 'T1078' }));
+  const apt28 = String(apt28Row?.id);
+  const technique = String(techRow?.id);
+  const viewer = SYSTEM_VIEWER;
+  const token = (await services.auth.createToken({ name: 'bench', role: 'reader', clearance: 'RED' }, { viewer })).token;
+
+  const app = createApp({ services, logger });
+  const server = createServer(app.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+
+  const searchText = 'credential dumping';
+  const lucene = luceneQuery(searchText)!;
+  const cases = [
+    {
+      name: 'stixObject',
+      query: 'query ($id: ID!) { stixObject(id: $id) { id type name raw } }',
+      variables: { id: technique },
+      direct: () => graph.read((tx) => objectsByIds(tx, [technique], viewer.clearanceRank)),
+    },
+    {
+      name: 'search (20)',
+      query: 'query ($text: String!) { search(text: $text, first: 20) { edges { node { id type name } } pageInfo { hasNextPage endCursor } } }',
+      variables: { text: searchText },
+      direct: () => graph.read((tx) => searchObjects(tx, lucene, null, { skip: 0, limit: 21 }, viewer.clearanceRank)),
+    },
+    {
+      name: 'neighborhood 2-hop (500)',
+      query:
+        'query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, limit: 500) { nodes { id type name } edges { id type source target } truncated } }',
+      variables: { ids: [apt28] },
+      direct: () =>
+        graph.read((tx) =>
+          neighborhood(
+            tx,
+            { ids: [apt28], depth: 2, limit: 500, types: null, relationshipTypes: null, includeRefs: false, maxRank: viewer.clearanceRank },
+            EXPLORE_LIMITS.maxNeighborhoodEdges,
+          ),
+        ),
+    },
+  ];
+
+  const sample = await services.explore.neighborhood({ ids: [apt28], depth: 2, limit: 500 }, { viewer });
+  say(`neighbourhood of APT28: ${sample.nodes.length} nodes, ${sample.edges.length} edges, truncated ${sample.truncated}`);
+  say(`load: ${CONNECTIONS} concurrent connections, ${DURATION} s per case, loopback\n`);
+
+  const rows: string[] = [];
+  const fmt = (n: number) => n.toFixed(1).padStart(7);
+  rows.push(
+    `${'case'.padEnd(26)} ${'path'.padEnd(7)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'req/s'.padStart(8)} errors`,
+  );
+  for (const c of cases) {
+    const driverFigures = await direct(c.direct);
+    const apiFigures = await viaApi(url, token, c.query, c.variables);
+    for (const [path, f] of [['driver', driverFigures], ['API', apiFigures]] as const) {
+      rows.push(`${c.name.padEnd(26)} ${path.padEnd(7)} ${fmt(f.p50)} ${fmt(f.p95)} ${fmt(f.p99)} ${f.rps.toFixed(0).padStart(8)} ${f.errors}`);
+    }
+    rows.push(
+      `${''.padEnd(26)} ${'ratio'.padEnd(7)} ${fmt(apiFigures.p50 / driverFigures.p50)} ${fmt(apiFigures.p95 / driverFigures.p95)} ${fmt(apiFigures.p99 / driverFigures.p99)} ${(driverFigures.rps / apiFigures.rps).toFixed(2).padStart(8)}  (API ÷ driver; req/s driver ÷ API)`,
+    );
+    process.stdout.write(`${rows.splice(0).join('\n')}\n`);
+  }
+  process.stdout.write('\nTargets: neighbourhood p95 ≤ 50 ms through the API; API overhead ≤ 1.5×.\n');
+  server.close();
+  await graph.close();
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
