@@ -180,7 +180,16 @@ export function withCaseExport(
           objects[at] = o as JsonObject;
         }
       }
+      objects.sort((a, b) => rank(a) - rank(b) || String(a.id).localeCompare(String(b.id)));
       return { ...bundle, objects };
     },
   };
+}
+
+/** The export service's order (markings, extension-definitions, identities, the rest; by id). */
+function rank(o: JsonObject): number {
+  if (o.type === 'marking-definition') return 0;
+  if (o.type === 'extension-definition') return 1;
+  if (o.type === 'identity') return 2;
+  return 3;
 }
