@@ -21,7 +21,8 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
   if (leader.posterior !== null) {
     out.push(
       `Leading hypothesis: "${leader.name}" with a posterior of ${pct(leader.posterior)} (${leader.label}; STIX confidence ${leader.confidence}, ${leader.confidenceLevel})` +
-        (leader.achRank !== null ? `; it ranks ${leader.achRank} by ACH (score ${leader.score?.toFixed(2)}).` : '.'),
+        (leader.achRank !== null ? `; it ranks ${leader.achRank} by ACH (score ${leader.score?.toFixed(2)}).` : '.') +
+        (leader.posterior < 0.5 ? ' No hypothesis is more likely than not: attribution stays open.' : ''),
     );
     out.push(
       `Ranking: ${result.hypotheses.map((h) => `${h.rank}. ${h.name} ${pct(h.posterior ?? 0)}`).join('; ')}. The posteriors sum to 1 over these hypotheses only, so keep an "other" hypothesis open if the list may be incomplete.`,
