@@ -176,14 +176,18 @@ describe('mutations', () => {
     rateEvidence(evidenceId: $e, hypothesisId: $h, rating: $r, rationale: $why) { id ratings { analyst rating rationale hypothesis { id } } }
   }`;
 
-  it('a rating is reflected in the assessment at once, kept as a new STIX version and audited', async () => {
+  it('a rating is reflected in the assessment at once, kept as a new STIX version, audited and announced', async () => {
     const before = await assessment(reader);
+    const events = api.services.events.subscribe('assessmentChanged')[Symbol.asyncIterator]();
+    const announced = events.next();
     const r = await api.gql(analystA, RATE, { e: EV_INFOSTEALER, h: H.crime, r: 'II', why: 'revised: the access looks targeted' });
     expect(r.errors).toBeUndefined();
     const ratings = (r.data!.rateEvidence as any).ratings as any[];
     expect(ratings.at(-1)).toMatchObject({ analyst: 'analyst-a', rating: 'II', hypothesis: { id: H.crime } });
     const after = await assessment(reader);
     expect(posteriorOf(after, H.crime)).toBeLessThan(posteriorOf(before, H.crime));
+    expect((await announced).value).toMatchObject({ incidentId: IDS.incident, hypothesisId: H.crime, reason: 'rate-evidence', tlpRank: 0 });
+    await events.return?.();
     const [v] = await graph.read((tx) => tx.run(VERSIONS, { id: EV_INFOSTEALER }));
     expect(v?.versions).toBe(1);
     const log = await api.gql(reader, `query { auditLog(objectId: "${EV_INFOSTEALER}") { actor action objectId before after at } }`);
