@@ -90,7 +90,7 @@ describe('subscriptions over SSE', () => {
     api.services.events.publish('assessmentChanged', event('incident--green-2', 1));
     api.services.events.publish('assessmentChanged', event('incident--red-2', 3));
     api.services.events.publish('assessmentChanged', event('incident--clear', 0));
-    const ids = (await later).map((e) => e.data.assessmentChanged.incidentId);
+    const ids: string[] = (await later).map((e: any) => e.data.assessmentChanged.incidentId);
     // Only GREEN or CLEAR events (left over from the first burst, or the ones just published).
     expect(ids.every((id) => id.startsWith('incident--green') || id === 'incident--clear')).toBe(true);
     sub.close();

@@ -15,6 +15,7 @@ import {
   REF_EDGE_TYPES,
   RELATIONSHIP_EDGE_TYPES,
   STAGED,
+  STIX_IMPORT,
   STIX_OBJECT,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
@@ -25,10 +26,19 @@ export const VISIBLE_OBJECT = (v: string) =>
   `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
 /** A node a viewer may see at the end of a visible edge (placeholders included). */
 export const VISIBLE_NODE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED}`;
-/** An edge a viewer may see (ends checked separately). */
+/**
+ * An edge a viewer may see (ends checked separately). The typed edge of a relationship SRO written
+ * by an import still in flight is hidden with its SRO; that check costs an index seek per edge, so
+ * it only runs while a staged import exists (`stagingActive`, from STAGING_ACTIVE). The index hint
+ * matters: without it the planner may scan every StixObject per edge (measured on ATT&CK: 40 s
+ * instead of 0.2 s for the edges of a 500-node neighbourhood).
+ */
 export const VISIBLE_EDGE = (r: string) =>
-  `${r}.tlp_rank <= $maxRank AND (${r}.relationship_type IS NULL OR NOT EXISTS {
-     MATCH (sro:${STIX_OBJECT} {id: ${r}.id}) WHERE sro:${STAGED} })`;
+  `${r}.tlp_rank <= $maxRank AND (NOT stagingActive OR ${r}.relationship_type IS NULL OR NOT EXISTS {
+     MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = ${r}.id AND sro:${STAGED} })`;
+
+/** Binds `stagingActive`: whether some staged import is unfinished (a handful of marker nodes). */
+const STAGING_ACTIVE = `CALL { MATCH (imp:${STIX_IMPORT} {status: 'staged'}) RETURN count(imp) > 0 AS stagingActive }`;
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -148,7 +158,8 @@ function hopQuery(withRefs: boolean): CypherQuery {
   return cypher(
     `explore-neighborhood-hop${withRefs ? '-refs' : ''}`,
     'READ',
-    `UNWIND $frontier AS fid
+    `${STAGING_ACTIVE}
+     UNWIND $frontier AS fid
      MATCH (a:${STIX_OBJECT} {id: fid})-[r:${types}]-(b:${STIX_OBJECT})
      WHERE NOT b.id IN $seen AND ${VISIBLE_NODE('b')}
        AND ($types IS NULL OR b.type IN $types)
@@ -168,7 +179,8 @@ function edgesAmongQuery(withRefs: boolean): CypherQuery {
   return cypher(
     `explore-edges-among${withRefs ? '-refs' : ''}`,
     'READ',
-    `UNWIND $ids AS sid
+    `${STAGING_ACTIVE}
+     UNWIND $ids AS sid
      MATCH (a:${STIX_OBJECT} {id: sid})-[r:${types}]->(b:${STIX_OBJECT})
      WHERE b.id IN $ids
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
@@ -189,7 +201,8 @@ export const EDGES_AMONG_WITH_REFS = edgesAmongQuery(true);
 export const RELATIONSHIPS = cypher(
   'explore-relationships',
   'READ',
-  `MATCH (n:${STIX_OBJECT} {id: $id})
+  `${STAGING_ACTIVE}
+   MATCH (n:${STIX_OBJECT} {id: $id})
    WHERE ${VISIBLE_OBJECT('n')}
    MATCH (n)-[r:${RELATIONSHIP_TYPES_PATTERN}]-(m:${STIX_OBJECT})
    WHERE ${VISIBLE_NODE('m')}
@@ -220,8 +233,10 @@ function pathsQuery(maxLength: number): CypherQuery {
      WHERE all(x IN nodes(p) WHERE ${VISIBLE_NODE('x')})
        AND all(r IN relationships(p) WHERE r.tlp_rank <= $maxRank)
      WITH p
-     WHERE all(r IN relationships(p) WHERE r.relationship_type IS NULL OR NOT EXISTS {
-       MATCH (sro:${STIX_OBJECT} {id: r.id}) WHERE sro:${STAGED} })
+     ${STAGING_ACTIVE}
+     WITH p, stagingActive
+     WHERE NOT stagingActive OR all(r IN relationships(p) WHERE r.relationship_type IS NULL OR NOT EXISTS {
+       MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = r.id AND sro:${STAGED} })
      WITH p LIMIT toInteger($limit)
      RETURN [x IN nodes(p) | x { .id, .type, .name, tlpRank: x.tlp_rank, .confidence,
                created: toString(x.created), modified: toString(x.modified), placeholder: x:${PLACEHOLDER} }] AS nodes,
