@@ -71,8 +71,11 @@ export function opinionId(hypothesisId: string, analyst: string, at: string): st
  * BAYES), plus our extension-definition and the identity that publishes it. A posterior depends
  * on every hypothesis and evidence item of the case, so each relationship is marked with the most
  * restrictive TLP among them (and its actor), and its `modified` is the latest of theirs.
+ * Nothing for an incident without hypotheses or evidence.
  */
 export function caseExportObjects(c: CaseRecord, result: AssessmentResult): StixJson[] {
+  // An incident that is not (yet) an attribution case exports exactly as stored.
+  if (c.hypotheses.length === 0 && c.evidence.length === 0) return [];
   const assessedRank = Math.max(
     c.incident.tlpRank,
     ...c.hypotheses.map((h) => h.tlpRank),
