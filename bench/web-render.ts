@@ -52,6 +52,11 @@ function sample(objects: StixLike[], size: number): { nodes: GraphNodeInput[]; e
 }
 
 const ENTRY = `
+import cytoscape from 'cytoscape';
+import { buildStylesheet } from ${JSON.stringify(resolve('web/src/graph/style.ts'))};
+window.cytoscapeForDebug = cytoscape;
+window.buildStylesheetForDebug = buildStylesheet;
+window.createCanvasForDebug = (...a) => createCanvas(...a);
 import { createCanvas } from ${JSON.stringify(resolve('web/src/graph/canvas.ts'))};
 import { toElements } from ${JSON.stringify(resolve('web/src/graph/elements.ts'))};
 
@@ -67,10 +72,13 @@ window.runBench = async ({ nodes, edges, webgl }) => {
   const t0 = performance.now();
   const canvas = createCanvas(host, elements, {}, { webgl });
   canvas.cy.fit();
-  await new Promise((r) => canvas.cy.one('render', r));
+  // Cytoscape draws on the next animation frame (the WebGL path emits no 'render' event): the
+  // second frame callback runs once the first frame with the graph has been produced.
   await frame(); await frame();
   const firstRender = performance.now() - t0;
+  console.debug('bench: first render', firstRender);
   const run = await canvas.layout('fcose');
+  console.debug('bench: layout', run.ms);
   await frame(); await frame();
   // Pan continuously and record frame intervals.
   const intervals = [];
@@ -89,6 +97,7 @@ window.runBench = async ({ nodes, edges, webgl }) => {
   intervals.sort((a, b) => a - b);
   const q = (p) => intervals[Math.min(intervals.length - 1, Math.floor(p * intervals.length))];
   const result = { nodes: canvas.cy.nodes().length, edges: canvas.cy.edges().length, webgl: canvas.webgl, firstRender, layout: run.ms, panMedian: q(0.5), panP95: q(0.95), frames: intervals.length };
+  console.debug('bench: panned', intervals.length);
   canvas.destroy();
   return result;
 };
@@ -119,14 +128,17 @@ async function main(): Promise<void> {
   const corpus = JSON.parse(readFileSync(CORPUS, 'utf8')) as { objects: StixLike[] };
   const objects = corpus.objects.filter((o) => !o.revoked && !o.x_mitre_deprecated);
   const browser = await launchBrowser({
+    gpu: true,
     viewport: { width: 1280, height: 800 },
-    extraArgs: GPU ? [] : ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    extraArgs: GPU ? [] : (process.env.BENCH_GL_ARGS ?? '--enable-unsafe-swiftshader').split(' ').filter(Boolean),
   });
   const { page } = browser;
   page.setDefaultTimeout(600_000);
+  if (process.env.BENCH_DEBUG) page.on('console', (m) => process.stderr.write(`[page ${m.type()}] ${m.text().slice(0, 200)}\n`));
   process.stderr.write('browser up\n');
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
+  if (process.env.BENCH_PAUSE) await new Promise((r) => setTimeout(r, 1e9));
   const webglInfo = await page.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl2');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');

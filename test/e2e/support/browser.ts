@@ -17,7 +17,9 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { viewport?: { width: number; height: number }; extraArgs?: string[] } = {}): Promise<TestBrowser> {
+export async function launchBrowser(
+  options: { viewport?: { width: number; height: number }; extraArgs?: string[]; /** Keep the GPU process (benchmarks of the WebGL renderer). */ gpu?: boolean } = {},
+): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'ag-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -25,7 +27,7 @@ export async function launchBrowser(options: { viewport?: { width: number; heigh
     acceptDownloads: true,
     viewport: options.viewport ?? { width: 1280, height: 800 },
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--no-sandbox', ...(options.gpu ? [] : ['--disable-gpu']), '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', ...(options.extraArgs ?? []),
     ],
   });
