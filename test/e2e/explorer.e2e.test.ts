@@ -60,6 +60,14 @@ describe('web explorer in Chromium', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
   });
 
+  it('opens the reference case on first visit, with TLP on every object', async () => {
+    await expect.poll(() => page.inputValue('#incident')).toBe(app.incidentId);
+    await expect.poll(async () => Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(5);
+    expect(await page.locator('.legend-list li', { hasText: 'incident' }).count()).toBeGreaterThan(0);
+    expect(page.url()).toContain(`incident=${encodeURIComponent(app.incidentId)}`);
+    await shot('02-reference-case');
+  });
+
   it('imports a STIX bundle dropped on the page and reports what it wrote', async () => {
     const text = readFileSync(join(OASIS, BUNDLE_FILE), 'utf8');
     await dropFile(BUNDLE_FILE, text, 'application/json');
@@ -68,7 +76,7 @@ describe('web explorer in Chromium', () => {
     await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toBe('Imported.');
     expect(await page.locator('.import-counts').textContent()).toMatch(/created 3 · updated 0 · unchanged 0 · rejected 0/);
     expect(await page.locator('progress').getAttribute('value')).toBe('4');
-    await shot('02-import-report');
+    await shot('03-import-report');
     await dialog.locator('button', { hasText: 'Close' }).click();
   });
 
@@ -77,8 +85,42 @@ describe('web explorer in Chromium', () => {
     await dropFile('bad.json', bad, 'application/json');
     await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toMatch(/refused/i);
     expect(await page.locator('.import-errors tbody tr').count()).toBeGreaterThan(0);
-    await shot('03-import-errors');
+    await shot('04-import-errors');
     await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+  });
+
+  it('finds the imported campaign by search, reads it, and expands it by keyboard', async () => {
+    await page.fill('#search-text', 'Operation Omega');
+    await page.press('#search-text', 'Enter');
+    const result = page.locator('.results button', { hasText: 'Operation Omega' });
+    await result.waitFor();
+    await result.click();
+    await expect.poll(() => page.locator('#detail .detail-title').textContent()).toContain('Operation Omega');
+    expect(await page.locator('#detail .tlp-badge').textContent()).toMatch(/^TLP:/);
+    const before = Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1]);
+    await page.focus('#canvas');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('#status'), { timeout: 30_000 }).toMatch(/expanded: 1 new node/);
+    expect(Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1])).toBe(before + 1);
+    await shot('05-expanded');
+  });
+
+  it('shows the ACH matrix; changing a rating changes the posterior', async () => {
+    await page.click('#tab-hypotheses');
+    const matrix = page.locator('table.ach-matrix').first();
+    await matrix.waitFor({ timeout: 30_000 });
+    expect(await matrix.locator('thead th').count()).toBeGreaterThan(4);
+    expect(await matrix.locator('tbody tr').count()).toBeGreaterThan(0);
+    const posteriors = () => page.locator('td.posterior').allTextContents();
+    const before = await posteriors();
+    expect(before.every((p) => /%$/.test(p))).toBe(true);
+    await shot('06-ach-matrix');
+    const select = page.locator('select.rating-select').first();
+    const current = await select.inputValue();
+    await select.selectOption(current === 'II' ? 'CC' : 'II');
+    await expect.poll(posteriors, { timeout: 30_000 }).not.toEqual(before);
+    await shot('07-ach-after-rating');
+    await page.click('#tab-graph');
   });
 
   it('exports the view as PNG', async () => {

@@ -29,6 +29,8 @@ export interface TestApp {
   services: Services;
   /** Bearer token of an admin cleared for RED. */
   token: string;
+  /** STIX id of the reference case's incident. */
+  incidentId: string;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,9 @@ export async function startTestApp(): Promise<TestApp> {
   const logger = createLogger('warn');
   const services = createServices({ graph, logger });
   await services.auth.ensureSchema();
+  await services.cases.ensureSchema();
+  const seed = await services.seed.loadReferenceCase();
+  if (!seed.loaded) throw new Error('the reference case did not load into the empty test graph');
   const issued = await services.auth.createToken({ name: 'e2e-analyst', role: 'admin', clearance: 'RED' }, { viewer: SYSTEM_VIEWER });
   const app = createApp({ services, logger, webDir: WEB_DIST });
   const server: Server = createServer(app.handle);
@@ -51,6 +56,7 @@ export async function startTestApp(): Promise<TestApp> {
     graph,
     services,
     token: issued.token,
+    incidentId: seed.incidentId!,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

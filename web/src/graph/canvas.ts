@@ -86,7 +86,6 @@ function renderOptions(count: number, options: CanvasOptions) {
       pixelRatio: big ? 1 : ('auto' as const),
       minZoom: 0.05,
       maxZoom: 4,
-      wheelSensitivity: 0.4,
     },
   };
 }
