@@ -34,7 +34,7 @@ export interface AppDeps {
 
 const EXPAND_LIMIT = 250;
 const MAX_IDS = 100;
-const INCIDENT_DEPTH = 2;
+const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence']);
 const INCIDENT_LIMIT = 400;
 
 export function startExplorer(deps: AppDeps): void {
@@ -281,7 +281,18 @@ export function startExplorer(deps: AppDeps): void {
     incidentSelect.value = id;
     say('Opening the incident…');
     try {
-      const graph = await neighborhood([id], INCIDENT_DEPTH, INCIDENT_LIMIT);
+      // Hypotheses and evidence point at the incident by `incident_ref` (an embedded reference),
+      // so the case is the incident's neighbourhood with references, then one more hop from its
+      // hypotheses and evidence (candidate actors, the objects evidence is about). Marking
+      // definitions are left out: they are hubs, and TLP already shows as each node's border.
+      const first = await neighborhood([id], 1, INCIDENT_LIMIT, null, null, true);
+      const caseIds = first.nodes.filter((n) => CASE_TYPES.has(n.type)).map((n) => n.id);
+      const second = caseIds.length ? await neighborhood(caseIds, 1, INCIDENT_LIMIT, null, null, true) : { nodes: [], edges: [], truncated: false };
+      const graph: Neighborhood = {
+        nodes: [...first.nodes, ...second.nodes].filter((n) => n.type !== 'marking-definition'),
+        edges: [...first.edges, ...second.edges],
+        truncated: first.truncated || second.truncated,
+      };
       await addGraph(graph, options);
       if (state.tab === 'hypotheses') void showHypotheses();
     } catch (error) {

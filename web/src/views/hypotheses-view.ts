@@ -134,7 +134,7 @@ function matrix(data: HypothesesData, callbacks: HypothesesCallbacks, status: HT
     h('tr', { class: e.diagnosticity === 0 ? 'non-diagnostic' : '' },
       h('th', { scope: 'row' }, e.name, e.knownAt ? h('span', { class: 'hint small' }, ` ${e.knownAt.slice(0, 10)}`) : null),
       h('td', { class: 'num' }, fixed(e.weight, 1)),
-      h('td', { class: 'num' }, `${e.reliability ?? '?'}${e.credibility ?? '?'}`),
+      h('td', { class: 'num', title: 'Admiralty: source reliability, information credibility' }, `${e.reliability ?? '–'}${e.credibility ?? ''}`),
       h('td', { class: 'num' }, e.diagnosticity === 0 ? h('span', { title: 'rates the same for every hypothesis' }, '0 (non-diagnostic)') : fixed(e.diagnosticity)),
       hyps.map((x) => ratingCell(e, x, data, callbacks, status)))));
   const foot = h('tfoot', {},
