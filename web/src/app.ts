@@ -62,7 +62,7 @@ export function startExplorer(deps: AppDeps): void {
     h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
   const saveView = h('button', { type: 'button', id: 'save-view', title: 'Put the canvas (elements, positions) and filters in the URL' }, 'Save view');
   const signOut = h('button', { type: 'button' }, 'Sign out');
-  const who = h('span', { class: 'who' }, deps.viewer ? `${deps.viewer.name} · ${deps.viewer.role} · cleared TLP:${deps.viewer.clearance}` : 'signed in');
+  const who = h('span', { class: 'who', title: deps.viewer ? `cleared for TLP:${deps.viewer.clearance}` : '' }, deps.viewer ? `${deps.viewer.name} (${deps.viewer.role}, TLP:${deps.viewer.clearance.replace('_', '+')})` : 'signed in');
 
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), incidentSelect,
@@ -266,7 +266,8 @@ export function startExplorer(deps: AppDeps): void {
         versions: null,
       };
       renderDetailPanel(detail, context, detailActions);
-      const around = await neighborhood([id], 1, 100, ['note', 'opinion']).catch(() => null);
+      // Notes and opinions point at what they discuss through `object_refs` (a reference).
+      const around = await neighborhood([id], 1, 100, ['note', 'opinion'], null, true).catch(() => null);
       if (token !== selectionToken) return;
       context.annotations = around ? around.nodes.filter((n) => n.id !== id && (n.type === 'note' || n.type === 'opinion')) : [];
       renderDetailPanel(detail, context, detailActions);

@@ -151,6 +151,8 @@ export async function loadHypotheses(
     client.request(ASSESSMENT_HISTORY, { incidentId: incident.id, asOf: asOfTime }).catch(() => null),
   ]);
   const assessed = new Map(assessment.evidence.map((e) => [e.id, e]));
+  const position = new Map(incident.hypotheses.map((x, i) => [x.id, i]));
+  const order = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
   const rows = (detail.incident?.evidence ?? []).filter((e) => assessed.has(e.id));
   const evidence: MatrixEvidence[] = rows.map((e) => ({
     id: e.id,
@@ -176,7 +178,9 @@ export async function loadHypotheses(
   return {
     incidentName: incident.name,
     asOf,
-    hypotheses: assessment.hypotheses.map((x) => ({ ...x.hypothesis, score: x.score, posterior: x.posterior, rank: x.rank, label: x.label })).sort((a, b) => a.rank - b.rank),
+    // Columns keep the incident's order, so a rating that changes the ranks does not move them.
+    hypotheses: assessment.hypotheses.map((x) => ({ ...x.hypothesis, score: x.score, posterior: x.posterior, rank: x.rank, label: x.label }))
+      .sort((a, b) => order(a.id) - order(b.id)),
     evidence,
     sensitivity: assessment.sensitivity.filter((s) => s.flipsLead).map((s) => ({
       evidenceId: s.evidence.id,
