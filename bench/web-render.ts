@@ -52,11 +52,6 @@ function sample(objects: StixLike[], size: number): { nodes: GraphNodeInput[]; e
 }
 
 const ENTRY = `
-import cytoscape from 'cytoscape';
-import { buildStylesheet } from ${JSON.stringify(resolve('web/src/graph/style.ts'))};
-window.cytoscapeForDebug = cytoscape;
-window.buildStylesheetForDebug = buildStylesheet;
-window.createCanvasForDebug = (...a) => createCanvas(...a);
 import { createCanvas } from ${JSON.stringify(resolve('web/src/graph/canvas.ts'))};
 import { toElements } from ${JSON.stringify(resolve('web/src/graph/elements.ts'))};
 
@@ -146,7 +141,6 @@ async function main(): Promise<void> {
   process.stderr.write('browser up\n');
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
-  if (process.env.BENCH_PAUSE) await new Promise((r) => setTimeout(r, 1e9));
   const webglInfo = await page.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl2');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');

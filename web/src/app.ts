@@ -50,7 +50,7 @@ export function startExplorer(deps: AppDeps): void {
   // ----- layout of the page ------------------------------------------------------------------
   const incidentSelect = h('select', { id: 'incident', 'aria-label': 'Incident' }, h('option', { value: '' }, 'No incident'));
   const tabGraph = h('button', { type: 'button', id: 'tab-graph', role: 'tab' }, 'Graph');
-  const tabHyp = h('button', { type: 'button', id: 'tab-hypotheses', role: 'tab' }, 'Hypotheses (ACH)');
+  const tabHyp = h('button', { type: 'button', id: 'tab-hypotheses', role: 'tab', title: 'ACH matrix, posteriors, sensitivity, history' }, 'Hypotheses');
   const layoutSelect = h('select', { id: 'layout', 'aria-label': 'Layout' },
     LAYOUTS.filter((l) => l !== 'preset').map((l) => h('option', { value: l }, l === 'concentric' ? 'concentric by hypothesis' : l)));
   const fitButton = h('button', { type: 'button', title: 'Fit the graph to the window (f)' }, 'Fit');
@@ -374,6 +374,7 @@ export function startExplorer(deps: AppDeps): void {
       return (await client.request(IMPORT_STIX_BUNDLE, { bundle })).importStixBundle;
     },
     onImported: (result) => {
+      if (result.rejected > 0 || result.errors.length > 0) return say(`Import refused: ${result.errors.length} problem(s), nothing written.`);
       void refreshIncidents();
       say(`Imported: ${result.created} created, ${result.updated} updated. Search to add the new objects to the canvas.`);
     },
