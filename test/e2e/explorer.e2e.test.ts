@@ -138,6 +138,26 @@ describe('web explorer in Chromium', () => {
     expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
+  it('exports the view as SVG, Cytoscape JSON and a STIX bundle', async () => {
+    const save = async (format: string) => {
+      const downloading = page.waitForEvent('download');
+      await page.selectOption('#export', format);
+      const download = await downloading;
+      return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
+    };
+    const svg = await save('svg');
+    expect(svg.name).toMatch(/\.svg$/);
+    expect(svg.text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg.text).toContain('Operation Omega');
+    const json = await save('json');
+    expect((JSON.parse(json.text) as { elements: { nodes: unknown[] } }).elements.nodes.length).toBeGreaterThan(5);
+    const stix = await save('stix');
+    const bundle = JSON.parse(stix.text) as { type: string; objects: { id: string }[] };
+    expect(bundle.type).toBe('bundle');
+    expect(bundle.objects.map((o) => o.id)).toContain('campaign--b549a58c-afd9-4847-85c3-5be13d56d3cc');
+    await shot('08-after-exports');
+  });
+
   it('logged no console errors', () => {
     expect(browser.consoleErrors).toEqual([]);
   });
