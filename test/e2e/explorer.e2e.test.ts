@@ -129,6 +129,30 @@ describe('web explorer in Chromium', () => {
     await page.click('#tab-graph');
   });
 
+  it('replays the graph as of an earlier day with the slider (keyboard), and puts the date in the URL', async () => {
+    await page.focus('#as-of');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.textContent('#status')).toMatch(/\d+ filtered out/);
+    await expect.poll(() => page.url()).toMatch(/asOf=\d{4}-\d{2}-\d{2}/);
+    await shot('08-as-of');
+    await page.keyboard.press('End');
+    await expect.poll(() => page.url()).not.toMatch(/asOf=/);
+  });
+
+  it('saves the canvas in the URL and reopens it with the same nodes and positions', async () => {
+    const count = async () => Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1]);
+    const before = await count();
+    await page.click('#save-view');
+    await expect.poll(() => page.url()).toMatch(/canvas=/);
+    const url = page.url();
+    expect(url).toMatch(/layout=preset/);
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect.poll(() => page.textContent('#status'), { timeout: 30_000 }).toMatch(/^\d+ nodes .*saved view/);
+    expect(await count()).toBe(before);
+    await shot('09-saved-view');
+  });
+
   it('exports the view as PNG', async () => {
     const downloading = page.waitForEvent('download');
     await page.selectOption('#export', 'png');
@@ -155,7 +179,7 @@ describe('web explorer in Chromium', () => {
     const bundle = JSON.parse(stix.text) as { type: string; objects: { id: string }[] };
     expect(bundle.type).toBe('bundle');
     expect(bundle.objects.map((o) => o.id)).toContain('campaign--b549a58c-afd9-4847-85c3-5be13d56d3cc');
-    await shot('08-after-exports');
+    await shot('10-after-exports');
   });
 
   it('logged no console errors', () => {

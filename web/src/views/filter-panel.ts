@@ -82,6 +82,8 @@ export function renderFilterPanel(container: HTMLElement, props: FilterPanelProp
   const reset = h('button', { type: 'button' }, 'Reset filters');
   reset.addEventListener('click', () => props.onChange({ hiddenTypes: [], minConfidence: null, from: null, to: null, tlp: [] }, null));
 
+  // Re-rendering must not lose the keyboard user's place.
+  const focused = container.contains(document.activeElement) ? document.activeElement?.id : undefined;
   container.replaceChildren(
     h('h2', {}, 'Filters'),
     asOfSection,
@@ -91,4 +93,5 @@ export function renderFilterPanel(container: HTMLElement, props: FilterPanelProp
     h('fieldset', {}, h('legend', {}, 'Marking'), h('ul', { class: 'checks' }, tlpBoxes)),
     reset,
   );
+  if (focused) document.getElementById(focused)?.focus();
 }
