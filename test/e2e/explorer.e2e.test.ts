@@ -139,9 +139,10 @@ describe('web explorer in Chromium', () => {
     await expect.poll(() => page.url()).not.toMatch(/asOf=/);
   });
 
-  it('saves the canvas in the URL and reopens it with the same nodes and positions', async () => {
-    const count = async () => Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1]);
+  it('saves the canvas in the URL and reopens it with the same nodes', async () => {
+    const count = async () => /^(\d+) nodes · (\d+) edges/.exec((await page.textContent('#status')) ?? '')?.slice(1, 3).map(Number);
     const before = await count();
+    expect(before?.[1]).toBeGreaterThan(0);
     await page.click('#save-view');
     await expect.poll(() => page.url()).toMatch(/canvas=/);
     const url = page.url();
@@ -149,7 +150,10 @@ describe('web explorer in Chromium', () => {
     await page.goto('about:blank');
     await page.goto(url);
     await expect.poll(() => page.textContent('#status'), { timeout: 30_000 }).toMatch(/^\d+ nodes .*saved view/);
-    expect(await count()).toBe(before);
+    // Same objects; the edges are every edge among them (at least those the canvas had).
+    const after = await count();
+    expect(after?.[0]).toBe(before?.[0]);
+    expect(after?.[1]).toBeGreaterThanOrEqual(before![1]!);
     await shot('09-saved-view');
   });
 

@@ -513,7 +513,9 @@ export function startExplorer(deps: AppDeps): void {
       const ids = state.canvas.ids;
       say('Reopening the saved view…');
       try {
-        const graph = await neighborhood(ids, 1, 2_000);
+        // Depth 0: the saved objects and, with references, every edge among them (per 100 ids, the
+        // API's cap on seeds; edges across two batches of a very large view are not restored).
+        const graph = await neighborhood(ids, 0, MAX_IDS, null, null, true);
         await addGraph(graph, { keepOnly: new Set(ids), layout: false });
         await canvas!.layout('preset', state.canvas.positions);
         canvas!.select(state.selected);

@@ -30,6 +30,11 @@ describe('element mapping', () => {
     expect(elements.map((e) => e.data.id)).toEqual([APT.id, TECH.id, USES.id]);
   });
 
+  it('keeps one copy of an edge returned by two overlapping neighbourhoods', () => {
+    const elements = toElements([APT, TECH], [USES, { ...USES }]);
+    expect(elements.map((e) => e.data.id)).toEqual([APT.id, TECH.id, USES.id]);
+  });
+
   it('adds only what is new and connects to nodes already on the canvas', () => {
     const elements = toElements([TECH], [USES], new Set([APT.id]));
     expect(elements.map((e) => e.data.id)).toEqual([TECH.id, USES.id]);

@@ -123,9 +123,14 @@ export function toElements(
     if (!knownIds.has(node.id)) out.push(nodeElement(node));
   }
   const edgeIds = new Set<string>();
+  const seen = new Set<string>();
   for (const edge of edges) {
-    // An edge id may repeat (e.g. a relationship SRO and its typed edge share the STIX id); the
-    // canvas needs unique ids, so a repeat gets a type suffix.
+    // The same edge twice (two overlapping neighbourhoods) is one edge.
+    const key = `${edge.id}\u0000${edge.type}\u0000${edge.source}\u0000${edge.target}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // A typed edge shares its id with the relationship SRO node it mirrors; the canvas needs
+    // unique ids, so such an edge gets a type suffix.
     let id = edge.id;
     if (edgeIds.has(id) || ids.has(id)) id = `${edge.id}#${edge.type}`;
     if (edgeIds.has(id) || knownIds.has(id)) continue;
