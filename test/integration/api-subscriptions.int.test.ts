@@ -129,6 +129,34 @@ describe('subscriptions over SSE', () => {
     for (const s of [mine, theirs, all]) s.close();
   });
 
+  it('streams the progress of a real importStixBundle to the analyst who started it', async () => {
+    const analyst = await api.token('analyst', 'RED', 'importer');
+    const sub = await subscribe(api, analyst, 'subscription { importProgress { importId phase done total } }');
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+      objects: [
+        {
+          type: 'campaign', spec_version: '2.1', id: 'campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+          created: '2025-12-11T20:00:00.000Z', modified: '2025-12-11T20:00:00.000Z', name: 'Progress probe',
+        },
+      ],
+    };
+    const mutation = 'mutation($b: JSON!) { importStixBundle(bundle: $b) { importId created unchanged } }';
+    const importIds: string[] = [];
+    let received: any;
+    const event = sub.next().then((e) => (received = e));
+    // The subscription starts asynchronously: import until it has seen an event (re-imports are no-ops).
+    for (let attempt = 0; attempt < 40 && received === undefined; attempt += 1) {
+      const result = await api.gql<{ importStixBundle: { importId: string } }>(analyst, mutation, { b: bundle });
+      importIds.push(result.data!.importStixBundle.importId);
+      await Promise.race([event, new Promise((r) => setTimeout(r, 50))]);
+    }
+    expect(received?.data.importProgress.importId).toBeOneOf(importIds);
+    expect(received?.data.importProgress.phase).toBeOneOf(['read', 'write', 'commit', 'done']);
+    sub.close();
+  });
+
   it('refuses subscriptions without a token', async () => {
     const response = await api.app.fetch(
       new Request('http://localhost/graphql', {

@@ -54,6 +54,8 @@ import { requireRole, type Viewer } from './viewer';
 export type ConflictPolicy = 'reject' | 'keep-first' | 'keep-last';
 
 export interface ImportProgress {
+  /** The import this progress belongs to (the same id ends up in the report). */
+  importId: string;
   phase: 'read' | 'write' | 'commit';
   /** Objects processed so far. */
   done: number;
@@ -202,7 +204,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
     let staged = false;
     let inputBroken = false;
     const progress = (phase: ImportProgress['phase']) =>
-      options.onProgress?.({ phase, done: index + 1, total: input.count, bytes: input.bytes() });
+      options.onProgress?.({ importId: ctx.importId, phase, done: index + 1, total: input.count, bytes: input.bytes() });
 
     const report = (): ImportReport => {
       const failed = errors.length > 0;
