@@ -7,11 +7,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
-import { createGraph } from './graph/driver';
-import { applyMigrations } from './graph/migrations';
+import { openGraph, prepareServices } from './compose';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
-import { createServices } from './services';
 import { makeViewer } from './services/viewer';
 import type { TlpLevel } from '../../schema/graph/kinds';
 
@@ -24,14 +22,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
-  const graph = createGraph({
-    uri: target.uri,
-    user: target.user,
-    password: target.password,
-    database: config.neo4j.database,
-    queryTimeoutMs: config.neo4j.queryTimeoutMs,
-    acquisitionTimeoutMs: config.neo4j.acquisitionTimeoutMs,
-  });
+  const graph = openGraph(config, target);
   let server: Server | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
@@ -48,11 +39,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  await graph.verify();
-  await applyMigrations(graph);
-  const services = createServices({ graph, logger });
-  await services.auth.ensureSchema();
-  await services.cases.ensureSchema();
+  const services = await prepareServices(graph, logger);
   if (config.loadSeed) {
     const seed = await services.seed.loadReferenceCase();
     if (seed.loaded) say(`Reference case loaded: ${seed.incidentId} (${seed.report?.created ?? 0} objects created)`);

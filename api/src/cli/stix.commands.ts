@@ -5,11 +5,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config';
-import { createGraph, type Graph } from '../graph/driver';
-import { applyMigrations } from '../graph/migrations';
+import { openGraph, prepareServices } from '../compose';
+import type { Graph } from '../graph/driver';
 import { createLogger } from '../logger';
 import { resolveNeo4jTarget } from '../neo4j-target';
-import { createServices, type Services } from '../services';
+import type { Services } from '../services';
 import type { ConflictPolicy, ImportProgress, ImportReport } from '../services/stix-import.service';
 import { SYSTEM_VIEWER } from '../services/viewer';
 
@@ -31,18 +31,8 @@ export async function withServices<T>(work: (services: Services) => Promise<T>):
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
   let graph: Graph | undefined;
   try {
-    graph = createGraph({
-      uri: target.uri,
-      user: target.user,
-      password: target.password,
-      database: config.neo4j.database,
-      queryTimeoutMs: config.neo4j.queryTimeoutMs,
-      acquisitionTimeoutMs: config.neo4j.acquisitionTimeoutMs,
-      appName: 'attribution-graph-cli',
-    });
-    await graph.verify();
-    await applyMigrations(graph);
-    return await work(createServices({ graph, logger }));
+    graph = openGraph(config, target, 'attribution-graph-cli');
+    return await work(await prepareServices(graph, logger));
   } finally {
     await graph?.close().catch(() => {});
     await target.stop().catch(() => {});

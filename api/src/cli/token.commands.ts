@@ -39,7 +39,6 @@ export async function tokenCommand(args: string[]): Promise<number> {
       }
       if (!isTlpLevel(clearance)) throw new TokenUsageError(`token create needs --clearance ${TLP_LEVELS.join('|')}`);
       const issued = await withServices(async (services) => {
-        await services.auth.ensureSchema();
         return services.auth.createToken({ name, role: role as Role, clearance: clearance as TlpLevel }, { viewer: SYSTEM_VIEWER });
       });
       process.stderr.write(`token ${issued.record.id} issued (${issued.record.role}, ${issued.record.clearance})\n`);
@@ -55,7 +54,6 @@ export async function tokenCommand(args: string[]): Promise<number> {
     }
     case 'list': {
       const tokens = await withServices(async (services) => {
-        await services.auth.ensureSchema();
         return services.auth.listTokens({ viewer: SYSTEM_VIEWER, includeRevoked: rest.includes('--all') });
       });
       process.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
