@@ -1,9 +1,9 @@
 /**
  * Cypher for attribution cases: an incident with its hypotheses and evidence (found through the
  * `incident_ref` edges the STIX import writes), the candidate actors of its hypotheses, and the
- * audit trail of case mutations. Hypotheses and evidence are ordinary STIX objects: they are
- * written by the STIX import service, never here; this module only reads them and writes
- * `:AuditEntry` nodes.
+ * audit trail of case mutations. Hypotheses and evidence are ordinary STIX objects: their
+ * versions are written by the STIX import queries (stix.queries.ts); this module reads them, locks
+ * one for a mutation (LOCK_FOR_UPDATE) and writes `:AuditEntry` nodes.
  *
  * Every read filters in its WHERE for the viewer: `tlp_rank <= $maxRank`, not `:Staged`, not a
  * placeholder. Labels and edge types come from schema/graph/kinds.ts; values are $parameters.
@@ -91,6 +91,26 @@ export const OBJECTS_BY_IDS = cypher(
    MATCH (n:${STIX_OBJECT} {id: id})
    WHERE ${VISIBLE('n')}
    RETURN n.id AS id, n.type AS type, n.name AS name, n.raw AS raw, n.tlp_rank AS tlpRank`,
+);
+
+/**
+ * First query of a mutation's write transaction: takes the write lock on the object (a property
+ * set and removed again: Neo4j's documented way to lock before reading, so two transactions
+ * changing one object run one after the other, in any process), then reads it. `expectedHolds`
+ * is the compare-and-set check, evaluated after the lock: the stored `modified` is the same
+ * instant as `$expected` (null: no check). No row when the viewer may not see the object.
+ */
+export const LOCK_FOR_UPDATE = cypher(
+  'case-lock-for-update',
+  'WRITE',
+  `MATCH (n:${STIX_OBJECT} {id: $id})
+   WHERE ${VISIBLE('n')}
+   SET n.case_write_lock = true
+   REMOVE n.case_write_lock
+   WITH n, CASE WHEN $expected IS NULL THEN null ELSE datetime($expected) END AS expected
+   RETURN n.id AS id, n.type AS type, n.name AS name, n.raw AS raw, n.tlp_rank AS tlpRank,
+     expected IS NULL OR (n.modified.epochSeconds = expected.epochSeconds AND n.modified.nanosecond = expected.nanosecond)
+       AS expectedHolds`,
 );
 
 /**

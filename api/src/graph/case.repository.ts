@@ -13,6 +13,7 @@ import {
   CASE_MIGRATIONS,
   LIST_INCIDENTS,
   LOAD_CASE,
+  LOCK_FOR_UPDATE,
   OBJECTS_BY_IDS,
   WRITE_AUDIT,
 } from './case.queries';
@@ -136,6 +137,34 @@ export async function objectsByIds(tx: Tx, ids: readonly string[], maxRank: numb
     });
   }
   return out;
+}
+
+export interface LockedObject extends StoredRef {
+  /** False when `expectedModified` was given and the stored version has another `modified`. */
+  expectedHolds: boolean;
+}
+
+/**
+ * Locks an object for the rest of the write transaction and reads it (null when it does not exist
+ * or the viewer may not see it); with `expectedModified`, also says whether it is still that
+ * version. Must be the first thing a mutation does in its transaction.
+ */
+export async function lockForUpdate(
+  tx: Tx,
+  id: string,
+  maxRank: number,
+  expectedModified: string | null,
+): Promise<LockedObject | null> {
+  const [row] = await tx.run(LOCK_FOR_UPDATE, { id, maxRank: neo4j.int(maxRank), expected: expectedModified });
+  if (!row) return null;
+  return {
+    id: String(row.id),
+    type: String(row.type),
+    name: String(row.name ?? row.id),
+    raw: parse(row.raw),
+    tlpRank: Number(row.tlpRank ?? 0),
+    expectedHolds: row.expectedHolds === true,
+  };
 }
 
 export async function writeAuditEntry(tx: Tx, entry: NewAuditEntry): Promise<void> {

@@ -1,16 +1,15 @@
 /**
  * Incidents, hypotheses, evidence, ratings and judgements: reads for a viewer, and the mutations
- * analysts make. Every mutation
+ * analysts make. Every mutation goes through `mutate`, which
  *  1. needs the analyst role and checks its input, naming the object and field of each problem
  *     (all problems at once, ValidationError);
- *  2. writes a new STIX version of the object through the STIX import service (`modified` bumped),
- *     so the previous version stays in history (`:StixVersion`) and the change travels in exports;
- *  3. records an `:AuditEntry` (who, when, what: the object before and after, as JSON);
- *  4. publishes `assessmentChanged`, so subscribers re-assess at once.
- * Steps 2 and 3 are two transactions (the import service owns its own); the new version itself
- * records who imported it and when, so a failure between them loses no trace of the change.
- * Mutations of one object are serialised in this process, so two analysts rating the same
- * evidence at once both see their rating kept.
+ *  2. in ONE write transaction: locks the object it changes (so concurrent mutations of one object,
+ *     in any number of processes, run one after the other and each builds on the previous one),
+ *     checks the optional `expectedModified` against the locked version (CONFLICT otherwise),
+ *     builds and validates the new version, writes it as a new STIX version (`modified` bumped; the
+ *     previous version stays as a `:StixVersion`) and records an `:AuditEntry` (who, when, the
+ *     object before and after as JSON) — a failure anywhere leaves neither;
+ *  3. after the commit, publishes `assessmentChanged`, so subscribers re-assess at once.
  */
 import { randomUUID } from 'node:crypto';
 import { TLP_LEVELS, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
@@ -30,15 +29,16 @@ import {
   applyCaseMigrations,
   auditLog,
   listIncidents,
+  lockForUpdate,
   objectsByIds,
-  writeAuditEntry,
   type AuditRecord,
   type StixJson,
   type StoredRef,
 } from '../graph/case.repository';
-import type { Graph } from '../graph/driver';
+import type { Graph, Tx } from '../graph/driver';
 import type { Logger } from '../logger';
 import type { AssessmentService } from './assessment.service';
+import { writeVersionAndAudit } from './case-write';
 import {
   evidenceRecord,
   hypothesisRecord,
@@ -46,7 +46,6 @@ import {
   type EvidenceRecord,
   type HypothesisRecord,
 } from './case-model';
-import type { StixImportService } from './stix-import.service';
 import { requireRole, type Viewer } from './viewer';
 
 /** What `assessmentChanged` subscribers receive (services.events, topic `assessmentChanged`). */
@@ -94,16 +93,11 @@ export interface CreateHypothesisInput {
   tlp?: string | null;
 }
 
-export interface UpdateHypothesisInput {
-  name?: string | null;
-  description?: string | null;
-  category?: string | null;
-  /** null removes the prior (uniform share); absent leaves it. */
-  prior?: number | null;
-  rationale?: string | null;
-  candidateRefs?: string[] | null;
-  labels?: string[] | null;
-}
+/** A change: every field optional; absent leaves it as stored, null removes it (where allowed). */
+type Patch<T> = { [K in keyof T]?: T[K] | null };
+
+/** The fields of a hypothesis an update may change (`prior: null` removes it: uniform share). */
+export type UpdateHypothesisInput = Patch<Omit<CreateHypothesisInput, 'incidentId' | 'status' | 'tlp'>>;
 
 export interface CreateEvidenceInput {
   incidentId: string;
@@ -121,18 +115,17 @@ export interface CreateEvidenceInput {
   tlp?: string | null;
 }
 
-export interface UpdateEvidenceInput {
-  name?: string | null;
-  description?: string | null;
-  kind?: string | null;
-  collectedAt?: string | null;
-  reliability?: string | null;
-  credibility?: number | null;
-  weight?: number | null;
-  discredited?: boolean | null;
-  objectRefs?: string[] | null;
-  sources?: SourceInput[] | null;
-  labels?: string[] | null;
+/** The fields of an evidence item an update may change. */
+export type UpdateEvidenceInput = Patch<Omit<CreateEvidenceInput, 'incidentId' | 'tlp'>>;
+
+/** Optimistic concurrency for a change of an existing object. */
+export interface MutationOptions {
+  /**
+   * The `modified` of the version the caller's change is based on. When the stored version has
+   * another `modified` (someone changed it since), the mutation fails with CONFLICT and writes
+   * nothing. Absent: the change applies to whatever version is stored.
+   */
+  expectedModified?: string | null;
 }
 
 export interface RateEvidenceInput {
@@ -158,19 +151,24 @@ export interface CaseService {
   actors(ids: readonly string[], viewer: Viewer): Promise<Array<{ id: string; type: string; name: string }>>;
   evidence(id: string, viewer: Viewer): Promise<EvidenceRecord>;
   createHypothesis(input: CreateHypothesisInput, viewer: Viewer): Promise<HypothesisRecord>;
-  updateHypothesis(id: string, patch: UpdateHypothesisInput, viewer: Viewer): Promise<HypothesisRecord>;
-  setHypothesisStatus(id: string, status: string, rationale: string | null | undefined, viewer: Viewer): Promise<HypothesisRecord>;
-  setJudgement(input: SetJudgementInput, viewer: Viewer): Promise<HypothesisRecord>;
+  updateHypothesis(id: string, patch: UpdateHypothesisInput, viewer: Viewer, options?: MutationOptions): Promise<HypothesisRecord>;
+  setHypothesisStatus(
+    id: string,
+    status: string,
+    rationale: string | null | undefined,
+    viewer: Viewer,
+    options?: MutationOptions,
+  ): Promise<HypothesisRecord>;
+  setJudgement(input: SetJudgementInput, viewer: Viewer, options?: MutationOptions): Promise<HypothesisRecord>;
   createEvidence(input: CreateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
-  updateEvidence(id: string, patch: UpdateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
-  rateEvidence(input: RateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
+  updateEvidence(id: string, patch: UpdateEvidenceInput, viewer: Viewer, options?: MutationOptions): Promise<EvidenceRecord>;
+  rateEvidence(input: RateEvidenceInput, viewer: Viewer, options?: MutationOptions): Promise<EvidenceRecord>;
   auditLog(objectId: string, viewer: Viewer, limit?: number): Promise<AuditRecord[]>;
 }
 
 export interface CaseServiceDeps {
   graph: Graph;
   logger: Logger;
-  stixImport: StixImportService;
   assessment: AssessmentService;
   events?: AssessmentEventSink | null;
   /** The clock (tests pin it). */
@@ -282,36 +280,46 @@ function patch(target: StixJson, key: string, value: unknown): void {
   else target[key] = value;
 }
 
+/** Reads stored objects by id as one viewer sees them (in a mutation: inside its transaction). */
+type Reader = (ids: readonly string[]) => Promise<Map<string, StoredRef>>;
+
+/** One audited mutation, as `mutate` runs it. */
+interface Mutation {
+  /** Audit action and event reason, e.g. `rate-evidence`. */
+  action: string;
+  /** STIX type of the object created or changed. */
+  type: string;
+  /** The object changed (locked, then checked against `expectedModified`); null for a creation. */
+  id: string | null;
+  expectedModified?: string | null;
+  /**
+   * The new version: for a change, edit `next` (a copy of the stored object) in place; for a
+   * creation, return the new object. Record every problem in `problems`; nothing is written if
+   * there is one.
+   */
+  build(args: { next: StixJson | null; current: StoredRef | null; read: Reader; problems: Problems }): Promise<StixJson> | StixJson;
+  /** The hypothesis concerned (announced with the change), if any. */
+  hypothesisId(next: StixJson): string | null;
+}
+
 export function createCaseService(deps: CaseServiceDeps): CaseService {
-  const { graph, stixImport, assessment } = deps;
+  const { graph, assessment } = deps;
   const logger = deps.logger.child({ area: 'case' });
   const now = deps.now ?? (() => new Date());
-  const locks = new Map<string, Promise<unknown>>();
 
-  /** Runs `work` after every earlier mutation of `id` in this process has finished. */
-  async function serialised<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const previous = locks.get(id) ?? Promise.resolve();
-    const current = previous.catch(() => {}).then(work);
-    locks.set(id, current);
-    try {
-      return await current;
-    } finally {
-      if (locks.get(id) === current) locks.delete(id);
-    }
-  }
-
-  async function fetch(ids: readonly string[], viewer: Viewer): Promise<Map<string, StoredRef>> {
-    return graph.read((tx) => objectsByIds(tx, ids, viewer.clearanceRank), { metadata: { op: 'case-objects' } });
-  }
+  const readerFor =
+    (viewer: Viewer, tx?: Tx): Reader =>
+    (ids) =>
+      tx ? objectsByIds(tx, ids, viewer.clearanceRank) : graph.read((t) => objectsByIds(t, ids, viewer.clearanceRank), { metadata: { op: 'case-objects' } });
 
   async function stored(id: string, type: string, viewer: Viewer): Promise<StoredRef> {
-    const found = (await fetch([id], viewer)).get(id);
+    const found = (await readerFor(viewer)([id])).get(id);
     if (!found || found.type !== type) throw new NotFoundError(`No ${type} ${id} that you may see.`);
     return found;
   }
 
-  async function incidentOf(incidentId: string, viewer: Viewer, problems: Problems, path: string): Promise<StoredRef | null> {
-    const found = (await fetch([incidentId], viewer)).get(incidentId);
+  async function incidentOf(incidentId: string, read: Reader, problems: Problems, path: string): Promise<StoredRef | null> {
+    const found = (await read([incidentId])).get(incidentId);
     if (!found || found.type !== 'incident') {
       problems.add(path, `no incident ${incidentId} that you may see`);
       return null;
@@ -323,12 +331,12 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   async function checkRefs(
     path: string,
     refs: readonly string[] | null | undefined,
-    viewer: Viewer,
+    read: Reader,
     problems: Problems,
     types?: ReadonlySet<string>,
   ): Promise<void> {
     if (!refs || refs.length === 0) return;
-    const found = await fetch(refs, viewer);
+    const found = await read(refs);
     refs.forEach((ref, i) => {
       const o = found.get(ref);
       if (!o) problems.add(`${path}[${i}]`, `no object ${ref} that you may see`);
@@ -350,108 +358,108 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   /**
-   * Writes `after` as the new version of the object (or its first version), audits the change and
-   * announces it. `before` is null for a creation.
+   * The one path of every mutation: role and argument checks; then, in ONE write transaction,
+   * lock the object changed and check `expectedModified` against it, build and validate the new
+   * version, write it and its audit entry; after the commit, announce the change. Returns the
+   * version written.
    */
-  async function commit(
-    viewer: Viewer,
-    action: string,
-    before: StoredRef | null,
-    after: StixJson,
-    incidentId: string,
-    hypothesisId: string | null,
-  ): Promise<void> {
-    const id = String(after.id);
-    const problems = new Problems(id, `Cannot ${action}`);
-    for (const issue of validateStixObject(after, { path: '' })) {
-      problems.add(issue.path.replace(/^\./, ''), issue.message);
-    }
-    problems.fail();
-    const report = await stixImport.importBundle(
-      { type: 'bundle', id: `bundle--${randomUUID()}`, objects: [after] },
-      { viewer, source: `case:${action}` },
+  async function mutate(viewer: Viewer, m: Mutation): Promise<{ raw: StixJson; tlpRank: number }> {
+    requireRole(viewer, 'analyst');
+    const what = `Cannot ${m.action}`;
+    const args = new Problems(m.id, what);
+    args.timestamp('expectedModified', m.expectedModified);
+    args.fail();
+
+    const done = await graph.write(
+      async (tx) => {
+        const read = readerFor(viewer, tx);
+        let current: StoredRef | null = null;
+        if (m.id !== null) {
+          const locked = await lockForUpdate(tx, m.id, viewer.clearanceRank, m.expectedModified ?? null);
+          if (!locked || locked.type !== m.type) throw new NotFoundError(`No ${m.type} ${m.id} that you may see.`);
+          if (!locked.expectedHolds) {
+            throw new ConflictError(
+              `${what} ${m.id}: it was changed since the version you based your change on (expectedModified ` +
+                `${String(m.expectedModified)}, stored modified ${String(locked.raw.modified)}); nothing was written. ` +
+                'Reload it and apply your change again.',
+            );
+          }
+          current = locked;
+        }
+        const problems = new Problems(m.id, what);
+        const next = await m.build({ next: current ? structuredClone(current.raw) : null, current, read, problems });
+        problems.fail();
+        const id = String(next.id);
+        if (current) next.modified = laterThan(now(), String(current.raw.modified));
+        const schema = new Problems(id, what);
+        for (const issue of validateStixObject(next, { path: '' })) schema.add(issue.path.replace(/^\./, ''), issue.message);
+        schema.fail();
+        const at = now().toISOString();
+        const incidentId = String(next.incident_ref);
+        const tlp = await writeVersionAndAudit(tx, { action: m.action, viewer, before: current, after: next, incidentId, at });
+        return { next, tlp, at, incidentId, rank: Math.max(current?.tlpRank ?? 0, tlp) };
+      },
+      { metadata: { op: 'case-mutation', action: m.action } },
     );
-    if (report.errors.length > 0) {
-      for (const issue of report.errors) problems.add(issue.path.replace(/^objects\[0\]\.?/, ''), issue.message);
-      problems.fail();
-    }
-    if (report.created + report.updated !== 1) {
-      const why = report.warnings.map((w) => w.message).join('; ') || 'the stored version is newer';
-      throw new ConflictError(`${id} was not changed: ${why}`);
-    }
-    const at = now().toISOString();
-    await graph.write(
-      (tx) =>
-        writeAuditEntry(tx, {
-          id: randomUUID(),
-          actor: viewer.name,
-          actorId: viewer.id,
-          action,
-          objectId: id,
-          objectType: String(after.type),
-          incidentId,
-          before: before ? JSON.stringify(before.raw) : null,
-          after: JSON.stringify(after),
-          at,
-          tlpRank: before?.tlpRank ?? 0,
-        }),
-      { metadata: { op: 'case-audit', action } },
-    );
-    logger.info({ action, objectId: id, actor: viewer.id }, 'case mutation');
-    const rank = Math.max(before?.tlpRank ?? 0, (await fetch([id], viewer)).get(id)?.tlpRank ?? 0);
-    deps.events?.publish('assessmentChanged', { incidentId, hypothesisId, tlpRank: rank, reason: action, at });
+    logger.info({ action: m.action, objectId: done.next.id, actor: viewer.id }, 'case mutation');
+    deps.events?.publish('assessmentChanged', {
+      incidentId: done.incidentId,
+      hypothesisId: m.hypothesisId(done.next),
+      tlpRank: done.rank,
+      reason: m.action,
+      at: done.at,
+    });
+    return { raw: done.next, tlpRank: done.tlp };
   }
 
   async function reloadHypothesis(id: string, viewer: Viewer): Promise<HypothesisRecord> {
-    const o = await stored(id, HYPOTHESIS_TYPE, viewer);
-    return hypothesisRecord({ raw: o.raw, tlpRank: o.tlpRank });
+    return hypothesisRecord(await stored(id, HYPOTHESIS_TYPE, viewer));
   }
 
   async function reloadEvidence(id: string, viewer: Viewer): Promise<EvidenceRecord> {
-    const o = await stored(id, EVIDENCE_TYPE, viewer);
-    return evidenceRecord({ raw: o.raw, tlpRank: o.tlpRank });
+    return evidenceRecord(await stored(id, EVIDENCE_TYPE, viewer));
   }
 
-  /** Common path of hypothesis updates: load, change a copy, bump `modified`, commit. */
-  async function changeHypothesis(
-    id: string,
-    viewer: Viewer,
-    action: string,
-    change: (next: StixJson, current: StoredRef, problems: Problems) => Promise<void> | void,
-  ): Promise<HypothesisRecord> {
-    requireRole(viewer, 'analyst');
-    return serialised(id, async () => {
-      const current = await stored(id, HYPOTHESIS_TYPE, viewer);
-      const next: StixJson = structuredClone(current.raw);
-      const problems = new Problems(id, `Cannot ${action}`);
-      await change(next, current, problems);
-      problems.fail();
-      next.modified = laterThan(now(), String(current.raw.modified));
-      await commit(viewer, action, current, next, String(current.raw.incident_ref), id);
-      return reloadHypothesis(id, viewer);
+  type Change = (next: StixJson, current: StoredRef, read: Reader, problems: Problems) => Promise<void> | void;
+
+  /** A change of a stored hypothesis: edit a copy of it. */
+  async function changeHypothesis(id: string, viewer: Viewer, action: string, options: MutationOptions, change: Change) {
+    const written = await mutate(viewer, {
+      action,
+      type: HYPOTHESIS_TYPE,
+      id,
+      expectedModified: options.expectedModified,
+      build: async ({ next, current, read, problems }) => {
+        await change(next!, current!, read, problems);
+        return next!;
+      },
+      hypothesisId: () => id,
     });
+    return hypothesisRecord(written);
   }
 
+  /** A change of a stored evidence item: edit a copy of it. */
   async function changeEvidence(
     id: string,
     viewer: Viewer,
     action: string,
-    change: (next: StixJson, current: StoredRef, problems: Problems) => Promise<void> | void,
+    options: MutationOptions,
+    change: Change,
     hypothesisId: string | null = null,
-  ): Promise<EvidenceRecord> {
-    requireRole(viewer, 'analyst');
-    return serialised(id, async () => {
-      const current = await stored(id, EVIDENCE_TYPE, viewer);
-      const next: StixJson = structuredClone(current.raw);
-      const problems = new Problems(id, `Cannot ${action}`);
-      await change(next, current, problems);
-      problems.fail();
-      next.modified = laterThan(now(), String(current.raw.modified));
-      await commit(viewer, action, current, next, String(current.raw.incident_ref), hypothesisId);
-      return reloadEvidence(id, viewer);
+  ) {
+    const written = await mutate(viewer, {
+      action,
+      type: EVIDENCE_TYPE,
+      id,
+      expectedModified: options.expectedModified,
+      build: async ({ next, current, read, problems }) => {
+        await change(next!, current!, read, problems);
+        return next!;
+      },
+      hypothesisId: () => hypothesisId,
     });
+    return evidenceRecord(written);
   }
-
   function checkHypothesisFields(p: Problems, f: UpdateHypothesisInput & { status?: string | null }, creating: boolean) {
     p.text('name', f.name, { required: creating, max: MAX_NAME });
     if (!creating && f.name === null) p.add('name', 'cannot be removed');
@@ -540,7 +548,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     hypothesis: reloadHypothesis,
 
     async actors(ids, viewer) {
-      const found = await fetch(ids, viewer);
+      const found = await readerFor(viewer)(ids);
       return ids.flatMap((id) => {
         const o = found.get(id);
         return o && CANDIDATE_TYPES.has(o.type) ? [{ id: o.id, type: o.type, name: o.name }] : [];
@@ -549,44 +557,50 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     evidence: reloadEvidence,
 
     async createHypothesis(input, viewer) {
-      requireRole(viewer, 'analyst');
-      const problems = new Problems(null, 'Cannot create hypothesis');
-      checkHypothesisFields(problems, input, true);
-      problems.text('incidentId', input.incidentId, { required: true });
-      const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
-      await checkRefs('candidateRefs', input.candidateRefs, viewer, problems, CANDIDATE_TYPES);
-      const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
-      problems.fail();
-      const at = laterThan(now());
-      const next: StixJson = {
+      const written = await mutate(viewer, {
+        action: 'create-hypothesis',
         type: HYPOTHESIS_TYPE,
-        spec_version: '2.1',
-        id: `${HYPOTHESIS_TYPE}--${randomUUID()}`,
-        created: at,
-        modified: at,
-        name: input.name.trim(),
-        incident_ref: input.incidentId,
-        category: input.category,
-        status: input.status ?? 'open',
-        author: viewer.name,
-        ...(markings ? { object_marking_refs: markings } : {}),
-        extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-      };
-      applyHypothesisFields(next, input);
-      await commit(viewer, 'create-hypothesis', null, next, input.incidentId, String(next.id));
-      return reloadHypothesis(String(next.id), viewer);
+        id: null,
+        build: async ({ read, problems }) => {
+          checkHypothesisFields(problems, input, true);
+          problems.text('incidentId', input.incidentId, { required: true });
+          const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
+          await checkRefs('candidateRefs', input.candidateRefs, read, problems, CANDIDATE_TYPES);
+          const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
+          problems.fail();
+          const at = laterThan(now());
+          const next: StixJson = {
+            type: HYPOTHESIS_TYPE,
+            spec_version: '2.1',
+            id: `${HYPOTHESIS_TYPE}--${randomUUID()}`,
+            created: at,
+            modified: at,
+            name: input.name.trim(),
+            incident_ref: input.incidentId,
+            category: input.category,
+            status: input.status ?? 'open',
+            author: viewer.name,
+            ...(markings ? { object_marking_refs: markings } : {}),
+            extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+          };
+          applyHypothesisFields(next, input);
+          return next;
+        },
+        hypothesisId: (next) => String(next.id),
+      });
+      return hypothesisRecord(written);
     },
 
-    updateHypothesis(id, fields, viewer) {
-      return changeHypothesis(id, viewer, 'update-hypothesis', async (next, _current, problems) => {
+    updateHypothesis(id, fields, viewer, options = {}) {
+      return changeHypothesis(id, viewer, 'update-hypothesis', options, async (next, _current, read, problems) => {
         checkHypothesisFields(problems, fields, false);
-        await checkRefs('candidateRefs', fields.candidateRefs, viewer, problems, CANDIDATE_TYPES);
+        await checkRefs('candidateRefs', fields.candidateRefs, read, problems, CANDIDATE_TYPES);
         applyHypothesisFields(next, fields);
       });
     },
 
-    setHypothesisStatus(id, status, rationale, viewer) {
-      return changeHypothesis(id, viewer, 'set-hypothesis-status', (next, _current, problems) => {
+    setHypothesisStatus(id, status, rationale, viewer, options = {}) {
+      return changeHypothesis(id, viewer, 'set-hypothesis-status', options, (next, _current, _read, problems) => {
         problems.oneOf('status', status, HYPOTHESIS_STATUSES);
         if (status === undefined || status === null) problems.add('status', 'is required');
         problems.text('rationale', rationale);
@@ -595,8 +609,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       });
     },
 
-    setJudgement(input, viewer) {
-      return changeHypothesis(input.hypothesisId, viewer, 'set-judgement', (next, _current, problems) => {
+    setJudgement(input, viewer, options = {}) {
+      return changeHypothesis(input.hypothesisId, viewer, 'set-judgement', options, (next, _current, _read, problems) => {
         problems.probability('probability', input.probability);
         if (input.probability === undefined || input.probability === null) problems.add('probability', 'is required');
         problems.text('rationale', input.rationale);
@@ -613,54 +627,61 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     },
 
     async createEvidence(input, viewer) {
-      requireRole(viewer, 'analyst');
-      const problems = new Problems(null, 'Cannot create evidence');
-      checkEvidenceFields(problems, input, true);
-      problems.text('incidentId', input.incidentId, { required: true });
-      const incident = await incidentOf(input.incidentId, viewer, problems, 'incidentId');
-      await checkRefs('objectRefs', input.objectRefs, viewer, problems);
-      const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
-      if (input.kind === 'fact' && (input.sources ?? []).length === 0) {
-        problems.add('sources', 'a fact must cite at least one source (use kind "judgement" or "context" otherwise)');
-      }
-      problems.fail();
-      const at = laterThan(now());
-      const next: StixJson = {
+      const written = await mutate(viewer, {
+        action: 'create-evidence',
         type: EVIDENCE_TYPE,
-        spec_version: '2.1',
-        id: `${EVIDENCE_TYPE}--${randomUUID()}`,
-        created: at,
-        modified: at,
-        name: input.name.trim(),
-        incident_ref: input.incidentId,
-        evidence_kind: input.kind,
-        collected_at: new Date(input.collectedAt).toISOString(),
-        ...(markings ? { object_marking_refs: markings } : {}),
-        extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-      };
-      applyEvidenceFields(next, input);
-      await commit(viewer, 'create-evidence', null, next, input.incidentId, null);
-      return reloadEvidence(String(next.id), viewer);
+        id: null,
+        build: async ({ read, problems }) => {
+          checkEvidenceFields(problems, input, true);
+          problems.text('incidentId', input.incidentId, { required: true });
+          const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
+          await checkRefs('objectRefs', input.objectRefs, read, problems);
+          const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
+          if (input.kind === 'fact' && (input.sources ?? []).length === 0) {
+            problems.add('sources', 'a fact must cite at least one source (use kind "judgement" or "context" otherwise)');
+          }
+          problems.fail();
+          const at = laterThan(now());
+          const next: StixJson = {
+            type: EVIDENCE_TYPE,
+            spec_version: '2.1',
+            id: `${EVIDENCE_TYPE}--${randomUUID()}`,
+            created: at,
+            modified: at,
+            name: input.name.trim(),
+            incident_ref: input.incidentId,
+            evidence_kind: input.kind,
+            collected_at: new Date(input.collectedAt).toISOString(),
+            ...(markings ? { object_marking_refs: markings } : {}),
+            extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+          };
+          applyEvidenceFields(next, input);
+          return next;
+        },
+        hypothesisId: () => null,
+      });
+      return evidenceRecord(written);
     },
 
-    updateEvidence(id, fields, viewer) {
-      return changeEvidence(id, viewer, 'update-evidence', async (next, _current, problems) => {
+    updateEvidence(id, fields, viewer, options = {}) {
+      return changeEvidence(id, viewer, 'update-evidence', options, async (next, _current, read, problems) => {
         checkEvidenceFields(problems, fields, false);
-        await checkRefs('objectRefs', fields.objectRefs, viewer, problems);
+        await checkRefs('objectRefs', fields.objectRefs, read, problems);
         applyEvidenceFields(next, fields);
       });
     },
 
-    rateEvidence(input, viewer) {
+    rateEvidence(input, viewer, options = {}) {
       return changeEvidence(
         input.evidenceId,
         viewer,
         'rate-evidence',
-        async (next, current, problems) => {
+        options,
+        async (next, current, read, problems) => {
           problems.oneOf('rating', input.rating, RATINGS);
           if (!input.rating) problems.add('rating', 'is required');
           problems.text('rationale', input.rationale);
-          const hypothesis = (await fetch([input.hypothesisId], viewer)).get(input.hypothesisId);
+          const hypothesis = (await read([input.hypothesisId])).get(input.hypothesisId);
           if (!hypothesis || hypothesis.type !== HYPOTHESIS_TYPE) {
             problems.add('hypothesisId', `no attribution-hypothesis ${input.hypothesisId} that you may see`);
           } else if (hypothesis.raw.incident_ref !== current.raw.incident_ref) {

@@ -52,7 +52,7 @@ export function createServices(deps: ServiceDeps): Services {
     explore: createExploreService(deps),
     events,
     assessment,
-    cases: createCaseService({ ...deps, stixImport, assessment, events }),
+    cases: createCaseService({ ...deps, assessment, events }),
     seed: createSeedService({ ...deps, stixImport }),
   };
 }
