@@ -12,6 +12,7 @@ import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from 
 import type { SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
 import type { Viewer } from '../../services/viewer';
 import type { AppContext } from '../context';
+import { consensusCells } from './consensus-cells';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
@@ -107,6 +108,7 @@ function shapeAssessment(incidentId: string, a: CaseAssessment) {
   const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
   const r = a.result;
   const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
+  const cells = consensusCells(a.case, r.asOf);
   return {
     incidentId,
     method: r.method,
@@ -119,6 +121,9 @@ function shapeAssessment(incidentId: string, a: CaseAssessment) {
       effectiveWeight: e.effectiveWeight,
       diagnosticity: e.diagnosticity,
       nonDiagnostic: e.nonDiagnostic,
+      cells: (cells.get(e.evidenceId) ?? [])
+        .filter((c) => m.byId.has(c.hypothesisId))
+        .map(({ hypothesisId, ...cell }) => ({ ...cell, hypothesis: m.byId.get(hypothesisId) })),
     })),
     sensitivity: r.sensitivity.map((s) => {
       const byHypothesis = new Map<string, { posterior: number | null; score: number | null }>();

@@ -1,0 +1,28 @@
+/**
+ * Cypher for the version history of one STIX object (docs/graph-model.md, "History"): the current
+ * node and the `:StixVersion` nodes hanging off it by PREVIOUS_VERSION. The current object is
+ * visible as everywhere else (`tlp_rank <= $maxRank`, not staged, not a placeholder); each older
+ * version is filtered by its own `tlp_rank` (an unknown rank counts as the most restrictive).
+ * Labels and edge types come from schema/graph/kinds.ts; every value is a $parameter.
+ */
+import { PLACEHOLDER, PREVIOUS_VERSION, STAGED, STIX_OBJECT, STIX_VERSION } from '../../../schema/graph/kinds';
+import { cypher } from './cypher';
+
+const VERSION_FIELDS = (v: string) => `modified: toString(${v}.modified), raw: ${v}.raw, tlpRank: ${v}.tlp_rank,
+  importId: ${v}.import_id, importedBy: ${v}.imported_by, importedAt: toString(${v}.imported_at)`;
+
+export const OBJECT_HISTORY = cypher(
+  'object-history',
+  'READ',
+  `MATCH (n:${STIX_OBJECT} {id: $id})
+   WHERE n.tlp_rank <= $maxRank AND NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
+   CALL {
+     WITH n
+     OPTIONAL MATCH (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})
+     WHERE coalesce(v.tlp_rank, $unknownRank) <= $maxRank
+     WITH v ORDER BY v.modified DESC
+     LIMIT toInteger($limit)
+     RETURN collect(v {${VERSION_FIELDS('v')}}) AS older
+   }
+   RETURN n.id AS id, {${VERSION_FIELDS('n')}} AS current, older`,
+);

@@ -1,0 +1,65 @@
+/**
+ * What the web explorer needs beyond exploration (schema/graphql/web-extras.graphql): fact-sheet
+ * import through the same seed service as `attribution-graph import case.yaml`, and the version
+ * history of a STIX object.
+ */
+import { UnauthenticatedError, ValidationError, type Issue } from '../../errors';
+import { readObjectHistory } from '../../services/object-history.service';
+import type { Viewer } from '../../services/viewer';
+import type { AppContext } from '../context';
+
+type Ctx = Pick<AppContext, 'services' | 'viewer'>;
+
+function viewerOf(ctx: Ctx): Viewer {
+  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
+  return ctx.viewer;
+}
+
+const MAX_FILE_NAME = 200;
+
+/** Issues of a refused sheet: fact-sheet issues carry line and column next to the domain fields. */
+function located(issue: Issue & { line?: unknown; column?: unknown }) {
+  return {
+    objectId: issue.objectId,
+    path: issue.path,
+    message: issue.message,
+    line: typeof issue.line === 'number' ? issue.line : null,
+    column: typeof issue.column === 'number' ? issue.column : null,
+  };
+}
+
+export const webExtrasResolvers = {
+  Query: {
+    objectHistory: async (_: unknown, args: { id: string; limit?: number | null }, ctx: Ctx) =>
+      readObjectHistory(ctx.services.graph, args.id, viewerOf(ctx), args.limit),
+  },
+  Mutation: {
+    importFactSheet: async (_: unknown, args: { text: string; fileName?: string | null }, ctx: Ctx) => {
+      const viewer = viewerOf(ctx);
+      const file = args.fileName?.trim() || '<fact-sheet>';
+      if (file.length > MAX_FILE_NAME) {
+        throw new ValidationError(`importFactSheet: fileName is longer than ${MAX_FILE_NAME} characters`, [
+          { objectId: null, path: 'fileName', message: `at most ${MAX_FILE_NAME} characters` },
+        ]);
+      }
+      try {
+        // The role check (analyst) is the service's, as for the command line.
+        const { incidentId, report } = await ctx.services.seed.importFactSheet(args.text, { viewer, file });
+        return { ...report, incidentId, errors: [] };
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        return {
+          incidentId: null,
+          importId: null,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          // A bundle the STIX import refused rejects every object; an invalid sheet had none yet.
+          rejected: 0,
+          errors: error.issues.length ? error.issues.map(located) : [{ objectId: null, path: '', message: error.message, line: null, column: null }],
+          warnings: [],
+        };
+      }
+    },
+  },
+};
