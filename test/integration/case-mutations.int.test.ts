@@ -1,0 +1,204 @@
+/**
+ * Case mutations against the real Neo4j: each one is a single transaction (a failure while writing
+ * the audit entry leaves no new version either), and concurrent changes of one object from several
+ * processes (here: several service instances, each with its own driver) neither lose an update nor
+ * overwrite a newer version when the caller gives `expectedModified`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseIds, parseFactSheet } from '../../importers/factsheet/index';
+import { ConflictError } from '../../api/src/errors';
+import { cypher } from '../../api/src/graph/cypher';
+import type { Graph } from '../../api/src/graph/driver';
+import { countGraph } from '../../api/src/graph/stix.repository';
+import { createLogger } from '../../api/src/logger';
+import { createServices, type Services } from '../../api/src/services';
+import type { Viewer } from '../../api/src/services/viewer';
+import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
+import { createTestApi, type TestApi } from '../support/api';
+import { connectTestGraph, resetGraph } from '../support/graph';
+
+const SEED = join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml');
+const IDS = caseIds(parseFactSheet(readFileSync(SEED, 'utf8'), 'reference-case.yaml').slug);
+const H_FOREIGN = IDS.hypothesis('h-foreign-interference');
+const H_CRIME = IDS.hypothesis('h-opportunistic-cybercrime');
+const EV_INFOSTEALER = IDS.evidence('ev-infostealer-exposure');
+
+const VERSIONS = cypher(
+  'test-mutation-versions',
+  'READ',
+  `MATCH (n:StixObject {id: $id}) OPTIONAL MATCH (n)-[:PREVIOUS_VERSION]->(v:StixVersion)
+   RETURN n.raw AS raw, toString(n.modified) AS modified, count(v) AS versions`,
+);
+const AUDIT_COUNT = cypher('test-mutation-audit-count', 'READ', `MATCH (a:AuditEntry) RETURN count(a) AS entries`);
+// A constraint that the second audit entry of one actor violates: the audit write fails after
+// the new version was written in the same transaction.
+const ONE_ENTRY_PER_ACTOR = cypher(
+  'test-audit-one-per-actor',
+  'WRITE',
+  `CREATE CONSTRAINT test_audit_one_per_actor IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.actor IS UNIQUE`,
+);
+const DROP_ONE_ENTRY_PER_ACTOR = cypher('test-audit-drop-constraint', 'WRITE', `DROP CONSTRAINT test_audit_one_per_actor IF EXISTS`);
+
+let graph: Graph;
+let api: TestApi;
+/** Other "processes": service instances with their own driver and no shared memory. */
+const others: { graph: Graph; services: Services }[] = [];
+
+async function analyst(name: string): Promise<Viewer> {
+  const viewer = await api.services.auth.authenticate(await api.token('analyst', 'RED', name));
+  if (!viewer) throw new Error(`no viewer for ${name}`);
+  return viewer;
+}
+
+async function state(id: string) {
+  const [row] = await graph.read((tx) => tx.run(VERSIONS, { id }));
+  const [audit] = await graph.read((tx) => tx.run(AUDIT_COUNT));
+  return { raw: String(row?.raw), modified: String(row?.modified), versions: Number(row?.versions), audit: Number(audit?.entries) };
+}
+
+beforeAll(async () => {
+  graph = connectTestGraph();
+  await resetGraph(graph);
+  api = createTestApi(graph);
+  await api.services.auth.ensureSchema();
+  await api.services.cases.ensureSchema();
+  const seeded = await api.services.seed.loadReferenceCase();
+  expect(seeded.loaded).toBe(true);
+  for (let i = 0; i < 2; i += 1) {
+    const g = connectTestGraph();
+    others.push({ graph: g, services: createServices({ graph: g, logger: createLogger('silent') }) });
+  }
+});
+afterAll(async () => {
+  await graph.write((tx) => tx.run(DROP_ONE_ENTRY_PER_ACTOR)).catch(() => {});
+  for (const o of others) await o.graph.close();
+  await graph.close();
+});
+
+describe('a mutation is one transaction', () => {
+  it('when the audit entry cannot be written, the new version is not kept either', async () => {
+    const viewer = await analyst('auditor-clash');
+    await api.services.cases.rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_FOREIGN, rating: 'N' }, viewer);
+    await graph.write((tx) => tx.run(ONE_ENTRY_PER_ACTOR));
+    try {
+      const before = await state(EV_INFOSTEALER);
+      const graphBefore = await graph.read((tx) => countGraph(tx));
+      const assessmentBefore = await api.services.assessment.assess(IDS.incident, { viewer: SYSTEM_VIEWER });
+      const events = api.services.events.subscribe('assessmentChanged')[Symbol.asyncIterator]();
+      const announced = events.next();
+
+      await expect(
+        api.services.cases.rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_FOREIGN, rating: 'II' }, viewer),
+      ).rejects.toMatchObject({ code: 'Neo.ClientError.Schema.ConstraintValidationFailed' });
+
+      // Same current version, no archived version, no audit entry, no node or edge more.
+      expect(await state(EV_INFOSTEALER)).toEqual(before);
+      expect(await graph.read((tx) => countGraph(tx))).toEqual(graphBefore);
+      const assessmentAfter = await api.services.assessment.assess(IDS.incident, { viewer: SYSTEM_VIEWER });
+      expect(assessmentAfter.result.hypotheses).toEqual(assessmentBefore.result.hypotheses);
+      // Nothing was announced: the next event is the one of the mutation below.
+      await api.services.cases.setJudgement({ hypothesisId: H_CRIME, probability: 0.3 }, await analyst('auditor-next'));
+      expect((await announced).value).toMatchObject({ reason: 'set-judgement', hypothesisId: H_CRIME });
+      await events.return?.();
+    } finally {
+      await graph.write((tx) => tx.run(DROP_ONE_ENTRY_PER_ACTOR));
+    }
+  });
+
+  it('invalid input writes nothing and names the object and field', async () => {
+    const viewer = await analyst('validator');
+    const before = await state(H_FOREIGN);
+    const error = await api.services.cases
+      .updateHypothesis(H_FOREIGN, { name: 'x'.repeat(501), prior: 1.5 }, viewer)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        { objectId: H_FOREIGN, path: 'name' },
+        { objectId: H_FOREIGN, path: 'prior' },
+      ],
+    });
+    expect(await state(H_FOREIGN)).toEqual(before);
+  });
+});
+
+describe('optimistic concurrency (expectedModified)', () => {
+  it('a change based on an older version is refused with CONFLICT, naming the object; nothing is written', async () => {
+    const viewer = await analyst('optimist');
+    const seen = await api.services.cases.hypothesis(H_FOREIGN, viewer);
+    const first = await api.services.cases.updateHypothesis(H_FOREIGN, { description: 'first' }, viewer, { expectedModified: seen.modified });
+    expect(Date.parse(first.modified)).toBeGreaterThan(Date.parse(seen.modified));
+    const before = await state(H_FOREIGN);
+
+    const stale = await api.services.cases
+      .setHypothesisStatus(H_FOREIGN, 'rejected', 'stale view', viewer, { expectedModified: seen.modified })
+      .catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConflictError);
+    expect((stale as ConflictError).code).toBe('CONFLICT');
+    expect((stale as Error).message).toContain(H_FOREIGN);
+    expect((stale as Error).message).toContain(first.modified);
+    expect(await state(H_FOREIGN)).toEqual(before);
+    expect((await api.services.cases.hypothesis(H_FOREIGN, viewer)).status).toBe('open');
+
+    // The same change based on the current version goes through.
+    const fresh = await api.services.cases.setHypothesisStatus(H_FOREIGN, 'retained', 'fresh view', viewer, {
+      expectedModified: first.modified,
+    });
+    expect(fresh.status).toBe('retained');
+  });
+
+  it('of concurrent changes from several processes based on the same version, exactly one is written', async () => {
+    const viewers = await Promise.all([0, 1, 2].map((i) => analyst(`racer-${i}`)));
+    const services = [api.services, ...others.map((o) => o.services)];
+    const base = await api.services.cases.evidence(EV_INFOSTEALER, SYSTEM_VIEWER);
+    const before = await state(EV_INFOSTEALER);
+    const attempts = Array.from({ length: 6 }, (_, i) => i);
+    const outcomes = await Promise.allSettled(
+      attempts.map((i) =>
+        services[i % services.length]!.cases.updateEvidence(
+          EV_INFOSTEALER,
+          { description: `version by attempt ${i}` },
+          viewers[i % viewers.length]!,
+          { expectedModified: base.modified },
+        ),
+      ),
+    );
+    const written = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(written).toHaveLength(1);
+    expect(refused).toHaveLength(attempts.length - 1);
+    for (const reason of refused) expect(reason).toMatchObject({ code: 'CONFLICT' });
+    const after = await state(EV_INFOSTEALER);
+    expect(after.versions).toBe(before.versions + 1);
+    expect(after.audit).toBe(before.audit + 1);
+    expect(JSON.parse(after.raw).description).toBe(`version by attempt ${written[0]}`);
+  });
+
+  it('without expectedModified, concurrent ratings from several processes are all kept (none overwrites another)', async () => {
+    const viewers = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => analyst(`rater-${i}`)));
+    const services = [api.services, ...others.map((o) => o.services)];
+    const before = await state(EV_INFOSTEALER);
+    await Promise.all(
+      viewers.map((viewer, i) =>
+        services[i % services.length]!.cases.rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_CRIME, rating: 'C' }, viewer),
+      ),
+    );
+    const after = await state(EV_INFOSTEALER);
+    expect(after.versions).toBe(before.versions + viewers.length);
+    expect(after.audit).toBe(before.audit + viewers.length);
+    const raters = (JSON.parse(after.raw).ratings as { analyst: string; hypothesis_ref: string }[])
+      .filter((r) => r.hypothesis_ref === H_CRIME && r.analyst.startsWith('rater-'))
+      .map((r) => r.analyst)
+      .sort();
+    expect(raters).toEqual(viewers.map((v) => v.name).sort());
+  });
+
+  it('an expectedModified that is not a timestamp is refused before anything is read', async () => {
+    const viewer = await analyst('sloppy');
+    await expect(
+      api.services.cases.updateHypothesis(H_CRIME, { description: 'x' }, viewer, { expectedModified: 'yesterday' }),
+    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ objectId: H_CRIME, path: 'expectedModified' }] });
+  });
+});
