@@ -195,6 +195,22 @@ describe('optimistic concurrency (expectedModified)', () => {
     expect(raters).toEqual(viewers.map((v) => v.name).sort());
   });
 
+  it('over GraphQL, a stale expectedModified gives a CONFLICT error naming the object', async () => {
+    const token = await api.token('analyst', 'RED', 'gql-optimist');
+    const RATE = `mutation R($e: ID!, $h: ID!, $m: DateTime) {
+      rateEvidence(evidenceId: $e, hypothesisId: $h, rating: I, expectedModified: $m) { id modified }
+    }`;
+    const read = await api.gql(token, `query { evidence(id: "${EV_INFOSTEALER}") { modified } }`);
+    const seen = (read.data!.evidence as { modified: string }).modified;
+    const ok = await api.gql(token, RATE, { e: EV_INFOSTEALER, h: H_CRIME, m: seen });
+    expect(ok.errors).toBeUndefined();
+    const before = await state(EV_INFOSTEALER);
+    const stale = await api.gql(token, RATE, { e: EV_INFOSTEALER, h: H_CRIME, m: seen });
+    expect(stale.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(stale.errors?.[0]?.message).toContain(EV_INFOSTEALER);
+    expect(await state(EV_INFOSTEALER)).toEqual(before);
+  });
+
   it('an expectedModified that is not a timestamp is refused before anything is read', async () => {
     const viewer = await analyst('sloppy');
     await expect(

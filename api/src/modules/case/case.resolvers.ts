@@ -9,7 +9,7 @@ import type { AssessmentMethod, HypothesisResult } from '../../domain/assessment
 import { NotFoundError, UnauthenticatedError } from '../../errors';
 import type { CaseAssessment } from '../../services/assessment.service';
 import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from '../../services/case-model';
-import type { SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
+import type { MutationOptions, SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
 import type { Viewer } from '../../services/viewer';
 import type { AppContext } from '../context';
 import { consensusCells } from './consensus-cells';
@@ -206,12 +206,16 @@ export const caseResolvers = {
       const { status, ...rest } = args.input;
       return ctx.services.cases.createHypothesis({ ...rest, status: lower(status as string | null | undefined) }, viewerOf(ctx));
     },
-    updateHypothesis: async (_: unknown, args: { id: string; input: UpdateHypothesisInput }, ctx: Ctx) =>
-      ctx.services.cases.updateHypothesis(args.id, args.input, viewerOf(ctx)),
-    setHypothesisStatus: async (_: unknown, args: { id: string; status: string; rationale?: string | null }, ctx: Ctx) =>
-      ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, viewerOf(ctx)),
-    setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null }, ctx: Ctx) =>
-      ctx.services.cases.setJudgement(args, viewerOf(ctx)),
+    updateHypothesis: async (_: unknown, args: { id: string; input: UpdateHypothesisInput } & MutationOptions, ctx: Ctx) =>
+      ctx.services.cases.updateHypothesis(args.id, args.input, viewerOf(ctx), { expectedModified: args.expectedModified }),
+    setHypothesisStatus: async (_: unknown, args: { id: string; status: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+      ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, viewerOf(ctx), {
+        expectedModified: args.expectedModified,
+      }),
+    setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null } & MutationOptions, ctx: Ctx) => {
+      const { expectedModified, ...input } = args;
+      return ctx.services.cases.setJudgement(input, viewerOf(ctx), { expectedModified });
+    },
     createEvidence: async (
       _: unknown,
       args: { input: Record<string, unknown> & { incidentId: string; name: string; kind: string; collectedAt: string; sources?: SourceInput[] | null } },
@@ -221,17 +225,21 @@ export const caseResolvers = {
         { ...args.input, kind: args.input.kind.toLowerCase(), sources: sources(args.input.sources) },
         viewerOf(ctx),
       ),
-    updateEvidence: async (_: unknown, args: { id: string; input: UpdateEvidenceInput }, ctx: Ctx) =>
+    updateEvidence: async (_: unknown, args: { id: string; input: UpdateEvidenceInput } & MutationOptions, ctx: Ctx) =>
       ctx.services.cases.updateEvidence(
         args.id,
         { ...args.input, kind: lower(args.input.kind), sources: sources(args.input.sources) },
         viewerOf(ctx),
+        { expectedModified: args.expectedModified },
       ),
     rateEvidence: async (
       _: unknown,
-      args: { evidenceId: string; hypothesisId: string; rating: string; rationale?: string | null },
+      args: { evidenceId: string; hypothesisId: string; rating: string; rationale?: string | null } & MutationOptions,
       ctx: Ctx,
-    ) => ctx.services.cases.rateEvidence(args, viewerOf(ctx)),
+    ) => {
+      const { expectedModified, ...input } = args;
+      return ctx.services.cases.rateEvidence(input, viewerOf(ctx), { expectedModified });
+    },
   },
 
   Incident: {
