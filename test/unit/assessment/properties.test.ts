@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_ASSESSMENT_CONFIG,
   RATINGS,
+  RATING_COMBINATIONS,
   assess,
   assessmentHistory,
   coherentise,
@@ -75,7 +77,7 @@ describe('assessment invariants', () => {
     );
   });
 
-  it('3a. a new evidence item rating a hypothesis I or II never raises its posterior', () => {
+  it('3a. a new evidence item rating a hypothesis I or II never raises its posterior or its ACH score (both combinations)', () => {
     const arb = caseArb.chain((input) =>
       fc.record({
         input: fc.constant(input),
@@ -83,44 +85,110 @@ describe('assessment invariants', () => {
         rating: againstArb,
         analyst: fc.constantFrom(...ANALYSTS),
         item: evidenceArb('zz-new', []),
+        combination: fc.constantFrom(...RATING_COMBINATIONS),
       }),
     );
     fc.assert(
-      fc.property(arb, ({ input, target, rating, analyst, item }) => {
+      fc.property(arb, ({ input, target, rating, analyst, item, combination }) => {
+        const options = { config: { ratingCombination: combination } };
         const added: EvidenceInput = { ...item, ratings: [{ hypothesisId: target, analyst, rating }] };
-        const before = assess(input);
-        const after = assess({ ...input, evidence: [...input.evidence, added] });
+        const before = assess(input, options);
+        const after = assess({ ...input, evidence: [...input.evidence, added] }, options);
         expect(posteriorOf(after, target)).toBeLessThanOrEqual(posteriorOf(before, target) + TOLERANCE);
         expect(scoreOf(after, target)).toBeLessThanOrEqual(scoreOf(before, target));
       }),
     );
   });
 
-  it('3b. rating an unrated cell I or II never raises that hypothesis posterior', () => {
-    const arb = caseArb
-      .filter((input) => input.evidence.length > 0)
-      .chain((input) =>
-        fc.record({
+  /**
+   * A case, one of its cells (evidence × hypothesis, rated or not, by anyone), and that cell with
+   * one more I or II rating by an analyst who had not rated it (one of the case's or a newcomer).
+   */
+  const addedRatingArb = caseArb
+    .filter((input) => input.evidence.length > 0)
+    .chain((input) =>
+      fc
+        .record({
           input: fc.constant(input),
           target: fc.constantFrom(...input.hypotheses.map((h) => h.id)),
           evidenceIndex: fc.nat({ max: input.evidence.length - 1 }),
           rating: againstArb,
-          analyst: fc.constantFrom(...ANALYSTS),
-        }),
-      );
+          analyst: fc.constantFrom(...ANALYSTS, 'newcomer'),
+        })
+        .filter(({ input, target, evidenceIndex, analyst }) =>
+          input.evidence[evidenceIndex]!.ratings.every((r) => !(r.hypothesisId === target && r.analyst === analyst)),
+        )
+        .map(({ input, target, evidenceIndex, rating, analyst }) => ({
+          input,
+          target,
+          rating,
+          cell: input.evidence[evidenceIndex]!.ratings.filter((r) => r.hypothesisId === target).map((r) => r.rating),
+          rated: {
+            ...input,
+            evidence: input.evidence.map((e, i) =>
+              i === evidenceIndex ? { ...e, ratings: [...e.ratings, { hypothesisId: target, analyst, rating }] } : e,
+            ),
+          },
+        })),
+    );
+
+  it('3b. with the strictest combination, adding an I or II rating to any cell never raises that hypothesis posterior or ACH score', () => {
+    const options = { config: { ratingCombination: 'strictest' as const } };
     fc.assert(
-      fc.property(arb, ({ input, target, evidenceIndex, rating, analyst }) => {
-        const clear = (e: EvidenceInput) => ({ ...e, ratings: e.ratings.filter((r) => r.hypothesisId !== target) });
-        const base = { ...input, evidence: input.evidence.map((e, i) => (i === evidenceIndex ? clear(e) : e)) };
-        const rated = {
-          ...base,
-          evidence: base.evidence.map((e, i) =>
-            i === evidenceIndex ? { ...e, ratings: [...e.ratings, { hypothesisId: target, analyst, rating }] } : e,
-          ),
-        };
-        expect(posteriorOf(assess(rated), target)).toBeLessThanOrEqual(posteriorOf(assess(base), target) + TOLERANCE);
+      fc.property(addedRatingArb, ({ input, rated, target }) => {
+        const before = assess(input, options);
+        const after = assess(rated, options);
+        expect(posteriorOf(after, target)).toBeLessThanOrEqual(posteriorOf(before, target) + TOLERANCE);
+        expect(scoreOf(after, target)).toBeLessThanOrEqual(scoreOf(before, target) + TOLERANCE);
       }),
     );
+  });
+
+  it('3c. with the mean combination (default), adding an I or II rating no milder than the cell so far never raises them', () => {
+    const config = DEFAULT_ASSESSMENT_CONFIG;
+    const cellMean = (cell: Rating[], value: (r: Rating) => number) =>
+      sumOf((cell.length > 0 ? cell : [config.missingRating]).map(value)) / Math.max(cell.length, 1);
+    const logLikelihood = (r: Rating) => Math.log(config.likelihood[r]);
+    fc.assert(
+      fc.property(addedRatingArb, ({ input, rated, target, rating, cell }) => {
+        // The added rating is no milder than the cell's combined likelihood and penalty so far.
+        fc.pre(logLikelihood(rating) <= cellMean(cell, logLikelihood) + TOLERANCE);
+        fc.pre(config.achPenalty[rating] <= cellMean(cell, (r) => config.achPenalty[r]));
+        const before = assess(input);
+        const after = assess(rated);
+        expect(posteriorOf(after, target)).toBeLessThanOrEqual(posteriorOf(before, target) + TOLERANCE);
+        expect(scoreOf(after, target)).toBeLessThanOrEqual(scoreOf(before, target) + TOLERANCE);
+      }),
+    );
+  });
+
+  it('3d. the mean combination cannot hold the invariant in full: an I added to a cell rated II raises the posterior', () => {
+    // docs/assessment.md, "Several analysts": any mean puts the combined cell between II and I.
+    const input: AssessmentInput = {
+      hypotheses: [
+        { id: 'h1', name: 'one', status: 'open' },
+        { id: 'h2', name: 'two', status: 'open' },
+      ],
+      evidence: [
+        {
+          id: 'e',
+          name: 'e',
+          knownAt: '2025-12-12',
+          ratings: [
+            { hypothesisId: 'h1', analyst: 'ana', rating: 'II' },
+            { hypothesisId: 'h2', analyst: 'ana', rating: 'CC' },
+          ],
+        },
+      ],
+    };
+    const added: AssessmentInput = {
+      ...input,
+      evidence: [{ ...input.evidence[0]!, ratings: [...input.evidence[0]!.ratings, { hypothesisId: 'h1', analyst: 'bob', rating: 'I' }] }],
+    };
+    expect(posteriorOf(assess(input), 'h1')).toBeCloseTo(0.1, 12);
+    expect(posteriorOf(assess(added), 'h1')).toBeCloseTo(Math.sqrt(0.03) / (Math.sqrt(0.03) + 0.9), 12);
+    const strictest = { config: { ratingCombination: 'strictest' as const } };
+    expect(posteriorOf(assess(added, strictest), 'h1')).toBeCloseTo(0.1, 12);
   });
 
   it('4. non-diagnostic evidence changes no posterior', () => {

@@ -70,6 +70,9 @@ describe('invalid input', () => {
     expect(errorOf(referenceCase(), { config: { wepBands: [{ name: 'x', min: 0, max: 0.5 }, { name: 'y', min: 0.6, max: 1 }] } }).message).toBe(
       "config: wepBands[1].min: must equal the previous band's max (0.5)",
     );
+    expect(errorOf(referenceCase(), { config: { ratingCombination: 'median' as never } }).message).toBe(
+      'config: ratingCombination: must be one of mean, strictest, got median',
+    );
   });
 
   it('accepts an analyst probability above 1 and clamps it', () => {

@@ -1,5 +1,5 @@
 import type { PreparedCase } from './case';
-import { mean, sum } from './probability';
+import { combineCell, sum } from './probability';
 import type { AssessmentConfig, Rating } from './types';
 
 /**
@@ -12,8 +12,11 @@ export function achScores(c: PreparedCase, config: AssessmentConfig): number[] {
   return c.hypotheses.map((_, h) => sum(c.evidence.map((e) => e.weight * cellPenalty(e.cells[h] ?? [], config))));
 }
 
-/** Mean penalty of the ratings of one cell; the missing-rating penalty when nobody rated it. */
+/**
+ * Penalty of one cell: its analysts' penalties combined by `config.ratingCombination` (mean, or
+ * the lowest); the missing-rating penalty when nobody rated it.
+ */
 export function cellPenalty(cell: readonly Rating[], config: AssessmentConfig): number {
   const ratings = cell.length > 0 ? cell : [config.missingRating];
-  return mean(ratings.map((r) => config.achPenalty[r]));
+  return combineCell(ratings.map((r) => config.achPenalty[r]), config.ratingCombination);
 }

@@ -1,5 +1,5 @@
 import type { PreparedCase, PreparedEvidence } from './case';
-import { mean, normaliseLog, sum } from './probability';
+import { combineCell, normaliseLog, sum } from './probability';
 import type { AssessmentConfig, Rating } from './types';
 
 /**
@@ -16,10 +16,13 @@ export function posteriors(c: PreparedCase, config: AssessmentConfig): number[] 
   return normaliseLog(logWeights);
 }
 
-/** Mean log-likelihood of one cell's ratings; the missing rating's when nobody rated it. */
+/**
+ * Log-likelihood of one cell: its analysts' log-likelihoods combined by
+ * `config.ratingCombination` (mean, or the lowest); the missing rating's when nobody rated it.
+ */
 export function cellLogLikelihood(cell: readonly Rating[], config: AssessmentConfig): number {
   const ratings = cell.length > 0 ? cell : [config.missingRating];
-  return mean(ratings.map((r) => Math.log(config.likelihood[r])));
+  return combineCell(ratings.map((r) => Math.log(config.likelihood[r])), config.ratingCombination);
 }
 
 /**

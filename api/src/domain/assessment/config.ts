@@ -1,6 +1,7 @@
 import { IssueCollector } from './errors';
 import {
   POOLING_RULES,
+  RATING_COMBINATIONS,
   RATINGS,
   type AssessmentConfig,
   type AssessmentConfigInput,
@@ -40,6 +41,7 @@ export const DEFAULT_ASSESSMENT_CONFIG: Readonly<AssessmentConfig> = Object.free
   achPenalty: { CC: 0, C: 0, N: 0, I: -1, II: -2 },
   likelihood: { CC: 0.9, C: 0.7, N: 0.5, I: 0.3, II: 0.1 },
   missingRating: 'N',
+  ratingCombination: 'mean',
   reliabilityFactor: { A: 1, B: 0.9, C: 0.75, D: 0.5, E: 0.25, F: 0.5 },
   credibilityFactor: { '1': 1, '2': 0.9, '3': 0.75, '4': 0.5, '5': 0.25, '6': 0.5 },
   unassessedFactor: 1,
@@ -92,6 +94,9 @@ function validateConfig(config: AssessmentConfig): void {
   check('epsilon', config.epsilon, (n) => n >= 0, '>= 0');
   if (!RATINGS.includes(config.missingRating)) issues.add('config', 'missingRating', `unknown rating ${String(config.missingRating)}`);
   if (!POOLING_RULES.includes(config.pooling)) issues.add('config', 'pooling', `unknown pooling rule ${String(config.pooling)}`);
+  if (!RATING_COMBINATIONS.includes(config.ratingCombination)) {
+    issues.add('config', 'ratingCombination', `must be one of ${RATING_COMBINATIONS.join(', ')}, got ${String(config.ratingCombination)}`);
+  }
   validateBands(issues, 'wepBands', config.wepBands);
   validateBands(issues, 'stixLevels', config.stixLevels);
   validateBands(issues, 'admiraltyLevels', config.admiraltyLevels);

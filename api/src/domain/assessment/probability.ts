@@ -1,4 +1,5 @@
 /** Small numeric helpers shared by the Bayesian view and the pooling of judgements. */
+import type { RatingCombination } from './types';
 
 /**
  * Makes a coherent distribution from partial, possibly incoherent probabilities (aligned by
@@ -36,6 +37,14 @@ export function sum(values: readonly number[]): number {
 
 export function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : sum(values) / values.length;
+}
+
+/**
+ * One cell's values (analysts' log-likelihoods or penalties, in canonical order) as one number:
+ * their mean, or with `strictest` the lowest (the most inconsistent reading counts).
+ */
+export function combineCell(values: readonly number[], rule: RatingCombination): number {
+  return rule === 'strictest' ? Math.min(...values) : mean(values);
 }
 
 /** Code-unit string order: locale-independent, so results do not depend on the host. */

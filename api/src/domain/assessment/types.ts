@@ -24,6 +24,14 @@ export type AssessmentMethod = (typeof METHODS)[number];
 export const POOLING_RULES = ['linear', 'logarithmic'] as const;
 export type PoolingRule = (typeof POOLING_RULES)[number];
 
+/**
+ * How several analysts' ratings of one cell (evidence × hypothesis) combine: `mean` (mean log-
+ * likelihood and mean ACH penalty) or `strictest` (the lowest likelihood and the lowest penalty
+ * among them). docs/assessment.md, "Several analysts", explains why both exist.
+ */
+export const RATING_COMBINATIONS = ['mean', 'strictest'] as const;
+export type RatingCombination = (typeof RATING_COMBINATIONS)[number];
+
 // ---------------------------------------------------------------------------------------------
 // Input
 // ---------------------------------------------------------------------------------------------
@@ -88,6 +96,8 @@ export interface AssessmentConfig {
   likelihood: Record<Rating, number>;
   /** Rating assumed where no analyst rated an evidence item against a hypothesis. */
   missingRating: Rating;
+  /** How several analysts' ratings of one cell combine (consensus view). */
+  ratingCombination: RatingCombination;
   /** Multiplier of the evidence weight per Admiralty source reliability. */
   reliabilityFactor: Record<SourceReliability, number>;
   /** Multiplier of the evidence weight per Admiralty information credibility. */
