@@ -1,17 +1,30 @@
 /**
  * The web explorer in Debian's Chromium against the real app and Neo4j: sign in, import a bundle
- * by drag-and-drop, explore, and export — each step asserted on the page, screenshots saved in
+ * by drag-and-drop, explore (expand, collapse, pin, hide, shortest path), the ACH matrix
+ * (consensus and own ratings, a new hypothesis), export, import a fact sheet by drag-and-drop and
+ * read an object's version history — each step asserted on the page, screenshots saved in
  * test-artifacts/screenshots/.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { caseIds } from '../../importers/factsheet/index';
 import { launchBrowser, type TestBrowser } from './support/browser';
 import { SCREENSHOTS, startTestApp, type TestApp } from './support/app';
 
 const OASIS = '/work/shared/corpus/oasis-examples';
 const BUNDLE_FILE = 'indicator-to-campaign-relationship.json';
+const SEED_TEXT = readFileSync(join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml'), 'utf8');
+// A second case made from the reference one (new slug and title), and a revision of it.
+const SECOND_SLUG = 'e2e-second-case-2026-01';
+const SECOND_TITLE = 'Second case imported from the browser';
+const SECOND = SEED_TEXT.replace(/^slug: .*$/m, `slug: ${SECOND_SLUG}`)
+  .replace(/^title: .*$/m, `title: "${SECOND_TITLE}"`)
+  .replace(/^  name: Intrusion on the mail servers.*$/m, `  name: ${SECOND_TITLE}`);
+const SECOND_REVISED = SECOND.replace(/^created: (.*)$/m, 'created: $1\nmodified: 2026-01-05T10:00:00Z')
+  .replace('no attribution\n    made.', 'no attribution\n    made (revised from the browser).');
+const SECOND_INCIDENT = caseIds(SECOND_SLUG).incident;
 
 let app: TestApp;
 let browser: TestBrowser;
@@ -31,6 +44,36 @@ async function dropFile(fileName: string, text: string, mime: string): Promise<v
     target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
   }, { fileName, text, mime });
+}
+
+const nodeCount = async () => Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1] ?? Number.NaN);
+
+/**
+ * Where to click a node of this type, in page coordinates: the centre of one that no other node
+ * covers (read from the page's Cytoscape instance, once the viewport stops moving).
+ */
+async function nodeCentre(stixType: string): Promise<{ x: number; y: number }> {
+  await page.waitForFunction(() => {
+    const cy = (document.querySelector('#canvas') as HTMLElement & { _cyreg?: { cy?: any } })._cyreg?.cy;
+    return cy && !cy.animated();
+  });
+  const point = await page.evaluate((stixType) => {
+    const host = document.querySelector('#canvas') as HTMLElement & { _cyreg?: { cy?: any } };
+    const cy = host._cyreg!.cy;
+    const visible = cy.nodes().filter((n: any) => n.visible());
+    const free = visible.filter((n: any) => n.data('stixType') === stixType && visible.every((m: any) => {
+      if (m.same(n)) return true;
+      const p = n.renderedPosition();
+      const b = m.renderedBoundingBox({ includeLabels: true });
+      return p.x < b.x1 - 4 || p.x > b.x2 + 4 || p.y < b.y1 - 4 || p.y > b.y2 + 4;
+    }));
+    if (free.empty()) return null;
+    const p = free.first().renderedPosition();
+    const box = host.getBoundingClientRect();
+    return { x: box.left + p.x, y: box.top + p.y };
+  }, stixType);
+  expect(point, `an uncovered ${stixType} node`).not.toBeNull();
+  return point!;
 }
 
 describe('web explorer in Chromium', () => {
@@ -65,7 +108,7 @@ describe('web explorer in Chromium', () => {
   });
 
   it('opens the reference case on first visit, with TLP on every object', async () => {
-    await expect.poll(() => page.inputValue('#incident')).toBe(app.incidentId);
+    await expect.poll(() => page.inputValue('#incident'), { timeout: 30_000 }).toBe(app.incidentId);
     await expect.poll(async () => Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(5);
     for (const type of ['incident', 'attribution-hypothesis', 'attribution-evidence']) {
       expect(await page.locator('.legend-list li', { hasText: type }).count(), type).toBeGreaterThan(0);
@@ -111,21 +154,111 @@ describe('web explorer in Chromium', () => {
     await shot('05-expanded');
   });
 
-  it('shows the ACH matrix; changing a rating changes the posterior', async () => {
+  it('collapses what the expansion added (c), pins (p) and hides (h) by keyboard', async () => {
+    const expanded = await nodeCount();
+    await page.focus('#canvas');
+    await page.keyboard.press('c');
+    await expect.poll(() => page.textContent('#status')).toMatch(/collapsed: 1 node\(s\) removed/);
+    expect(await nodeCount()).toBe(expanded - 1);
+    await page.keyboard.press('p');
+    await expect.poll(() => page.textContent('#status')).toMatch(/pinned: 1 node\(s\)/);
+    await expect.poll(() => page.locator('#detail button', { hasText: 'Unpin' }).count()).toBe(1);
+    await shot('06-pinned');
+    // Pin from the side panel's button too: it toggles back.
+    await page.locator('#detail button', { hasText: 'Unpin' }).click();
+    await expect.poll(() => page.textContent('#status')).toMatch(/unpinned: 1 node/);
+    await page.focus('#canvas');
+    await page.keyboard.press('h');
+    await expect.poll(() => page.textContent('#status')).toMatch(/hidden: 1 node\(s\)/);
+    expect(await page.locator('#detail .detail-title').count()).toBe(0);
+    await shot('07-hidden');
+    await page.click('button:has-text("Unhide")');
+    await expect.poll(() => page.textContent('#status')).toMatch(/all nodes shown/);
+  });
+
+  it('finds the shortest path between two selected nodes', async () => {
+    await page.focus('#canvas');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('f');
+    // Keyboard: ] selects a node, Shift+] adds the next one: two selected enable Path.
+    await page.keyboard.press(']');
+    await expect.poll(() => page.locator('#path').isDisabled()).toBe(true);
+    await page.keyboard.press('Shift+BracketRight');
+    await expect.poll(() => page.locator('#path').isDisabled()).toBe(false);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('#path').isDisabled()).toBe(true);
+    // The incident from a search result, then a click on a candidate actor of one of its
+    // hypotheses (a click adds to the selection).
+    await page.fill('#search-text', 'Intrusion on the mail servers');
+    await page.press('#search-text', 'Enter');
+    await page.locator('.results button', { hasText: 'incident' }).first().click();
+    await expect.poll(() => page.locator('#detail .detail-title').textContent()).toContain('Intrusion on the mail servers');
+    const actor = await nodeCentre('threat-actor');
+    await page.mouse.click(actor.x, actor.y);
+    const selected = () => page.evaluate(() => (document.querySelector('#canvas') as HTMLElement & { _cyreg?: { cy?: any } })._cyreg?.cy.$('node:selected').map((n: any) => n.data('stixType')));
+    await expect.poll(selected).toEqual(expect.arrayContaining(['incident', 'threat-actor']));
+    await expect.poll(() => page.locator('#path').isDisabled()).toBe(false);
+    await page.click('#path');
+    await expect.poll(() => page.textContent('#status'), { timeout: 30_000 }).toMatch(/Shortest path: [1-9]\d* hop\(s\), highlighted/);
+    // Both ends are the selection, kept in the URL.
+    await expect.poll(() => decodeURIComponent(page.url())).toMatch(/sel=[^&]*incident--[^&]*,|sel=[^&]*,incident--/);
+    await shot('08-shortest-path');
+    await page.focus('#canvas');
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the ACH matrix with the consensus ratings, labelled, read-only', async () => {
     await page.click('#tab-hypotheses');
     const matrix = page.locator('table.ach-matrix').first();
     await matrix.waitFor({ timeout: 30_000 });
     expect(await matrix.locator('thead th').count()).toBeGreaterThan(4);
     expect(await matrix.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('#matrix-consensus').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.textContent('#matrix-shown')).toMatch(/^Showing the consensus/);
+    expect(await matrix.getAttribute('aria-label')).toBe('ACH matrix: consensus ratings');
+    // Every cell is the consensus of analyst-a and analyst-b (the reference case rates every cell twice).
+    const cells = await matrix.locator('td.consensus').allTextContents();
+    expect(cells.length).toBeGreaterThan(0);
+    expect(cells.every((c) => /^(CC|C|N|I|II)( ≈)? ×2$/.test(c))).toBe(true);
+    expect(cells.some((c) => c.includes('≈'))).toBe(true);
+    expect(await matrix.locator('select.rating-select').count()).toBe(0);
+    expect(await page.locator('td.posterior').allTextContents()).toSatisfy((p: string[]) => p.every((x) => /%$/.test(x)));
+    await shot('09-ach-consensus');
+  });
+
+  it('switches to my ratings by keyboard; changing one changes the posterior and the consensus', async () => {
+    await page.focus('#matrix-consensus');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#matrix-mine').getAttribute('aria-pressed')).toBe('true');
+    expect(await page.textContent('#matrix-shown')).toMatch(/^Showing your ratings \(e2e-analyst\)/);
+    const select = page.locator('select.rating-select').first();
+    // Nothing rated by this analyst yet: every own cell is blank.
+    expect(await select.inputValue()).toBe('');
+    const evidenceId = await select.getAttribute('data-evidence');
+    const hypothesisId = await select.getAttribute('data-hypothesis');
     const posteriors = () => page.locator('td.posterior').allTextContents();
     const before = await posteriors();
-    expect(before.every((p) => /%$/.test(p))).toBe(true);
-    await shot('06-ach-matrix');
-    const select = page.locator('select.rating-select').first();
-    const current = await select.inputValue();
-    await select.selectOption(current === 'II' ? 'CC' : 'II');
+    await select.selectOption('II');
     await expect.poll(posteriors, { timeout: 30_000 }).not.toEqual(before);
-    await shot('07-ach-after-rating');
+    await expect.poll(() => page.locator('select.rating-select').first().inputValue()).toBe('II');
+    await shot('10-ach-my-ratings');
+    await page.click('#matrix-consensus');
+    const cell = page.locator(`td.consensus[data-evidence="${evidenceId}"][data-hypothesis="${hypothesisId}"]`);
+    await expect.poll(() => cell.textContent()).toMatch(/×3$/);
+  });
+
+  it('adds a hypothesis from the hypotheses view', async () => {
+    const columns = () => page.locator('table.ach-matrix').first().locator('thead th').count();
+    const before = await columns();
+    await page.fill('#new-hyp-name', 'Initial-access broker resold stolen credentials');
+    await page.selectOption('#new-hyp-category', 'cybercrime');
+    await page.press('#new-hyp-name', 'Enter');
+    await expect.poll(columns, { timeout: 30_000 }).toBe(before + 1);
+    expect(await page.locator('table.ach-matrix').first().locator('thead th', { hasText: 'Initial-access broker resold stolen credentials' }).count()).toBe(1);
+    // Nobody rated its cells yet: the consensus counts them as N, shown as unrated.
+    expect(await page.locator('td.consensus.unrated').count()).toBeGreaterThan(0);
+    await shot('11-ach-new-hypothesis');
     await page.click('#tab-graph');
   });
 
@@ -134,7 +267,7 @@ describe('web explorer in Chromium', () => {
     await page.keyboard.press('Home');
     await expect.poll(() => page.textContent('#status')).toMatch(/\d+ filtered out/);
     await expect.poll(() => page.url()).toMatch(/asOf=\d{4}-\d{2}-\d{2}/);
-    await shot('08-as-of');
+    await shot('12-as-of');
     await page.keyboard.press('End');
     await expect.poll(() => page.url()).not.toMatch(/asOf=/);
   });
@@ -154,7 +287,7 @@ describe('web explorer in Chromium', () => {
     const after = await count();
     expect(after?.[0]).toBe(before?.[0]);
     expect(after?.[1]).toBeGreaterThanOrEqual(before![1]!);
-    await shot('09-saved-view');
+    await shot('13-saved-view');
   });
 
   it('exports the view as PNG', async () => {
@@ -183,7 +316,62 @@ describe('web explorer in Chromium', () => {
     const bundle = JSON.parse(stix.text) as { type: string; objects: { id: string }[] };
     expect(bundle.type).toBe('bundle');
     expect(bundle.objects.map((o) => o.id)).toContain('campaign--b549a58c-afd9-4847-85c3-5be13d56d3cc');
-    await shot('10-after-exports');
+    await shot('14-after-exports');
+  });
+
+  it('reports a bad fact sheet dropped on the page by line, column and field, writing nothing', async () => {
+    const at = SECOND.indexOf('prior: 0.3333', SECOND.indexOf('id: h-state-challenger'));
+    const line = SECOND.slice(0, at).split('\n').length;
+    const bad = `${SECOND.slice(0, at)}prior: 2${SECOND.slice(at + 'prior: 0.3333'.length)}`;
+    await dropFile('second-case.yaml', bad, 'application/yaml');
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toMatch(/refused/i);
+    const row = page.locator('.import-errors tbody tr', { hasText: 'hypotheses[1].prior' });
+    expect(await row.locator('td').first().textContent()).toBe(`${line}:12`);
+    expect(await row.textContent()).toContain(`second-case.yaml:${line}:12`);
+    expect(await page.locator('.import-errors thead th').first().textContent()).toBe('line:col');
+    await shot('15-fact-sheet-errors');
+    await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+    expect(await page.locator('#incident option', { hasText: SECOND_TITLE }).count()).toBe(0);
+  });
+
+  it('imports a fact sheet dropped on the page and opens its incident', async () => {
+    await dropFile('second-case.yaml', SECOND, 'application/yaml');
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 60_000 }).toBe('Imported.');
+    expect(await page.locator('.import-counts').textContent()).toMatch(/^fact sheet: created [1-9]\d* · updated 0 · unchanged \d+ · rejected 0$/);
+    await shot('16-fact-sheet-imported');
+    // The dialog focuses its "Open the incident" button: Enter opens it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('import-open-incident');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.inputValue('#incident'), { timeout: 30_000 }).toBe(SECOND_INCIDENT);
+    await expect.poll(() => page.evaluate((id) => {
+      const host = document.querySelector('#canvas') as HTMLElement & { _cyreg?: { cy?: any } };
+      return host._cyreg?.cy?.getElementById(id).nonempty() ?? false;
+    }, SECOND_INCIDENT), { timeout: 30_000 }).toBe(true);
+  });
+
+  it('shows the version history of an object after a revised sheet is dropped', async () => {
+    await dropFile('second-case-v2.json', JSON.stringify({ note: 'not STIX, not a fact sheet' }), 'application/json');
+    await expect.poll(() => page.locator('.import-step').textContent()).toMatch(/neither a STIX bundle nor an incident fact sheet/);
+    await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+    await dropFile('second-case-v2.yaml', SECOND_REVISED, 'application/yaml');
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 60_000 }).toBe('Imported.');
+    expect(await page.locator('.import-counts').textContent()).toMatch(/updated [1-9]/);
+    await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+    await page.fill('#search-text', SECOND_TITLE);
+    await page.press('#search-text', 'Enter');
+    const result = page.locator('.results button', { hasText: SECOND_TITLE }).filter({ hasText: 'incident' }).first();
+    await result.waitFor();
+    await result.click();
+    await expect.poll(() => page.locator('#detail .detail-title').textContent()).toContain(SECOND_TITLE);
+    const versions = page.locator('#history ol.versions > li');
+    await expect.poll(() => versions.count(), { timeout: 30_000 }).toBe(2);
+    expect(await versions.nth(0).textContent()).toMatch(/^2026-01-05 10:00:00 UTC \(current\) TLP:CLEAR/);
+    expect(await versions.nth(0).locator('.changed').textContent()).toBe('changed: description');
+    expect(await versions.nth(1).textContent()).not.toContain('(current)');
+    await versions.nth(1).locator('summary').click();
+    expect(await versions.nth(1).locator('pre').textContent()).toContain('made.');
+    expect(await versions.nth(0).locator('pre').textContent()).toContain('revised from the browser');
+    await shot('17-version-history');
   });
 
   it('logged no console errors', () => {

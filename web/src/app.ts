@@ -5,7 +5,7 @@
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
-  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, PATHS, SEARCH, STIX_OBJECT,
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
 import { loadHypotheses, type HypothesesApi } from './api/hypotheses';
@@ -18,7 +18,7 @@ import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type View
 import { renderDetailPanel, type DetailContext } from './views/detail-panel';
 import { download, h } from './views/dom';
 import { renderFilterPanel } from './views/filter-panel';
-import { renderHypotheses } from './views/hypotheses-view';
+import { renderHypotheses, type HypothesesCallbacks, type MatrixMode } from './views/hypotheses-view';
 import { installImport, type ImportKind } from './views/import-drop';
 import { renderLegend } from './views/legend';
 import { createSearchPanel } from './views/search-panel';
@@ -45,6 +45,8 @@ export function startExplorer(deps: AppDeps): void {
   let incidents: IncidentSummary[] = [];
   let canvas: Canvas | null = null;
   let selectionToken = 0;
+  /** What the ACH matrix shows: the consensus the scores come from, or the analyst's own ratings. */
+  let matrixMode: MatrixMode = 'consensus';
   const canEdit = deps.viewer ? deps.viewer.role !== 'reader' : true;
 
   // ----- layout of the page ------------------------------------------------------------------
@@ -54,7 +56,7 @@ export function startExplorer(deps: AppDeps): void {
   const layoutSelect = h('select', { id: 'layout', 'aria-label': 'Layout' },
     LAYOUTS.filter((l) => l !== 'preset').map((l) => h('option', { value: l }, l === 'concentric' ? 'concentric by hypothesis' : l)));
   const fitButton = h('button', { type: 'button', title: 'Fit the graph to the window (f)' }, 'Fit');
-  const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes' }, 'Path');
+  const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes (click two nodes, or Shift+] on the canvas)' }, 'Path');
   const showHidden = h('button', { type: 'button', title: 'Show hidden nodes' }, 'Unhide');
   const importButton = h('button', { type: 'button', id: 'import' }, 'Import…');
   const exportSelect = h('select', { id: 'export', 'aria-label': 'Export the view' },
@@ -74,7 +76,7 @@ export function startExplorer(deps: AppDeps): void {
   const filterBox = h('section', { class: 'panel' });
   const legendBox = h('section', { class: 'panel legend' });
   const left = h('aside', { class: 'left', 'aria-label': 'Search and filters' }, searchBox, filterBox, legendBox);
-  const canvasHost = h('div', { id: 'canvas', class: 'canvas', tabindex: 0, role: 'application', 'aria-label': 'Graph canvas. Keys: Enter expand, c collapse, h hide, p pin, Delete remove, [ and ] move between nodes, f fit, Escape clear.' });
+  const canvasHost = h('div', { id: 'canvas', class: 'canvas', tabindex: 0, role: 'application', 'aria-label': 'Graph canvas. Keys: Enter expand, c collapse, h hide, p pin, Delete remove, [ and ] move between nodes, Shift+[ and Shift+] add the previous or next node to the selection, f fit, Escape clear.' });
   const statusBar = h('div', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'status' });
   const graphView = h('section', { class: 'graph-view', 'aria-label': 'Graph' }, canvasHost, statusBar);
   const hypView = h('section', { class: 'hypotheses-view', id: 'hypotheses', hidden: true, 'aria-label': 'Hypotheses' });
@@ -225,11 +227,27 @@ export function startExplorer(deps: AppDeps): void {
     if (state.selected[0] === id) void showDetail(id);
   }
 
+  function hide(ids: string[]): void {
+    if (!canvas) return;
+    canvas.hide(ids);
+    const hidden = canvas.cy.nodes('.hidden').length;
+    updateCounts(0, `hidden: ${hidden} node(s) (Unhide shows them)`);
+    void showDetail(null);
+  }
+
+  function pin(ids: string[]): void {
+    if (!canvas) return;
+    canvas.togglePin(ids);
+    const pinned = ids.filter((id) => canvas!.cy.getElementById(id).hasClass('pinned')).length;
+    updateCounts(0, pinned ? `pinned: ${pinned} node(s) keep their position` : `unpinned: ${ids.length} node(s)`);
+    if (ids.length === 1) void showDetail(ids[0]!);
+  }
+
   const detailActions = {
     expand: (id: string, rel: string[] | null, types: string[] | null, refs: boolean) => void expand(id, rel, types, refs),
     collapse,
-    hide: (id: string) => { canvas?.hide([id]); void showDetail(null); },
-    pin: (id: string) => { canvas?.togglePin([id]); void showDetail(id); },
+    hide: (id: string) => hide([id]),
+    pin: (id: string) => pin([id]),
     remove: (id: string) => { canvas?.remove([id]); expandedBy.delete(id); refreshSidePanels(); updateCounts(); void showDetail(null); },
     select: (id: string) => void selectOrAdd(id),
   };
@@ -263,13 +281,17 @@ export function startExplorer(deps: AppDeps): void {
         pinned: Boolean(node?.hasClass('pinned')),
         expanded: expandedBy.has(id),
         annotations: null,
-        versions: null,
+        history: null,
       };
       renderDetailPanel(detail, context, detailActions);
       // Notes and opinions point at what they discuss through `object_refs` (a reference).
-      const around = await neighborhood([id], 1, 100, ['note', 'opinion'], null, true).catch(() => null);
+      const [around, versions] = await Promise.all([
+        neighborhood([id], 1, 100, ['note', 'opinion'], null, true).catch(() => null),
+        client.request(OBJECT_HISTORY, { id }).then((d) => d.objectHistory?.versions ?? 'No version you may see.', (e: unknown) => describeError(e)),
+      ]);
       if (token !== selectionToken) return;
       context.annotations = around ? around.nodes.filter((n) => n.id !== id && (n.type === 'note' || n.type === 'opinion')) : [];
+      context.history = versions;
       renderDetailPanel(detail, context, detailActions);
     } catch (error) {
       if (token === selectionToken) detail.replaceChildren(h('p', { class: 'error' }, describeError(error)));
@@ -310,7 +332,13 @@ export function startExplorer(deps: AppDeps): void {
     hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
-      renderHypotheses(hypView, data, {
+      const render = () => renderHypotheses(hypView, { ...data, mode: canEdit ? matrixMode : 'consensus' }, callbacks);
+      const callbacks: HypothesesCallbacks = {
+        setMode: (mode) => {
+          matrixMode = mode;
+          render();
+          document.getElementById(mode === 'mine' ? 'matrix-mine' : 'matrix-consensus')?.focus();
+        },
         rate: deps.hypothesesApi.rate ? async (evidenceId, hypothesisId, rating) => {
           await deps.hypothesesApi.rate!(client, { incidentId: incident.id, evidenceId, hypothesisId, rating });
           await showHypotheses();
@@ -324,7 +352,8 @@ export function startExplorer(deps: AppDeps): void {
           await deps.hypothesesApi.addEvidence!(client, { incidentId: incident.id, name, collectedAt, kind });
           await showHypotheses();
         } : undefined,
-      });
+      };
+      render();
     } catch (error) {
       renderHypotheses(hypView, {
         unavailable: error instanceof UnsupportedOperationError
@@ -360,10 +389,10 @@ export function startExplorer(deps: AppDeps): void {
 
   // ----- import / export -----------------------------------------------------------------------
   const importer = installImport(document.body, dialogs, {
-    importFile: async (kind: ImportKind, text: string): Promise<ImportResult> => {
+    importFile: async (kind: ImportKind, text: string, fileName: string): Promise<ImportResult> => {
       if (kind === 'fact-sheet') {
         if (!deps.hypothesesApi.importFactSheet) throw new Error('Importing fact sheets is not available on this server yet; import a STIX bundle, or use the command line.');
-        return deps.hypothesesApi.importFactSheet(client, text);
+        return deps.hypothesesApi.importFactSheet(client, text, fileName);
       }
       let bundle: unknown;
       try {
@@ -376,8 +405,9 @@ export function startExplorer(deps: AppDeps): void {
     onImported: (result) => {
       if (result.rejected > 0 || result.errors.length > 0) return say(`Import refused: ${result.errors.length} problem(s), nothing written.`);
       void refreshIncidents();
-      say(`Imported: ${result.created} created, ${result.updated} updated. Search to add the new objects to the canvas.`);
+      say(`Imported: ${result.created} created, ${result.updated} updated. ${result.incidentId ? 'Open the incident to see it.' : 'Search to add the new objects to the canvas.'}`);
     },
+    openIncident: (id) => void refreshIncidents().then(() => openIncident(id)),
   });
 
   async function exportAs(format: string): Promise<void> {
@@ -451,7 +481,10 @@ export function startExplorer(deps: AppDeps): void {
     const path = canvas!.highlightPath(a, b);
     say(path.length ? `Shortest path: ${path.length - 1} hop(s), highlighted.` : 'No path between these two objects within the maximum length.');
   })());
-  showHidden.addEventListener('click', () => canvas?.showAll());
+  showHidden.addEventListener('click', () => {
+    canvas?.showAll();
+    updateCounts(0, 'all nodes shown');
+  });
   importButton.addEventListener('click', () => importer.open());
   exportSelect.addEventListener('change', () => {
     const format = exportSelect.value;
@@ -471,6 +504,7 @@ export function startExplorer(deps: AppDeps): void {
   });
 
   // Keyboard: core actions on the focused canvas.
+  let keyboardCursor: string | null = null;
   canvasHost.addEventListener('keydown', (event) => {
     if (!canvas) return;
     const selected = canvas.selectedIds();
@@ -483,16 +517,29 @@ export function startExplorer(deps: AppDeps): void {
     switch (event.key) {
       case 'Enter': case 'e': if (one) void expand(one, null, null); break;
       case 'c': if (one) collapse(one); break;
-      case 'h': if (selected.length) { canvas.hide(selected); void showDetail(null); } break;
-      case 'p': if (selected.length) { canvas.togglePin(selected); if (one) void showDetail(one); } break;
+      case 'h': if (selected.length) hide(selected); break;
+      case 'p': if (selected.length) pin(selected); break;
       case 'Delete': case 'Backspace': if (selected.length) { canvas.remove(selected); refreshSidePanels(); updateCounts(); void showDetail(null); } break;
       case 'f': canvas.fit(); break;
       case 'Escape': canvas.select([]); canvas.clearPath(); break;
-      case ']': case '[': {
+      case ']': case '[': case '}': case '{': {
+        // ] / [ move the selection to the next / previous node; with Shift (} / {) they add it to
+        // the selection, so two nodes can be chosen for Path from the keyboard.
         if (visible.empty()) break;
-        const index = one ? visible.map((n) => n.id()).indexOf(one) : -1;
-        const next = visible[(index + (event.key === ']' ? 1 : visible.length - 1)) % visible.length];
-        if (next) { canvas.select([next.id()]); canvas.focus(next.id()); }
+        const ids = visible.map((n) => n.id());
+        const forward = event.key === ']' || event.key === '}';
+        const extend = event.key === '}' || event.key === '{';
+        const from = extend ? (keyboardCursor && selected.includes(keyboardCursor) ? keyboardCursor : selected[selected.length - 1]) : one;
+        let index = from ? ids.indexOf(from) : -1;
+        let next: string | undefined;
+        for (let step = 0; step < ids.length; step++) {
+          index = (index + (forward ? 1 : ids.length - 1)) % ids.length;
+          if (!extend || !selected.includes(ids[index]!)) { next = ids[index]; break; }
+        }
+        if (!next) break;
+        canvas.select(extend ? [...selected, next] : [next]);
+        canvas.focus(next);
+        keyboardCursor = next;
         break;
       }
       default: return;

@@ -4,8 +4,8 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
-import type { ImportResult, IncidentSummary } from './operations';
-import type { AnalystsView, EvidenceKind, HistoryPoint, HypothesesData, MatrixEvidence, Rating } from '../views/hypotheses-view';
+import { IMPORT_FACT_SHEET, type ImportResult, type IncidentSummary } from './operations';
+import type { AnalystsView, ConsensusCell, EvidenceKind, HistoryPoint, HypothesesData, MatrixEvidence, Rating } from '../views/hypotheses-view';
 
 interface EvidenceRow {
   id: string;
@@ -14,7 +14,7 @@ interface EvidenceRow {
   reliability: string | null;
   credibility: number | null;
   collectedAt: string | null;
-  ratings: { hypothesisId: string; analyst: string; rating: Rating }[];
+  ratings: { hypothesisId: string; analyst: string; rating: Rating; ratedAt: string }[];
 }
 
 export const INCIDENT_EVIDENCE = operation<
@@ -25,7 +25,7 @@ export const INCIDENT_EVIDENCE = operation<
   `query WebIncidentEvidence($id: ID!) {
     incident(id: $id) {
       id name
-      evidence { id name weight reliability credibility collectedAt ratings { hypothesisId analyst rating } }
+      evidence { id name weight reliability credibility collectedAt ratings { hypothesisId analyst rating ratedAt } }
     }
   }`,
 );
@@ -43,7 +43,10 @@ export const ASSESSMENT_DETAIL = operation<
   {
     assessment: {
       hypotheses: AssessedRow[];
-      evidence: { id: string; diagnosticity: number; nonDiagnostic: boolean; effectiveWeight: number }[];
+      evidence: {
+        id: string; diagnosticity: number; nonDiagnostic: boolean; effectiveWeight: number;
+        cells: { hypothesis: { id: string }; rating: Rating; raters: number; unanimous: boolean; likelihood: number }[];
+      }[];
       sensitivity: { evidence: { id: string; name: string }; action: 'REMOVE' | 'RESTORE'; flipsLead: boolean; newLeader: { id: string; name: string } | null }[];
       analysts: { analyst: string; hypotheses: { hypothesis: { id: string }; posterior: number | null; rank: number }[] }[];
       pooled: { rule: string; analysts: string[]; hypotheses: { hypothesis: { id: string }; probability: number; label: string }[] } | null;
@@ -57,7 +60,7 @@ export const ASSESSMENT_DETAIL = operation<
   `query WebAssessmentDetail($incidentId: ID!, $asOf: DateTime) {
     assessment(incidentId: $incidentId, asOf: $asOf) {
       hypotheses { hypothesis { id name category } score posterior rank label confidence }
-      evidence { id diagnosticity nonDiagnostic effectiveWeight }
+      evidence { id diagnosticity nonDiagnostic effectiveWeight cells { hypothesis { id } rating raters unanimous likelihood } }
       sensitivity { evidence { id name } action flipsLead newLeader { id name } }
       analysts { analyst hypotheses { hypothesis { id } posterior rank } }
       pooled { rule analysts hypotheses { hypothesis { id } probability label } }
@@ -109,7 +112,7 @@ export interface HypothesesApi {
   rate?: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating }) => Promise<void>;
   addHypothesis?: (client: GraphQLClient, input: { incidentId: string; name: string; category: string }) => Promise<void>;
   addEvidence?: (client: GraphQLClient, input: { incidentId: string; name: string; collectedAt: string; kind: EvidenceKind }) => Promise<void>;
-  importFactSheet?: (client: GraphQLClient, text: string) => Promise<ImportResult>;
+  importFactSheet?: (client: GraphQLClient, text: string, fileName: string) => Promise<ImportResult>;
 }
 
 export const HYPOTHESES_API: HypothesesApi = {
@@ -122,18 +125,16 @@ export const HYPOTHESES_API: HypothesesApi = {
   addEvidence: async (client, input) => {
     await client.request(ADD_EVIDENCE, { input });
   },
-  // No fact-sheet mutation in the API yet: the import view says so (the CLI imports fact sheets).
+  // The same seed service as `attribution-graph import case.yaml`; refused sheets come back with errors.
+  importFactSheet: async (client, text, fileName) => (await client.request(IMPORT_FACT_SHEET, { text, fileName })).importFactSheet,
 };
 
-/** Ratings shown in the matrix: the viewer's own when they rated, else the most frequent one. */
-function shownRating(ratings: EvidenceRow['ratings'], hypothesisId: string, analyst: string | null): Rating | null {
-  const mine = ratings.filter((r) => r.hypothesisId === hypothesisId);
-  if (mine.length === 0) return null;
-  const own = analyst ? mine.find((r) => r.analyst === analyst) : undefined;
-  if (own) return own.rating;
-  const counts = new Map<Rating, number>();
-  for (const r of mine) counts.set(r.rating, (counts.get(r.rating) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+/** The viewer's own latest rating of each cell (null: not rated by them). */
+function ownRating(ratings: EvidenceRow['ratings'], hypothesisId: string, analyst: string | null): Rating | null {
+  if (!analyst) return null;
+  const own = ratings.filter((r) => r.hypothesisId === hypothesisId && r.analyst === analyst)
+    .sort((a, b) => Date.parse(a.ratedAt) - Date.parse(b.ratedAt));
+  return own.length ? own[own.length - 1]!.rating : null;
 }
 
 export async function loadHypotheses(
@@ -162,7 +163,10 @@ export async function loadHypotheses(
     credibility: e.credibility,
     knownAt: e.collectedAt,
     diagnosticity: assessed.get(e.id)?.nonDiagnostic ? 0 : (assessed.get(e.id)?.diagnosticity ?? null),
-    ratings: Object.fromEntries(assessment.hypotheses.map((x) => [x.hypothesis.id, shownRating(e.ratings, x.hypothesis.id, analyst)])),
+    ratings: Object.fromEntries(assessment.hypotheses.map((x) => [x.hypothesis.id, ownRating(e.ratings, x.hypothesis.id, analyst)])),
+    consensus: Object.fromEntries((assessed.get(e.id)?.cells ?? []).map((c): [string, ConsensusCell] => [c.hypothesis.id, {
+      rating: c.rating, raters: c.raters, unanimous: c.unanimous, likelihood: c.likelihood,
+    }])),
   }));
   const points: HistoryPoint[] = (history?.assessmentHistory.points ?? []).map((p) => ({
     date: p.asOf,
@@ -192,5 +196,6 @@ export async function loadHypotheses(
     explanation: assessment.explanation,
     canEdit,
     analyst,
+    mode: 'consensus',
   };
 }

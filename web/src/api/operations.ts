@@ -72,6 +72,9 @@ export interface ImportError {
   objectId: string | null;
   path: string | null;
   message: string;
+  /** Line and column in the file (fact sheets). */
+  line?: number | null;
+  column?: number | null;
 }
 
 export interface ImportResult {
@@ -80,6 +83,18 @@ export interface ImportResult {
   unchanged: number;
   rejected: number;
   errors: ImportError[];
+  /** The incident a fact sheet describes, once imported. */
+  incidentId?: string | null;
+}
+
+export interface ObjectVersion {
+  modified: string | null;
+  current: boolean;
+  tlp: string;
+  importedBy: string | null;
+  importedAt: string | null;
+  changed: string[] | null;
+  raw: Record<string, unknown> | null;
 }
 
 export interface Viewer {
@@ -174,6 +189,22 @@ export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, 
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!) {
     importStixBundle(bundle: $bundle) { created updated unchanged rejected errors { objectId path message } }
+  }`,
+);
+
+export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { text: string; fileName?: string | null }>(
+  'WebImportFactSheet',
+  `mutation WebImportFactSheet($text: String!, $fileName: String) {
+    importFactSheet(text: $text, fileName: $fileName) {
+      incidentId created updated unchanged rejected errors { objectId path line column message }
+    }
+  }`,
+);
+
+export const OBJECT_HISTORY = operation<{ objectHistory: { id: string; versions: ObjectVersion[] } | null }, { id: string }>(
+  'WebObjectHistory',
+  `query WebObjectHistory($id: ID!) {
+    objectHistory(id: $id) { id versions { modified current tlp importedBy importedAt changed raw } }
   }`,
 );
 

@@ -3,7 +3,7 @@
  * archive URL), markings, versions, notes and opinions, and the explore actions.
  */
 import { RELATIONSHIP_EDGE_TYPES, SDO_TYPES, SCO_TYPES, TLP_MARKING_IDS } from '../../../schema/graph/kinds';
-import type { ApiNode, StixObjectDetail } from '../api/operations';
+import type { ApiNode, ObjectVersion, StixObjectDetail } from '../api/operations';
 import { displayName, normaliseTlp } from '../graph/elements';
 import { TLP_COLOURS } from '../graph/style';
 import { externalLink, h } from './dom';
@@ -24,7 +24,8 @@ export interface DetailContext {
   expanded: boolean;
   /** Notes and opinions that refer to the object (from its neighbourhood). */
   annotations: ApiNode[] | null;
-  versions: { modified: string; current: boolean }[] | null;
+  /** Stored versions, newest first (null: loading; a string: why there is none to show). */
+  history: ObjectVersion[] | string | null;
 }
 
 const SKIP = new Set(['id', 'type', 'name', 'description', 'external_references', 'object_marking_refs', 'granular_markings', 'spec_version', 'extensions']);
@@ -106,10 +107,28 @@ function markings(object: StixObjectDetail): HTMLElement {
     granular ? h('p', { class: 'hint' }, `${granular} granular marking(s).`) : null);
 }
 
+function when(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : 'no modified date';
+}
+
+/** Version history: newest first, TLP of each version, who imported it and what it changed. */
+function history(context: DetailContext, raw: Record<string, unknown>): HTMLElement {
+  const versions = context.history;
+  const body = versions === null ? h('p', { class: 'hint' }, 'Loading…')
+    : typeof versions === 'string' ? h('p', { class: 'hint' }, `${versions} Created ${valueText(raw.created) || '—'}, modified ${valueText(raw.modified) || '—'}.`)
+      : h('ol', { class: 'versions' }, versions.map((v, i) => h('li', { class: v.current ? 'current' : '' },
+        h('div', {}, h('strong', {}, when(v.modified)), v.current ? ' (current) ' : ' ', tlpBadge(v.tlp.replace('_', '+'))),
+        v.importedBy ? h('div', { class: 'hint small' }, `imported by ${v.importedBy}${v.importedAt ? ` on ${when(v.importedAt)}` : ''}`) : null,
+        v.changed === null ? h('div', { class: 'small' }, i === versions.length - 1 && versions.length > 1 ? 'oldest version shown' : 'first version')
+          : h('div', { class: 'small changed' }, v.changed.length ? `changed: ${v.changed.join(', ')}` : 'no property changed but modified'),
+        v.raw ? h('details', {}, h('summary', {}, 'STIX JSON of this version'), h('pre', { class: 'mono small pre' }, JSON.stringify(v.raw, null, 1))) : null)));
+  return h('section', { id: 'history', 'aria-label': 'History of versions' }, h('h3', {}, 'History'), body);
+}
+
 export function renderDetailPanel(container: HTMLElement, context: DetailContext | null, actions: DetailActions): void {
   if (!context) {
     container.replaceChildren(h('h2', {}, 'Details'), h('p', { class: 'hint' },
-      'Select a node to read it. Keys on the canvas: Enter expand, c collapse, h hide, p pin, Delete remove, [ ] previous/next node, f fit, Esc clear.'));
+      'Select a node to read it. Keys on the canvas: Enter expand, c collapse, h hide, p pin, Delete remove, [ ] previous/next node, Shift+[ ] add it to the selection (two selected: Path), f fit, Esc clear.'));
     return;
   }
   const { object } = context;
@@ -144,9 +163,7 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
     description ?? "",
     references(object) ?? "",
     markings(object),
-    h('section', {}, h('h3', {}, 'Versions'), context.versions && context.versions.length
-      ? h('ul', {}, context.versions.map((v) => h('li', {}, v.modified, v.current ? ' (current)' : '')))
-      : h('p', { class: 'hint' }, `created ${valueText(raw.created) || '—'}, modified ${valueText(raw.modified) || '—'}`)),
+    history(context, raw),
     h('section', {}, h('h3', {}, 'Notes and opinions'), context.annotations === null ? h('p', { class: 'hint' }, 'Loading…') :
       context.annotations.length === 0 ? h('p', { class: 'hint' }, 'None.') :
         h('ul', {}, context.annotations.map((a) => {

@@ -36,9 +36,24 @@ export interface MatrixEvidence {
   credibility: number | null;
   knownAt: string | null;
   diagnosticity: number | null;
-  /** The rating shown per hypothesis id (the viewer's own, or the pooled one). */
+  /** The viewer's own latest rating per hypothesis id (null: not rated by them). */
   ratings: Record<string, Rating | null>;
+  /** The consensus cell per hypothesis id, as the server's engine scores it. */
+  consensus: Record<string, ConsensusCell>;
 }
+
+/** One matrix cell as the assessment counts it (computed by the server). */
+export interface ConsensusCell {
+  rating: Rating;
+  /** Analysts whose rating counts (0: nobody rated; the engine counts the cell as `rating`). */
+  raters: number;
+  unanimous: boolean;
+  /** Combined likelihood P(e | h). */
+  likelihood: number;
+}
+
+/** Which ratings the matrix shows: the consensus the scores come from, or the viewer's own. */
+export type MatrixMode = 'consensus' | 'mine';
 
 export interface SensitivityItem {
   evidenceId: string;
@@ -73,9 +88,12 @@ export interface HypothesesData {
   canEdit: boolean;
   /** Analyst name used for ratings (from the token), shown next to the edit controls. */
   analyst: string | null;
+  /** What the matrix cells show (only analysts who can edit get `mine`). */
+  mode: MatrixMode;
 }
 
 export interface HypothesesCallbacks {
+  setMode?: (mode: MatrixMode) => void;
   rate?: (evidenceId: string, hypothesisId: string, rating: Rating) => Promise<void>;
   addHypothesis?: (name: string, category: string) => Promise<void>;
   addEvidence?: (name: string, collectedAt: string, kind: EvidenceKind) => Promise<void>;
@@ -92,32 +110,65 @@ function fixed(value: number | null, digits = 2): string {
   return value === null ? '—' : value.toFixed(digits);
 }
 
+function consensusCell(evidence: MatrixEvidence, hypothesis: MatrixHypothesis): HTMLElement {
+  const cell = evidence.consensus[hypothesis.id];
+  if (!cell) return h('td', { class: 'rating rating-none' }, h('span', { title: 'not in the assessment' }, '—'));
+  const split = !cell.unanimous;
+  const title = cell.raters === 0
+    ? `Nobody rated this cell: the assessment counts it as ${cell.rating} (${RATING_WORDS[cell.rating]}).`
+    : `${cell.raters} analyst${cell.raters === 1 ? '' : 's'}${split ? ', who differ' : ''}: combined likelihood ${cell.likelihood.toFixed(2)}, counted as ${cell.rating} (${RATING_WORDS[cell.rating]}).`;
+  return h('td', {
+    class: `rating consensus rating-${cell.rating}${cell.raters === 0 ? ' unrated' : ''}${split ? ' split' : ''}`,
+    style: cell.raters === 0 ? '' : `background:${RATING_COLOURS[cell.rating]}`,
+    'data-evidence': evidence.id,
+    'data-hypothesis': hypothesis.id,
+    title,
+  }, h('span', { 'aria-label': title }, `${cell.rating}${split ? ' ≈' : ''}`), cell.raters > 1 ? h('span', { class: 'raters' }, ` ×${cell.raters}`) : null);
+}
+
 function ratingCell(evidence: MatrixEvidence, hypothesis: MatrixHypothesis, data: HypothesesData, callbacks: HypothesesCallbacks, status: HTMLElement): HTMLElement {
+  if (data.mode === 'consensus' || !data.canEdit || !callbacks.rate) return consensusCell(evidence, hypothesis);
   const rating = evidence.ratings[hypothesis.id] ?? null;
   const td = h('td', { class: `rating rating-${rating ?? 'none'}`, style: rating ? `background:${RATING_COLOURS[rating]}` : '' });
-  if (data.canEdit && callbacks.rate) {
-    const select = h('select', {
-      'aria-label': `Rating of “${evidence.name}” against “${hypothesis.name}”`,
-      'data-evidence': evidence.id,
-      'data-hypothesis': hypothesis.id,
-      class: 'rating-select',
-    }, rating ? null : h('option', { value: '', selected: true }, '—'),
-    RATINGS.map((r) => h('option', { value: r, selected: r === rating, title: RATING_WORDS[r] }, r)));
-    select.addEventListener('change', () => {
-      const value = select.value as Rating;
-      if (!value) return;
-      select.disabled = true;
-      status.textContent = 'Saving the rating…';
-      void callbacks.rate!(evidence.id, hypothesis.id, value).catch((error: unknown) => {
-        select.disabled = false;
-        status.textContent = error instanceof Error ? error.message : String(error);
-      });
+  const select = h('select', {
+    'aria-label': `Your rating of “${evidence.name}” against “${hypothesis.name}”`,
+    'data-evidence': evidence.id,
+    'data-hypothesis': hypothesis.id,
+    class: 'rating-select',
+  }, rating ? null : h('option', { value: '', selected: true }, '—'),
+  RATINGS.map((r) => h('option', { value: r, selected: r === rating, title: RATING_WORDS[r] }, r)));
+  select.addEventListener('change', () => {
+    const value = select.value as Rating;
+    if (!value) return;
+    select.disabled = true;
+    status.textContent = 'Saving the rating…';
+    void callbacks.rate!(evidence.id, hypothesis.id, value).catch((error: unknown) => {
+      select.disabled = false;
+      status.textContent = error instanceof Error ? error.message : String(error);
     });
-    td.append(select);
-  } else {
-    td.append(h('span', { title: rating ? RATING_WORDS[rating] : 'not rated' }, rating ?? '—'));
-  }
+  });
+  td.append(select);
   return td;
+}
+
+/** The switch between the consensus and the viewer's own ratings, and a caption saying which is shown. */
+function modeSwitch(data: HypothesesData, callbacks: HypothesesCallbacks): HTMLElement {
+  const editable = data.canEdit && Boolean(callbacks.rate);
+  const caption = h('p', { class: 'matrix-shown', id: 'matrix-shown' }, data.mode === 'mine' && editable
+    ? [h('strong', {}, 'Showing your ratings'), ` (${data.analyst ?? 'you'}), editable; blank: not rated by you. Scores, diagnosticity and sensitivity are still the consensus of all analysts.`]
+    : [h('strong', {}, 'Showing the consensus'), ': every analyst’s latest rating of each cell, combined as the assessment scores it (≈ analysts differ, ×n analysts; grey: nobody rated, counted as N).']);
+  if (!editable) return h('div', { class: 'matrix-mode' }, caption);
+  const button = (mode: MatrixMode, label: string, id: string) => {
+    const b = h('button', { type: 'button', id, 'aria-pressed': String(data.mode === mode), class: data.mode === mode ? 'pressed' : '' }, label);
+    b.addEventListener('click', () => {
+      if (data.mode !== mode) callbacks.setMode?.(mode);
+    });
+    return b;
+  };
+  return h('div', { class: 'matrix-mode' },
+    h('div', { class: 'segmented', role: 'group', 'aria-label': 'Ratings shown in the matrix' },
+      button('consensus', 'Consensus', 'matrix-consensus'), button('mine', 'My ratings', 'matrix-mine')),
+    caption);
 }
 
 function matrix(data: HypothesesData, callbacks: HypothesesCallbacks, status: HTMLElement): HTMLElement {
@@ -142,7 +193,7 @@ function matrix(data: HypothesesData, callbacks: HypothesesCallbacks, status: HT
     h('tr', {}, h('th', { scope: 'row', colspan: 4 }, 'Posterior probability'), hyps.map((x) => h('td', { class: 'num posterior', 'data-hypothesis': x.id }, percent(x.posterior)))),
     h('tr', {}, h('th', { scope: 'row', colspan: 4 }, 'Estimative label'), hyps.map((x) => h('td', { class: 'label-cell' }, x.label ?? '—'))),
     h('tr', {}, h('th', { scope: 'row', colspan: 4 }, 'Rank'), hyps.map((x) => h('td', { class: 'num' }, String(x.rank)))));
-  return h('div', { class: 'matrix-wrap' }, h('table', { class: 'ach-matrix', 'aria-label': 'ACH matrix' }, head, body, foot));
+  return h('div', { class: 'matrix-wrap' }, h('table', { class: `ach-matrix mode-${data.mode}`, 'aria-label': data.mode === 'mine' ? 'ACH matrix: your ratings' : 'ACH matrix: consensus ratings' }, head, body, foot));
 }
 
 function chart(data: HypothesesData): HTMLElement {
@@ -227,6 +278,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
     h('p', { class: 'lead-summary' }, leader
       ? ['Leading: ', h('strong', {}, leader.name), ` — ${percent(leader.posterior)}, ${leader.label ?? ''}`]
       : 'No hypothesis yet.'),
+    modeSwitch(data, callbacks),
     matrix(data, callbacks, status),
     h('div', { class: 'rating-key' }, RATINGS.map((r) => h('span', { class: `rating rating-${r}`, style: `background:${RATING_COLOURS[r]}` }, `${r} ${RATING_WORDS[r]}`))),
     status,

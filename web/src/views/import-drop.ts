@@ -7,27 +7,39 @@ import { h } from './dom';
 
 export type ImportKind = 'stix-bundle' | 'fact-sheet';
 
-/** What a dropped file is, from its name and content (no parsing of YAML here). */
+const FACT_SHEET_FORMAT = 'attribution-graph/fact-sheet';
+
+/**
+ * What a dropped file is, decided by its content (the server validates it): JSON with the
+ * fact-sheet `format` is a fact sheet; other JSON that looks like STIX (a bundle, an object with
+ * a `type` and an `id`, or an array: an implicit bundle) is a STIX bundle; text that is not JSON
+ * is a fact sheet when it is a `.yaml`/`.yml` file or declares the fact-sheet format.
+ */
 export function detectImportKind(fileName: string, text: string): ImportKind | null {
-  const lower = fileName.toLowerCase();
-  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'fact-sheet';
+  const yamlName = /\.ya?ml$/i.test(fileName);
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(text) as { type?: unknown; format?: unknown };
-    if (parsed && parsed.type === 'bundle') return 'stix-bundle';
-    if (parsed && typeof parsed.format === 'string' && parsed.format.startsWith('attribution-graph/fact-sheet')) return 'fact-sheet';
+    parsed = JSON.parse(text);
   } catch {
-    return /^\s*format:\s*attribution-graph\/fact-sheet/m.test(text) ? 'fact-sheet' : null;
+    return yamlName || new RegExp(`^\\s*format:\\s*["']?${FACT_SHEET_FORMAT}`, 'm').test(text) ? 'fact-sheet' : null;
   }
-  return null;
+  if (Array.isArray(parsed)) return 'stix-bundle';
+  if (!parsed || typeof parsed !== 'object') return yamlName ? 'fact-sheet' : null;
+  const value = parsed as { type?: unknown; id?: unknown; format?: unknown };
+  if (typeof value.format === 'string' && value.format.startsWith(FACT_SHEET_FORMAT)) return 'fact-sheet';
+  if (value.type === 'bundle' || (typeof value.type === 'string' && typeof value.id === 'string')) return 'stix-bundle';
+  return yamlName ? 'fact-sheet' : null;
 }
 
 export interface ImportCallbacks {
   importFile: (kind: ImportKind, text: string, fileName: string) => Promise<ImportResult>;
   onImported: (result: ImportResult) => void;
+  /** Offered after a fact sheet is imported: open the incident it describes. */
+  openIncident?: (id: string) => void;
 }
 
 export function installImport(root: HTMLElement, dialogHost: HTMLElement, callbacks: ImportCallbacks): { open(): void } {
-  const overlay = h('div', { class: 'drop-overlay', hidden: true, 'aria-hidden': 'true' }, h('p', {}, 'Drop a STIX bundle (.json) or a fact sheet (.yaml) to import it'));
+  const overlay = h('div', { class: 'drop-overlay', hidden: true, 'aria-hidden': 'true' }, h('p', {}, 'Drop a STIX bundle (.json) or an incident fact sheet (.yaml, .yml or .json) to import it'));
   root.append(overlay);
   const picker = h('input', { type: 'file', accept: '.json,.yaml,.yml,application/json', hidden: true, id: 'import-file' });
   root.append(picker);
@@ -40,6 +52,7 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
   close.addEventListener('click', () => (dialog.hidden = true));
 
   async function run(file: File): Promise<void> {
+    let kind: ImportKind | null = null;
     const progress = h('progress', { max: 4, value: 0, 'aria-label': 'Import progress' });
     const step = h('p', { class: 'import-step' }, `Reading ${file.name}…`);
     const report = h('div', { class: 'import-report' });
@@ -48,7 +61,7 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
     try {
       const text = await file.text();
       progress.value = 1;
-      const kind = detectImportKind(file.name, text);
+      kind = detectImportKind(file.name, text);
       if (!kind) throw new Error(`${file.name} is neither a STIX bundle nor an incident fact sheet.`);
       step.textContent = `Sending ${kind === 'stix-bundle' ? 'the STIX bundle' : 'the fact sheet'} (${Math.ceil(file.size / 1024)} KiB)…`;
       progress.value = 2;
@@ -57,12 +70,21 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
       const ok = result.rejected === 0 && result.errors.length === 0;
       step.textContent = ok ? 'Imported.' : 'Import refused: nothing was written.';
       step.className = `import-step ${ok ? 'ok' : 'error'}`;
+      const located = result.errors.some((e) => typeof e.line === 'number');
+      const open = ok && result.incidentId && callbacks.openIncident ? h('button', { type: 'button', id: 'import-open-incident', class: 'primary' }, 'Open the incident') : null;
+      open?.addEventListener('click', () => {
+        dialog.hidden = true;
+        callbacks.openIncident!(result.incidentId!);
+      });
       report.replaceChildren(
-        h('p', { class: 'import-counts' }, `created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}`),
+        h('p', { class: 'import-counts' }, `${kind === 'fact-sheet' ? 'fact sheet' : 'STIX bundle'}: created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}`),
         result.errors.length ? h('table', { class: 'import-errors' },
-          h('thead', {}, h('tr', {}, h('th', {}, 'object'), h('th', {}, 'path'), h('th', {}, 'problem'))),
-          h('tbody', {}, result.errors.slice(0, 200).map((e) => h('tr', {}, h('td', { class: 'mono' }, e.objectId ?? ''), h('td', { class: 'mono' }, e.path ?? ''), h('td', {}, e.message))))) : '',
+          h('thead', {}, h('tr', {}, located ? h('th', {}, 'line:col') : null, h('th', {}, 'object'), h('th', {}, 'path'), h('th', {}, 'problem'))),
+          h('tbody', {}, result.errors.slice(0, 200).map((e) => h('tr', {},
+            located ? h('td', { class: 'mono' }, typeof e.line === 'number' ? `${e.line}:${e.column ?? ''}` : '') : null,
+            h('td', { class: 'mono' }, e.objectId ?? ''), h('td', { class: 'mono' }, e.path ?? ''), h('td', {}, e.message))))) : '',
         result.errors.length > 200 ? h('p', { class: 'hint' }, `… and ${result.errors.length - 200} more.`) : '',
+        open ?? '',
       );
       callbacks.onImported(result);
     } catch (error) {
@@ -70,7 +92,7 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
       step.textContent = error instanceof Error ? error.message : String(error);
       step.className = 'import-step error';
     }
-    close.focus();
+    (dialog.querySelector<HTMLButtonElement>('#import-open-incident') ?? close).focus();
   }
 
   const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
