@@ -1,7 +1,15 @@
-/** importStixBundle and exportStixBundle: check arguments, call the STIX services, shape output. */
-import { UnauthenticatedError } from '../../errors';
-import type { ConflictPolicy } from '../../services/stix-import.service';
-import type { Viewer } from '../../services/viewer';
+/**
+ * importStixBundle, importStixFile and exportStixBundle: check arguments, call the STIX services,
+ * shape output.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { UnauthenticatedError, ValidationError } from '../../errors';
+import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
+import { requireRole, type Viewer } from '../../services/viewer';
 import type { AppContext } from '../context';
 import type { ImportProgressEvent } from '../../services/events';
 import { UNKNOWN_MARKING_RANK } from '../../../../schema/graph/kinds';
@@ -17,6 +25,98 @@ function viewerOf(ctx: AppContext): Viewer {
   return ctx.viewer;
 }
 
+/** A part of a multipart request, as graphql-yoga hands it over (a WHATWG File). */
+interface UploadedFile {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array>;
+}
+
+function isUploadedFile(value: unknown): value is UploadedFile {
+  const v = value as Partial<UploadedFile> | null;
+  return typeof v === 'object' && v !== null && typeof v.stream === 'function' && typeof v.size === 'number';
+}
+
+/** The file name as given by the client, made safe to record as the import's source. */
+function uploadSource(file: UploadedFile): string {
+  // eslint-disable-next-line no-control-regex
+  const name = String(file.name ?? '').replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200);
+  return `upload:${name || 'unnamed'}`;
+}
+
+/**
+ * The chunks of a WHATWG stream. Read through its reader: the server's streams are whatwg-node
+ * ponyfills, which `Readable.fromWeb` refuses.
+ */
+async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/** Whether the file starts with the gzip magic bytes 1f 8b. */
+async function isGzip(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Imports an uploaded file through the service function the CLI uses for files
+ * (`stixImport.importFile`): the upload is copied to a private temporary file named `.json` or
+ * `.json.gz` after its content, so gzip and streaming work exactly as for `attribution-graph
+ * import`. The temporary folder is removed whatever happens.
+ */
+async function importUploadedFile(ctx: AppContext, file: UploadedFile, options: ImportOptions): Promise<ImportReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'ag-upload-'));
+  try {
+    const received = join(dir, 'upload');
+    await pipeline(chunksOf(file.stream()), createWriteStream(received, { mode: 0o600 }));
+    const path = join(dir, (await isGzip(received)) ? 'bundle.json.gz' : 'bundle.json');
+    await rename(received, path);
+    return await ctx.services.stixImport.importFile(path, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs one import for a GraphQL caller: progress goes to the importProgress subscription of this
+ * viewer (and admins), then done/failed. The TLP of the input is unknown while it is read, so
+ * events count as RED for clearance purposes.
+ */
+async function importWithProgress(
+  ctx: AppContext,
+  viewer: Viewer,
+  run: (onProgress: NonNullable<ImportOptions['onProgress']>) => Promise<ImportReport>,
+): Promise<ImportReport> {
+  const announce = (importId: string, phase: ImportProgressEvent['phase'], done: number, total: number | null) =>
+    ctx.services.events.publish('importProgress', {
+      importId,
+      viewerId: viewer.id,
+      tlpRank: UNKNOWN_MARKING_RANK,
+      phase,
+      done,
+      total,
+      at: new Date().toISOString(),
+    });
+  const report = await run((p) => announce(p.importId, p.phase, p.done, p.total));
+  announce(report.importId, report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
+  return report;
+}
+
 export const stixResolvers = {
   Mutation: {
     importStixBundle: async (
@@ -25,26 +125,38 @@ export const stixResolvers = {
       ctx: AppContext,
     ) => {
       const viewer = viewerOf(ctx);
-      // Progress goes to the importProgress subscription of this viewer (and admins). The TLP of
-      // the input is unknown while it is read, so events count as RED for clearance purposes.
-      const announce = (importId: string, phase: ImportProgressEvent['phase'], done: number, total: number | null) =>
-        ctx.services.events.publish('importProgress', {
-          importId,
-          viewerId: viewer.id,
-          tlpRank: UNKNOWN_MARKING_RANK,
-          phase,
-          done,
-          total,
-          at: new Date().toISOString(),
-        });
-      const report = await ctx.services.stixImport.importBundle(args.bundle, {
-        viewer,
-        onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
-        source: 'graphql',
-        onProgress: (p) => announce(p.importId, p.phase, p.done, p.total),
-      });
-      announce(report.importId, report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
-      return report;
+      return importWithProgress(ctx, viewer, (onProgress) =>
+        ctx.services.stixImport.importBundle(args.bundle, {
+          viewer,
+          onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+          source: 'graphql',
+          onProgress,
+        }),
+      );
+    },
+    importStixFile: async (
+      _: unknown,
+      args: { file: unknown; onConflict?: string | null },
+      ctx: AppContext,
+    ) => {
+      const viewer = viewerOf(ctx);
+      // Before anything is written to disk.
+      requireRole(viewer, 'analyst');
+      const file = args.file;
+      if (!isUploadedFile(file)) {
+        throw new ValidationError(
+          'importStixFile: argument "file" must be a file sent as a multipart/form-data part (GraphQL multipart request), not a JSON value.',
+          [{ objectId: null, path: 'file', message: 'must be an uploaded file' }],
+        );
+      }
+      return importWithProgress(ctx, viewer, (onProgress) =>
+        importUploadedFile(ctx, file, {
+          viewer,
+          onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+          source: uploadSource(file),
+          onProgress,
+        }),
+      );
     },
   },
   Query: {
