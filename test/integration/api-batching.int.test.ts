@@ -67,8 +67,8 @@ describe('batched reads', () => {
     expect(edges).toHaveLength(TECHNIQUES + TECHNIQUES * MITIGATIONS_PER_TECHNIQUE);
     expect(truncated).toBe(false);
     expect(nodes.every((n: any) => n.object.createdBy.id === CREATOR)).toBe(true);
-    // seeds + 2 hops + edges + one batch of objects + one batch of creators
-    expect(roundTrips).toBeLessThanOrEqual(6);
+    // the neighbourhood (one query) + one batch of objects + one batch of creators
+    expect(roundTrips).toBeLessThanOrEqual(3);
   });
 
   it('serves a 500-item page with creators in a bounded number of round trips', async () => {

@@ -251,6 +251,20 @@ describe('GraphQL exploration API', () => {
     expect(limited.data?.neighborhood.nodes).toHaveLength(3);
     expect(limited.data?.neighborhood.truncated).toBe(true);
 
+    // Full at the limit: `truncated` tells whether a further hop had more to show.
+    const exact = await api.gql(reader, query, { ids: [APT], depth: 1, limit: 4 });
+    expect(exact.data?.neighborhood.nodes.map((n: any) => n.id).sort()).toEqual([APT, ACTOR, MALWARE, TOOL].sort());
+    expect(exact.data?.neighborhood.truncated).toBe(false);
+    const fullBeforeHop2 = await api.gql(reader, query, { ids: [APT], depth: 2, limit: 4 });
+    expect(fullBeforeHop2.data?.neighborhood.nodes.map((n: any) => n.id).sort()).toEqual([APT, ACTOR, MALWARE, TOOL].sort());
+    expect(fullBeforeHop2.data?.neighborhood.truncated).toBe(true);
+    const seedsOnly = await api.gql(reader, query, { ids: [APT, MALWARE, SECRET], depth: 0 });
+    expect(seedsOnly.data?.neighborhood.nodes.map((n: any) => n.id).sort()).toEqual([APT, MALWARE].sort());
+    expect(seedsOnly.data?.neighborhood.edges).toEqual([
+      { id: sid('relationship', 1), type: 'USES', source: APT, target: MALWARE, relationshipType: 'uses' },
+    ]);
+    expect(seedsOnly.data?.neighborhood.truncated).toBe(false);
+
     const onlyAttributed = await api.gql(reader, query, { ids: [APT], depth: 2, relationshipTypes: ['attributed-to'] });
     expect(onlyAttributed.data?.neighborhood.nodes.map((n: any) => n.id)).toEqual([APT, ACTOR]);
     const onlyTools = await api.gql(reader, query, { ids: [APT], depth: 1, types: ['tool'] });

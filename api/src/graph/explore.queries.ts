@@ -55,11 +55,6 @@ export const TRAVERSAL_EDGE_TYPES_WITH_REFS: readonly string[] = unique([
 ]);
 const RELATIONSHIP_TYPES_PATTERN = unique(Object.values(RELATIONSHIP_EDGE_TYPES)).join('|');
 
-/** Fields of a node for a graph view (no raw JSON: details come through the object loader). */
-const SUMMARY = (v: string) => `${v}.id AS id, ${v}.type AS type, ${v}.name AS name, ${v}.tlp_rank AS tlpRank,
-  ${v}.confidence AS confidence, toString(${v}.created) AS created, toString(${v}.modified) AS modified,
-  ${v}:${PLACEHOLDER} AS placeholder`;
-
 /** Every stored property (temporal values become strings in the mapper). */
 const FULL = (v: string) => `${v} { .*, placeholder: ${v}:${PLACEHOLDER} } AS node`;
 
@@ -142,58 +137,98 @@ export const COUNT_SEARCH = cypher(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Neighbourhood: seeds, then one query per hop, then the edges among what was found
+// Neighbourhood: one query, one round trip. Seeds, then breadth-first hops (unrolled: one generated
+// query per depth, since a hop count cannot be a parameter), then the edges among the nodes found.
+// One query with a few records instead of four queries and thousands of rows: each extra query
+// and each batch of 1 000 streamed records is a network round trip, and rows cost more to encode
+// and decode than lists (measured on ATT&CK, see docs/api.md). Nodes and edges come back as positional lists
+// (NEIGHBORHOOD_NODE_FIELDS / NEIGHBORHOOD_EDGE_FIELDS) so map keys are not repeated 5 000 times.
 
-export const NEIGHBORHOOD_SEEDS = cypher(
-  'explore-neighborhood-seeds',
-  'READ',
-  `UNWIND $ids AS id
-   MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE ${VISIBLE_OBJECT('n')}
-   RETURN ${SUMMARY('n')}`,
-);
+/** Positions in each node list returned by the neighbourhood queries. */
+export const NEIGHBORHOOD_NODE_FIELDS = ['id', 'type', 'name', 'tlpRank', 'confidence', 'created', 'modified', 'placeholder'] as const;
+/** Positions in each edge list returned by the neighbourhood queries. */
+export const NEIGHBORHOOD_EDGE_FIELDS = ['id', 'type', 'source', 'target', 'relationshipType', 'confidence', 'property'] as const;
 
-function hopQuery(withRefs: boolean): CypherQuery {
-  const types = (withRefs ? TRAVERSAL_EDGE_TYPES_WITH_REFS : TRAVERSAL_EDGE_TYPES).join('|');
-  return cypher(
-    `explore-neighborhood-hop${withRefs ? '-refs' : ''}`,
-    'READ',
-    `${STAGING_ACTIVE}
-     UNWIND $frontier AS fid
-     MATCH (a:${STIX_OBJECT} {id: fid})-[r:${types}]-(b:${STIX_OBJECT})
-     WHERE NOT b.id IN $seen AND ${VISIBLE_NODE('b')}
+/**
+ * Nodes and edges per returned record. One record holding everything is a message of ~1 MB
+ * that the driver decodes across dozens of 64 KiB chunks (measured: about twice the client CPU);
+ * records of 200 stay within a chunk or two, and 5 000 elements stay well under the driver's
+ * fetch size (1 000 records), so the whole answer still comes in one round trip.
+ */
+const NEIGHBORHOOD_PART = 200;
+
+const NODE_LIST = (v: string) =>
+  `[${v}.id, ${v}.type, ${v}.name, ${v}.tlp_rank, ${v}.confidence, toString(${v}.created), toString(${v}.modified), ${v}:${PLACEHOLDER}]`;
+const EDGE_ID = (a: string, r: string, b: string) =>
+  `coalesce(${r}.id, ${a}.id + '|' + coalesce(${r}.property, type(${r})) + '|' + ${b}.id)`;
+const EDGE_LIST = (a: string, r: string, b: string) =>
+  `[${EDGE_ID(a, r, b)}, type(${r}), ${a}.id, ${b}.id, ${r}.relationship_type, ${r}.confidence, ${r}.property]`;
+
+/**
+ * One hop from `frontier` to visible nodes not in `nodes` yet, at most `$limit + 1` of them (a
+ * LIMIT cannot depend on a variable; the slice to what is left happens after). A hop also runs
+ * when `nodes` is already full, so that `truncated` tells whether a neighbour was left out; it is
+ * skipped once the result is known to be truncated.
+ */
+function hop(types: string): string {
+  return `CALL {
+     WITH stagingActive, nodes, frontier, truncated
+     UNWIND CASE WHEN truncated THEN [] ELSE frontier END AS a
+     MATCH (a)-[r:${types}]-(b:${STIX_OBJECT})
+     WHERE NOT b IN nodes AND ${VISIBLE_NODE('b')}
        AND ($types IS NULL OR b.type IN $types)
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${VISIBLE_EDGE('r')}
      WITH DISTINCT b
-     LIMIT toInteger($limit)
-     RETURN ${SUMMARY('b')}`,
-  );
+     LIMIT toInteger($limit) + 1
+     RETURN collect(b) AS found
+   }
+   WITH stagingActive, nodes + found[..toInteger($limit) - size(nodes)] AS nodes,
+        found[..toInteger($limit) - size(nodes)] AS frontier,
+        truncated OR size(found) > toInteger($limit) - size(nodes) AS truncated`;
 }
 
-export const NEIGHBORHOOD_HOP = hopQuery(false);
-export const NEIGHBORHOOD_HOP_WITH_REFS = hopQuery(true);
-
-function edgesAmongQuery(withRefs: boolean): CypherQuery {
+function neighborhoodQuery(depth: number, withRefs: boolean): CypherQuery {
   const types = (withRefs ? TRAVERSAL_EDGE_TYPES_WITH_REFS : TRAVERSAL_EDGE_TYPES).join('|');
   return cypher(
-    `explore-edges-among${withRefs ? '-refs' : ''}`,
+    `explore-neighborhood-depth-${depth}${withRefs ? '-refs' : ''}`,
     'READ',
     `${STAGING_ACTIVE}
-     UNWIND $ids AS sid
-     MATCH (a:${STIX_OBJECT} {id: sid})-[r:${types}]->(b:${STIX_OBJECT})
-     WHERE b.id IN $ids
+   CALL {
+     UNWIND $ids AS id
+     MATCH (n:${STIX_OBJECT} {id: id})
+     WHERE ${VISIBLE_OBJECT('n')}
+     RETURN collect(DISTINCT n) AS seeds
+   }
+   WITH stagingActive, seeds[..toInteger($limit)] AS nodes, seeds[..toInteger($limit)] AS frontier,
+        size(seeds) > toInteger($limit) AS truncated
+   ${Array.from({ length: depth }, () => hop(types)).join('\n   ')}
+   CALL {
+     WITH stagingActive, nodes
+     UNWIND nodes AS a
+     MATCH (a)-[r:${types}]->(b)
+     WHERE b IN nodes
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${VISIBLE_EDGE('r')}
-     RETURN coalesce(r.id, a.id + '|' + coalesce(r.property, type(r)) + '|' + b.id) AS id, type(r) AS type,
-       a.id AS source, b.id AS target, r.relationship_type AS relationshipType, r.confidence AS confidence,
-       r.property AS property
-     LIMIT toInteger($limit)`,
+     WITH a, r, b
+     LIMIT toInteger($maxEdges) + 1
+     RETURN collect(${EDGE_LIST('a', 'r', 'b')}) AS edges
+   }
+   WITH [n IN nodes | ${NODE_LIST('n')}] AS nodes, edges, truncated
+   UNWIND range(0, (CASE WHEN size(nodes) > size(edges) THEN size(nodes) ELSE size(edges) END - 1) / ${NEIGHBORHOOD_PART}) AS part
+   RETURN nodes[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS nodes,
+          edges[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS edges, truncated`,
   );
 }
 
-export const EDGES_AMONG = edgesAmongQuery(false);
-export const EDGES_AMONG_WITH_REFS = edgesAmongQuery(true);
+export const MAX_NEIGHBORHOOD_DEPTH = 3;
+
+/** The neighbourhood query for a depth (0 … MAX_NEIGHBORHOOD_DEPTH), with or without ref edges. */
+export const NEIGHBORHOOD: ReadonlyMap<string, CypherQuery> = new Map(
+  [false, true].flatMap((withRefs) =>
+    Array.from({ length: MAX_NEIGHBORHOOD_DEPTH + 1 }, (_, depth) => [`${depth}${withRefs ? '+refs' : ''}`, neighborhoodQuery(depth, withRefs)] as const),
+  ),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Relationships of one object

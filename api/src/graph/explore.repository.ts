@@ -7,12 +7,8 @@ import type { Plain, Row } from './mappers';
 import {
   COUNT_OBJECTS,
   COUNT_SEARCH,
-  EDGES_AMONG,
-  EDGES_AMONG_WITH_REFS,
   LIST_OBJECTS,
-  NEIGHBORHOOD_HOP,
-  NEIGHBORHOOD_HOP_WITH_REFS,
-  NEIGHBORHOOD_SEEDS,
+  NEIGHBORHOOD,
   OBJECTS_BY_IDS,
   PATHS,
   RELATIONSHIPS,
@@ -203,51 +199,64 @@ export interface NeighborhoodRecord {
   truncated: boolean;
 }
 
+const at = (values: Plain, i: number): Plain => (Array.isArray(values) ? (values[i] ?? null) : null);
+
+/** A node from the positional list of NEIGHBORHOOD_NODE_FIELDS. */
+function nodeOfList(v: Plain): GraphNodeRecord {
+  return toNode({
+    id: at(v, 0),
+    type: at(v, 1),
+    name: at(v, 2),
+    tlpRank: at(v, 3),
+    confidence: at(v, 4),
+    created: at(v, 5),
+    modified: at(v, 6),
+    placeholder: at(v, 7),
+  });
+}
+
+/** An edge from the positional list of NEIGHBORHOOD_EDGE_FIELDS. */
+function edgeOfList(v: Plain): GraphEdgeRecord {
+  return toEdge({
+    id: at(v, 0),
+    type: at(v, 1),
+    source: at(v, 2),
+    target: at(v, 3),
+    relationshipType: at(v, 4),
+    confidence: at(v, 5),
+    property: at(v, 6),
+  });
+}
+
 /**
- * Breadth-first: the seeds, then one query per hop over visible edges to visible nodes not seen
- * yet, stopping at `limit` nodes; then one query for the edges among the nodes found. Costs
- * `depth + 2` round trips at most, whatever the size of the neighbourhood.
+ * Breadth-first from the visible seeds over visible edges to visible nodes, up to `limit` nodes,
+ * then the edges among them (at most `maxEdges`): one query, one round trip, whatever the size
+ * of the neighbourhood. `truncated` when a node or an edge was left out.
  */
 export async function neighborhood(tx: Tx, p: NeighborhoodParams, maxEdges: number): Promise<NeighborhoodRecord> {
-  const seeds = (await tx.run(NEIGHBORHOOD_SEEDS, { ids: p.ids, maxRank: p.maxRank })).map(toNode);
-  const nodes: GraphNodeRecord[] = seeds.slice(0, p.limit);
-  let truncated = seeds.length > p.limit;
-  const seen = new Set(nodes.map((n) => n.id));
-  let frontier = nodes.map((n) => n.id);
-  const hop = p.includeRefs ? NEIGHBORHOOD_HOP_WITH_REFS : NEIGHBORHOOD_HOP;
-  for (let level = 0; level < p.depth && frontier.length > 0 && !truncated; level++) {
-    const remaining = p.limit - nodes.length;
-    if (remaining <= 0) break;
-    const found = (
-      await tx.run(hop, {
-        frontier,
-        seen: [...seen],
-        types: p.types,
-        relationshipTypes: p.relationshipTypes,
-        limit: remaining + 1,
-        maxRank: p.maxRank,
-      })
-    ).map(toNode);
-    if (found.length > remaining) truncated = true;
-    frontier = [];
-    for (const node of found.slice(0, remaining)) {
-      if (seen.has(node.id)) continue;
-      seen.add(node.id);
-      nodes.push(node);
-      frontier.push(node.id);
-    }
+  const query = NEIGHBORHOOD.get(`${p.depth}${p.includeRefs ? '+refs' : ''}`);
+  if (!query) throw new RangeError(`no neighbourhood query for depth ${p.depth}`);
+  const rows = await tx.run(query, {
+    ids: p.ids,
+    types: p.types,
+    relationshipTypes: p.relationshipTypes,
+    limit: p.limit,
+    maxEdges,
+    maxRank: p.maxRank,
+  });
+  const nodes: GraphNodeRecord[] = [];
+  const edges: GraphEdgeRecord[] = [];
+  let truncated = false;
+  for (const row of rows) {
+    if (Array.isArray(row.nodes)) for (const n of row.nodes) nodes.push(nodeOfList(n));
+    if (Array.isArray(row.edges)) for (const e of row.edges) edges.push(edgeOfList(e));
+    truncated ||= row.truncated === true;
   }
-  const among = p.includeRefs ? EDGES_AMONG_WITH_REFS : EDGES_AMONG;
-  const edgeRows = nodes.length
-    ? await tx.run(among, {
-        ids: nodes.map((n) => n.id),
-        relationshipTypes: p.relationshipTypes,
-        limit: maxEdges + 1,
-        maxRank: p.maxRank,
-      })
-    : [];
-  if (edgeRows.length > maxEdges) truncated = true;
-  return { nodes, edges: edgeRows.slice(0, maxEdges).map(toEdge), truncated };
+  if (edges.length > maxEdges) {
+    truncated = true;
+    edges.length = maxEdges;
+  }
+  return { nodes, edges, truncated };
 }
 
 export async function relationshipsOf(
