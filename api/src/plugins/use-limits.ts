@@ -71,7 +71,7 @@ export function introspectionFanoutRule(max: number) {
           context.reportError(
             createGraphQLError(`Introspection nested too deeply (more than ${max} list levels on one path).`, {
               nodes: [node],
-              extensions: { code: 'QUERY_TOO_COMPLEX' },
+              extensions: { code: QUERY_TOO_COMPLEX, limit: 'introspection', max },
             }),
           );
         }
@@ -88,13 +88,41 @@ function useIntrospectionFanout(max: number): Plugin {
   };
 }
 
+/** Code of every refusal by a query limit; `extensions.limit` names the limit, `extensions.max` its value. */
+export const QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX';
+
+export type QueryLimitName = 'depth' | 'aliases' | 'cost' | 'tokens' | 'directives' | 'introspection';
+
+function limitError(message: string, limit: QueryLimitName, max: number) {
+  return createGraphQLError(message.replace(/^Syntax Error: /, ''), {
+    extensions: { code: QUERY_TOO_COMPLEX, limit, max },
+  });
+}
+
+/**
+ * graphql-armor builds its refusals without `extensions.code` (and prefixes them "Syntax Error:").
+ * Each protection calls its onReject handlers just before it throws: ours throws first, the same
+ * message with a code clients can rely on. Thrown, not reported, because the token limit runs in
+ * the parser, where there is no validation context to report to.
+ */
+function rejectWith(limit: QueryLimitName, max: number) {
+  return {
+    onReject: [
+      (_context: unknown, error: Error) => {
+        throw limitError(error.message, limit, max);
+      },
+    ],
+    propagateOnRejection: true,
+  };
+}
+
 export function useLimits(): Plugin[] {
   const armor = new EnvelopArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: QUERY_LIMITS.maxAliases },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
-    maxTokens: { n: QUERY_LIMITS.maxTokens },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...rejectWith('depth', QUERY_LIMITS.maxDepth) },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, ...rejectWith('aliases', QUERY_LIMITS.maxAliases) },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, ...rejectWith('cost', QUERY_LIMITS.maxCost) },
+    maxTokens: { n: QUERY_LIMITS.maxTokens, ...rejectWith('tokens', QUERY_LIMITS.maxTokens) },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...rejectWith('directives', QUERY_LIMITS.maxDirectives) },
     blockFieldSuggestion: { enabled: true },
   });
   return [...(armor.protect().plugins as Plugin[]), useIntrospectionFanout(QUERY_LIMITS.maxIntrospectionFanout)];
