@@ -232,6 +232,7 @@ describe('web explorer in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#matrix-mine').getAttribute('aria-pressed')).toBe('true');
     expect(await page.textContent('#matrix-shown')).toMatch(/^Showing your ratings \(e2e-analyst\)/);
+    await expect.poll(() => page.url()).toMatch(/matrix=mine/);
     const select = page.locator('select.rating-select').first();
     // Nothing rated by this analyst yet: every own cell is blank.
     expect(await select.inputValue()).toBe('');
@@ -244,6 +245,7 @@ describe('web explorer in Chromium', () => {
     await expect.poll(() => page.locator('select.rating-select').first().inputValue()).toBe('II');
     await shot('10-ach-my-ratings');
     await page.click('#matrix-consensus');
+    await expect.poll(() => page.url()).not.toMatch(/matrix=/);
     const cell = page.locator(`td.consensus[data-evidence="${evidenceId}"][data-hypothesis="${hypothesisId}"]`);
     await expect.poll(() => cell.textContent()).toMatch(/×3$/);
   });

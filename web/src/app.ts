@@ -18,7 +18,7 @@ import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type View
 import { renderDetailPanel, type DetailContext } from './views/detail-panel';
 import { download, h } from './views/dom';
 import { renderFilterPanel } from './views/filter-panel';
-import { renderHypotheses, type HypothesesCallbacks, type MatrixMode } from './views/hypotheses-view';
+import { renderHypotheses, type HypothesesCallbacks } from './views/hypotheses-view';
 import { installImport, type ImportKind } from './views/import-drop';
 import { renderLegend } from './views/legend';
 import { createSearchPanel } from './views/search-panel';
@@ -45,8 +45,6 @@ export function startExplorer(deps: AppDeps): void {
   let incidents: IncidentSummary[] = [];
   let canvas: Canvas | null = null;
   let selectionToken = 0;
-  /** What the ACH matrix shows: the consensus the scores come from, or the analyst's own ratings. */
-  let matrixMode: MatrixMode = 'consensus';
   const canEdit = deps.viewer ? deps.viewer.role !== 'reader' : true;
 
   // ----- layout of the page ------------------------------------------------------------------
@@ -332,10 +330,10 @@ export function startExplorer(deps: AppDeps): void {
     hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
-      const render = () => renderHypotheses(hypView, { ...data, mode: canEdit ? matrixMode : 'consensus' }, callbacks);
+      const render = () => renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks);
       const callbacks: HypothesesCallbacks = {
         setMode: (mode) => {
-          matrixMode = mode;
+          setState({ matrix: mode });
           render();
           document.getElementById(mode === 'mine' ? 'matrix-mine' : 'matrix-consensus')?.focus();
         },

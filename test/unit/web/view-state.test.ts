@@ -4,6 +4,7 @@ import { defaultViewState, parseViewState, serializeViewState, type ViewState } 
 const full: ViewState = {
   incident: 'incident--6b2d9a1e-2f1c-4a51-8d8e-0f6f4c3a2b10',
   tab: 'hypotheses',
+  matrix: 'mine',
   selected: ['intrusion-set--1c4d8a2e-0000-4000-8000-000000000001', 'attack-pattern--b17a1a56-e99c-403c-8948-561df0cffe81'],
   layout: 'dagre',
   asOf: '2025-12-12',

@@ -1,6 +1,6 @@
 /**
  * View state of the explorer and its URL form, so an analyst can share or reopen a view:
- * incident, selection, filters, as-of date, layout, tab, and (for saved views) the canvas — the
+ * incident, selection, filters, as-of date, layout, tab, what the ACH matrix shows, and (for saved views) the canvas — the
  * ids on it and their positions, reopened with the `preset` layout.
  *
  * Simple fields are readable query parameters; the canvas is one `canvas` parameter holding
@@ -13,6 +13,10 @@ export type LayoutName = (typeof LAYOUTS)[number];
 
 export const TABS = ['graph', 'hypotheses'] as const;
 export type Tab = (typeof TABS)[number];
+
+/** What the ACH matrix cells show: the consensus the scores come from, or the analyst's own ratings. */
+export const MATRIX_MODES = ['consensus', 'mine'] as const;
+export type MatrixMode = (typeof MATRIX_MODES)[number];
 
 export interface Filters {
   /** STIX types hidden by the analyst (an empty list shows everything). */
@@ -36,6 +40,7 @@ export interface CanvasSnapshot {
 export interface ViewState {
   incident: string | null;
   tab: Tab;
+  matrix: MatrixMode;
   selected: string[];
   layout: LayoutName;
   asOf: string | null;
@@ -48,7 +53,7 @@ export function emptyFilters(): Filters {
 }
 
 export function defaultViewState(): ViewState {
-  return { incident: null, tab: 'graph', selected: [], layout: 'fcose', asOf: null, filters: emptyFilters(), canvas: null };
+  return { incident: null, tab: 'graph', matrix: 'consensus', selected: [], layout: 'fcose', asOf: null, filters: emptyFilters(), canvas: null };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -107,6 +112,8 @@ export function parseViewState(search: string): ViewState {
   state.incident = params.get('incident') || null;
   const tab = params.get('tab');
   if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as Tab;
+  const matrix = params.get('matrix');
+  if (matrix && (MATRIX_MODES as readonly string[]).includes(matrix)) state.matrix = matrix as MatrixMode;
   state.selected = list(params.get('sel'));
   const layout = params.get('layout');
   if (layout && (LAYOUTS as readonly string[]).includes(layout)) state.layout = layout as LayoutName;
@@ -129,6 +136,7 @@ export function serializeViewState(state: ViewState): string {
   const params = new URLSearchParams();
   if (state.incident) params.set('incident', state.incident);
   if (state.tab !== 'graph') params.set('tab', state.tab);
+  if (state.matrix !== 'consensus') params.set('matrix', state.matrix);
   if (state.selected.length) params.set('sel', state.selected.join(','));
   if (state.layout !== 'fcose') params.set('layout', state.layout);
   if (state.asOf) params.set('asOf', state.asOf);

@@ -5,6 +5,7 @@
  * this module only lays it out and reports the analyst's edits through callbacks.
  */
 import { RATING_COLOURS } from '../graph/style';
+import type { MatrixMode } from '../state/view-state';
 import { h, svgEl } from './dom';
 
 export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
@@ -53,7 +54,7 @@ export interface ConsensusCell {
 }
 
 /** Which ratings the matrix shows: the consensus the scores come from, or the viewer's own. */
-export type MatrixMode = 'consensus' | 'mine';
+export type { MatrixMode } from '../state/view-state';
 
 export interface SensitivityItem {
   evidenceId: string;
