@@ -33,10 +33,12 @@ export function cappedString(
 // RFC 4122 UUID as the spec requires: version 1–5 nibble and the 10xx variant.
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}';
 /**
- * Type-name part of an identifier: starts with a letter, ends with a letter or digit. Linear: the
- * only choice point is where `[a-z0-9-]*` stops, and the anchor makes that a single scan.
+ * Type-name part of an identifier: 3–250 characters (spec §3.1 / §2.9: the exact value of a `type`),
+ * starts with a letter, ends with a letter or digit. Linear: the only choice point is where the
+ * bounded `[a-z0-9-]{1,248}` stops (at most 248 places, each checked against a fixed-length
+ * `--<uuid>` tail), and `cappedString` keeps the pattern off strings longer than 288 characters.
  */
-const TYPE_NAME = '[a-z][a-z0-9-]*[a-z0-9]';
+const TYPE_NAME = '[a-z][a-z0-9-]{1,248}[a-z0-9]';
 
 export const IDENTIFIER_PATTERN = `^${TYPE_NAME}--${UUID}$`;
 
@@ -131,11 +133,21 @@ export function Dictionary(value: TSchema = PropertyValue, options: SchemaOption
 
 /**
  * Rules every STIX object (and every extension body) applies to its own top-level properties:
- * valid names, no null values, no empty lists, `*_bin` / `*_hex` typed as binary / hex.
+ * valid names, no null values, no empty lists, `*_bin` / `*_hex` typed as binary / hex, and
+ * `*_ref` / `*_refs` typed as identifier / non-empty list of identifiers (spec §2.9: every
+ * identifier is `type--<RFC 4122 UUID>`) — including the properties of custom objects and
+ * extensions, but not `x_*` custom properties, which stay free-form (ATT&CK 18.1 ships
+ * `x_mitre_data_source_ref: ""` on seven data components). Linear patterns: a fixed lookahead, then
+ * one anchored suffix scan.
  */
 export const PROPERTY_RULES = {
   propertyNames: PropertyName,
-  patternProperties: { '_bin$': Binary, '_hex$': Hex },
+  patternProperties: {
+    '_bin$': Binary,
+    '_hex$': Hex,
+    '^(?!x_).*_ref$': Identifier,
+    '^(?!x_).*_refs$': List(Identifier),
+  },
   additionalProperties: PropertyValue,
 } as const;
 

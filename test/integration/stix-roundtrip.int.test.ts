@@ -82,7 +82,8 @@ const ROUND_TRIP: { file: string; policy: 'reject' | 'keep-first' }[] = [
     'oasis-incident/event/examples/no_pattern', 'oasis-incident/event/examples/port_scanning',
     'oasis-incident/task/examples/perform-patching', 'oasis-incident/impact/examples/paid_ransom',
     'oasis-incident/impact/examples/superseded_impacts',
-    ...['example_2.3', 'example_2.4', 'example_3.4', 'example_3.5', 'incident_duplication', 'incident_expo_1',
+    // example_2.3 and example_3.5 are refused (non-hex UUID in a *_ref; stix-import.int.test.ts pins it).
+    ...['example_2.4', 'example_3.4', 'incident_duplication', 'incident_expo_1',
       'incident_expo_2', 'incident_expo_3', 'incident_expo_4', 'incident_observables', 'incident_pii_report',
       'incident_ransom', 'incident_sample_activity', 'incident_with_child'].map((f) => `oasis-incident/examples/${f}`),
     'attack/ics-attack-18.1',

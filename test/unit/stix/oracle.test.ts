@@ -23,6 +23,16 @@ interface Difference {
 
 const ATTRIBUTION_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence']);
 const KNOWN_SCO = new Set(['file', 'ipv4-addr', 'domain-name', 'url', 'artifact', 'process']);
+/** Written here from the spec (§2.9), not imported: the test checks the schemas, not itself. */
+const IDENTIFIER = /^[a-z][a-z0-9-]{1,248}[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+/** A top-level `*_ref` / `*_refs` (not `x_*`) that holds something other than identifiers. */
+const badRefs = (o: Obj) =>
+  Object.entries(o).some(
+    ([k, v]) =>
+      !k.startsWith('x_') &&
+      ((k.endsWith('_ref') && !(typeof v === 'string' && IDENTIFIER.test(v))) ||
+        (k.endsWith('_refs') && !(Array.isArray(v) && v.length > 0 && v.every((r) => typeof r === 'string' && IDENTIFIER.test(r))))),
+  );
 const refType = (v: unknown) => (typeof v === 'string' ? v.split('--')[0] : undefined);
 const keys = (o: Obj) => Object.keys(o);
 
@@ -123,6 +133,13 @@ export const DIFFERENCES: readonly Difference[] = [
     applies: (o) => o.type === 'observed-data' && typeof o.objects === 'object',
   },
   {
+    name: 'untyped-ref-identifiers',
+    reason:
+      'spec §2.9: every identifier is type--<RFC 4122 UUID>; we type every *_ref(s) but x_* ones, OASIS only those it defines. Corpus: Incident Core example_2.3 (impacted_refs) and example_3.5 (result_ref) carry a non-hex UUID, which the Incident Core extension schemas themselves type as identifier.json',
+    ours: 'reject', oasis: 'accept',
+    applies: badRefs,
+  },
+  {
     name: 'process-20-properties',
     reason: 'OASIS counts the 2.0 properties name/arguments/created toward "a process has a property"; 2.1 has none of them',
     ours: 'reject', oasis: 'accept',
@@ -179,6 +196,12 @@ const EXTRA_CASES: readonly [string, Obj][] = [
   ['timestamp without millis on created', withProps(VALID.campaign!, { created: '2024-01-02T03:04:05Z' })],
   ['ipv6 compressed', withProps(VALID['ipv6-addr']!, { value: '2001:db8::1' })],
   ['ipv4 CIDR', withProps(VALID['ipv4-addr']!, { value: '10.0.0.0/8' })],
+  ['custom object with a non-hex *_refs element', { type: 'impact', id: 'impact--' + uuid(40), impact_category: 'availability', impacted_refs: ['infrastructure--a1b2c3d4-5e6f-7a8d-9e0a-1b2c3d4e5f6g'] }],
+  ['custom object with a valid *_refs element', { type: 'impact', id: 'impact--' + uuid(41), impact_category: 'availability', impacted_refs: ['infrastructure--' + uuid(42)] }],
+  ['custom property *_ref with a 2-character type', withProps(VALID.campaign!, { acme_target_ref: 'ab--' + uuid(43) })],
+  ['x_ custom property *_ref left free-form', withProps(VALID.campaign!, { x_acme_source_ref: '' })],
+  ['relationship source_ref with a 2-character type', withProps(VALID.relationship!, { source_ref: 'ab--' + uuid(44) })],
+  ['relationship target_ref with a non-hex UUID', withProps(VALID.relationship!, { target_ref: 'campaign--a1b2c3d4-5e6f-4a8d-9e0a-1b2c3d4e5f6g' })],
   ['bad _hex custom property', withProps(VALID.file!, { x_magic_hex: 'zz' })],
   ['good _bin custom property', withProps(VALID.file!, { x_blob_bin: 'aGVsbG8=' })],
 ];

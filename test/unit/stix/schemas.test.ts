@@ -114,6 +114,59 @@ describe('custom content', () => {
   });
 });
 
+describe('identifiers and *_ref / *_refs properties', () => {
+  const ID = 'infrastructure--' + uuid(3);
+  // From OASIS Incident Core example_2.3.json: "5f6g" is not hex and "7a8d" is no RFC 4122 version.
+  const NOT_HEX = 'infrastructure--a1b2c3d4-5e6f-7a8d-9e0a-1b2c3d4e5f6g';
+  const impact = { type: 'impact', id: 'impact--' + uuid(4), impact_category: 'availability', impacted_refs: [ID] };
+
+  it('accepts identifiers of any type of 3 to 250 characters, hex UUID of version 1-5 and variant 10xx', () => {
+    for (const ref of [ID, 'abc--' + uuid(5), `${'a'.repeat(250)}--${uuid(6)}`, 'x-acme-thing--' + uuid(7).toUpperCase()]) {
+      expect(validateStixObject({ ...impact, impacted_refs: [ref] })).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a non-hex UUID', NOT_HEX],
+    ['UUID version 7 (RFC 9562, not RFC 4122)', 'infrastructure--01890a5d-ac96-774b-bcce-b302099a8057'],
+    ['UUID variant 0xxx', 'infrastructure--00000000-0000-4000-0000-000000000001'],
+    ['a 2-character type', 'ab--' + uuid(8)],
+    ['a 251-character type', `${'a'.repeat(251)}--${uuid(9)}`],
+    ['a type ending with a hyphen', 'abc---' + uuid(10)],
+    ['no UUID', 'infrastructure--'],
+    ['an uppercase type', 'Infrastructure--' + uuid(11)],
+  ])('rejects %s in *_refs of a custom object, naming the element', (_, ref) => {
+    const issues = validateStixObject({ ...impact, impacted_refs: [ID, ref] });
+    expect(paths(issues)).toEqual(['impacted_refs[1]']);
+    // Over-long identifiers fail on the length cap before any pattern runs.
+    expect(issues[0]!.message).toMatch(/identifier|at most 288 characters/);
+  });
+
+  it('types *_ref / *_refs of custom objects, extension bodies and non-x_ custom properties', () => {
+    const stateChange = { type: 'state-change', id: 'state-change--' + uuid(12), result_ref: NOT_HEX };
+    expect(paths(validateStixObject(stateChange))).toEqual(['result_ref']);
+    expect(paths(validateStixObject({ ...clone(VALID.campaign!), acme_target_ref: NOT_HEX, acme_refs: [] })).sort()).toEqual([
+      'acme_refs',
+      'acme_target_ref',
+    ]);
+    const ext = 'extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e';
+    const inExtension = { ...clone(VALID.campaign!), extensions: { [ext]: { extension_type: 'property-extension', owner_ref: 'nope' } } };
+    expect(paths(validateStixObject(inExtension))).toEqual([`extensions["${ext}"].owner_ref`]);
+  });
+
+  it('leaves x_ custom properties free-form (ATT&CK ships x_mitre_data_source_ref: "")', () => {
+    expect(validateStixObject({ ...clone(VALID.campaign!), x_mitre_data_source_ref: '', x_acme_refs: ['anything'] })).toEqual([]);
+  });
+
+  it('stays fast on long non-matching identifiers and property names', () => {
+    const started = performance.now();
+    const long = `${'a-'.repeat(124)}a--${'0'.repeat(35)}g`;
+    const issues = validateStixObject({ ...impact, impacted_refs: [long], [`${'a_'.repeat(120)}ref`]: long });
+    console.log(`long identifiers / *_ref names: ${(performance.now() - started).toFixed(2)} ms`);
+    expect(issues).toHaveLength(2);
+  });
+});
+
 describe('ReDoS: pathological names are rejected quickly', () => {
   // The OASIS extensions-key pattern ^([a-z][a-z0-9]*)+(-[a-z0-9]+)*\-ext$ takes ~0.3 s on a
   // 29-character key and ~4x longer per 2 more characters. Ours are linear and length-capped.
