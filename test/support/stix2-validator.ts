@@ -3,8 +3,16 @@
  *
  * Offline: the validator resolves `$ref`s of its bundled schemas (stix2validator/schemas-2.1)
  * from the file system, but would fetch any absolute http(s) `$ref` with `requests.get`. We
- * replace `stix2validator.validator.requests.get` with a function that raises, so a remote fetch
- * fails the run loudly instead of hanging on a machine without internet (none happens today).
+ * replace `stix2validator.validator.requests.get`: a `$ref` to the OASIS STIX 2.1 JSON schemas
+ * (`https://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/…`, as
+ * the published extension-definition schemas use) is served from the copy the validator bundles;
+ * anything else raises, so a remote fetch fails the run loudly instead of hanging on a machine
+ * without internet.
+ *
+ * `schemaDir` is the validator's `--schemas` option: objects are also validated against the
+ * schema named after their type, and against the schema named after each `extensions` key (e.g.
+ * an extension-definition's published JSON schema saved as `extension-definition--<uuid>.json`),
+ * in addition to the built-in STIX 2.1 schemas, which always apply.
  *
  * Missing python/stix2validator: `stix2ValidatorAvailability()` says why; tests fail with that
  * message when CI=true and skip with it locally.
@@ -12,15 +20,27 @@
 import { spawnSync } from 'node:child_process';
 
 const SCRIPT = String.raw`
-import json, sys
+import json, os, re, sys
 import stix2validator.validator as v
 from stix2validator import ValidationOptions, validate_file
-def no_network(url, *a, **k):
+BUNDLED = os.path.join(os.path.dirname(v.__file__), "schemas-2.1", "schemas")
+OASIS = re.compile(r"^https://raw\.githubusercontent\.com/oasis-open/cti-stix2-json-schemas/stix2\.1/schemas/([a-z0-9_/-]+\.json)$")
+class Bundled:
+    def __init__(self, path):
+        self.path = path
+    def json(self):
+        with open(self.path) as f:
+            return json.load(f)
+def offline(url, *a, **k):
+    m = OASIS.match(str(url))
+    if m and os.path.isfile(os.path.join(BUNDLED, m.group(1))):
+        return Bundled(os.path.join(BUNDLED, m.group(1)))
     raise RuntimeError("stix2-validator tried to fetch a remote schema: " + str(url))
-v.requests.get = no_network
-opts = ValidationOptions(version="2.1")
+v.requests.get = offline
+schema_dir = sys.argv[1] or None
+opts = ValidationOptions(version="2.1", schema_dir=schema_dir)
 out = []
-for path in sys.argv[1:]:
+for path in sys.argv[2:]:
     r = validate_file(path, opts)
     errors, warnings = [], []
     for o in r.object_results:
@@ -45,8 +65,8 @@ export function stix2ValidatorAvailability(): { ok: true } | { ok: false; reason
   return { ok: true };
 }
 
-export function runStix2Validator(files: string[]): ValidatorResult[] {
-  const r = spawnSync('python3', ['-c', SCRIPT, ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+export function runStix2Validator(files: string[], options: { schemaDir?: string } = {}): ValidatorResult[] {
+  const r = spawnSync('python3', ['-c', SCRIPT, options.schemaDir ?? '', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`stix2-validator failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ValidatorResult[];
 }
