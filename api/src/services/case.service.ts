@@ -283,24 +283,33 @@ function patch(target: StixJson, key: string, value: unknown): void {
 /** Reads stored objects by id as one viewer sees them (in a mutation: inside its transaction). */
 type Reader = (ids: readonly string[]) => Promise<Map<string, StoredRef>>;
 
-/** One audited mutation, as `mutate` runs it. */
-interface Mutation {
+/**
+ * Builds a change: edit `next` (a copy of the stored object `current`) in place, recording every
+ * problem in `problems`; nothing is written if there is one.
+ */
+type Change = (next: StixJson, current: StoredRef, read: Reader, problems: Problems) => Promise<void> | void;
+
+/** One audited mutation, as `mutate` runs it: a change of a stored object, or a creation. */
+type Mutation = {
   /** Audit action and event reason, e.g. `rate-evidence`. */
   action: string;
   /** STIX type of the object created or changed. */
   type: string;
-  /** The object changed (locked, then checked against `expectedModified`); null for a creation. */
-  id: string | null;
-  expectedModified?: string | null;
-  /**
-   * The new version: for a change, edit `next` (a copy of the stored object) in place; for a
-   * creation, return the new object. Record every problem in `problems`; nothing is written if
-   * there is one.
-   */
-  build(args: { next: StixJson | null; current: StoredRef | null; read: Reader; problems: Problems }): Promise<StixJson> | StixJson;
   /** The hypothesis concerned (announced with the change), if any. */
   hypothesisId(next: StixJson): string | null;
-}
+} & (
+  | {
+      /** The object changed: locked, then checked against `expectedModified`. */
+      id: string;
+      expectedModified?: string | null;
+      change: Change;
+    }
+  | {
+      id: null;
+      /** The new object; problems as for a change. */
+      create(read: Reader, problems: Problems): Promise<StixJson>;
+    }
+);
 
 export function createCaseService(deps: CaseServiceDeps): CaseService {
   const { graph, assessment } = deps;
@@ -366,28 +375,33 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   async function mutate(viewer: Viewer, m: Mutation): Promise<{ raw: StixJson; tlpRank: number }> {
     requireRole(viewer, 'analyst');
     const what = `Cannot ${m.action}`;
+    const expectedModified = m.id === null ? null : (m.expectedModified ?? null);
     const args = new Problems(m.id, what);
-    args.timestamp('expectedModified', m.expectedModified);
+    args.timestamp('expectedModified', expectedModified);
     args.fail();
 
     const done = await graph.write(
       async (tx) => {
         const read = readerFor(viewer, tx);
+        const problems = new Problems(m.id, what);
         let current: StoredRef | null = null;
-        if (m.id !== null) {
-          const locked = await lockForUpdate(tx, m.id, viewer.clearanceRank, m.expectedModified ?? null);
+        let next: StixJson;
+        if (m.id === null) {
+          next = await m.create(read, problems);
+        } else {
+          const locked = await lockForUpdate(tx, m.id, viewer.clearanceRank, expectedModified);
           if (!locked || locked.type !== m.type) throw new NotFoundError(`No ${m.type} ${m.id} that you may see.`);
           if (!locked.expectedHolds) {
             throw new ConflictError(
               `${what} ${m.id}: it was changed since the version you based your change on (expectedModified ` +
-                `${String(m.expectedModified)}, stored modified ${String(locked.raw.modified)}); nothing was written. ` +
+                `${String(expectedModified)}, stored modified ${String(locked.raw.modified)}); nothing was written. ` +
                 'Reload it and apply your change again.',
             );
           }
           current = locked;
+          next = structuredClone(locked.raw);
+          await m.change(next, locked, read, problems);
         }
-        const problems = new Problems(m.id, what);
-        const next = await m.build({ next: current ? structuredClone(current.raw) : null, current, read, problems });
         problems.fail();
         const id = String(next.id);
         if (current) next.modified = laterThan(now(), String(current.raw.modified));
@@ -420,46 +434,18 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     return evidenceRecord(await stored(id, EVIDENCE_TYPE, viewer));
   }
 
-  type Change = (next: StixJson, current: StoredRef, read: Reader, problems: Problems) => Promise<void> | void;
-
-  /** A change of a stored hypothesis: edit a copy of it. */
+  /** A change of a stored hypothesis. */
   async function changeHypothesis(id: string, viewer: Viewer, action: string, options: MutationOptions, change: Change) {
-    const written = await mutate(viewer, {
-      action,
-      type: HYPOTHESIS_TYPE,
-      id,
-      expectedModified: options.expectedModified,
-      build: async ({ next, current, read, problems }) => {
-        await change(next!, current!, read, problems);
-        return next!;
-      },
-      hypothesisId: () => id,
-    });
-    return hypothesisRecord(written);
+    const { expectedModified } = options;
+    return hypothesisRecord(await mutate(viewer, { action, type: HYPOTHESIS_TYPE, id, expectedModified, change, hypothesisId: () => id }));
   }
 
-  /** A change of a stored evidence item: edit a copy of it. */
-  async function changeEvidence(
-    id: string,
-    viewer: Viewer,
-    action: string,
-    options: MutationOptions,
-    change: Change,
-    hypothesisId: string | null = null,
-  ) {
-    const written = await mutate(viewer, {
-      action,
-      type: EVIDENCE_TYPE,
-      id,
-      expectedModified: options.expectedModified,
-      build: async ({ next, current, read, problems }) => {
-        await change(next!, current!, read, problems);
-        return next!;
-      },
-      hypothesisId: () => hypothesisId,
-    });
-    return evidenceRecord(written);
+  /** A change of a stored evidence item (`hypothesisId`: the hypothesis a rating concerns). */
+  async function changeEvidence(id: string, viewer: Viewer, action: string, options: MutationOptions, change: Change, hypothesisId: string | null = null) {
+    const { expectedModified } = options;
+    return evidenceRecord(await mutate(viewer, { action, type: EVIDENCE_TYPE, id, expectedModified, change, hypothesisId: () => hypothesisId }));
   }
+
   function checkHypothesisFields(p: Problems, f: UpdateHypothesisInput & { status?: string | null }, creating: boolean) {
     p.text('name', f.name, { required: creating, max: MAX_NAME });
     if (!creating && f.name === null) p.add('name', 'cannot be removed');
@@ -561,7 +547,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         action: 'create-hypothesis',
         type: HYPOTHESIS_TYPE,
         id: null,
-        build: async ({ read, problems }) => {
+        create: async (read, problems) => {
           checkHypothesisFields(problems, input, true);
           problems.text('incidentId', input.incidentId, { required: true });
           const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
@@ -631,7 +617,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         action: 'create-evidence',
         type: EVIDENCE_TYPE,
         id: null,
-        build: async ({ read, problems }) => {
+        create: async (read, problems) => {
           checkEvidenceFields(problems, input, true);
           problems.text('incidentId', input.incidentId, { required: true });
           const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
