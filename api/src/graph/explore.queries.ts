@@ -86,24 +86,43 @@ const OBJECT_FILTER = `${VISIBLE_OBJECT('n')}
    AND ($revoked IS NULL OR coalesce(n.revoked, false) = $revoked)
    AND ($nameContains IS NULL OR toLower(n.name) CONTAINS $nameContains)`;
 
+/** The sort key of `objects` for `$orderField` (one type per field, so one key compares). */
+const SORT_KEY = (v: string) => `CASE $orderField
+     WHEN 'name' THEN toLower(${v}.name)
+     WHEN 'created' THEN ${v}.created
+     WHEN 'modified' THEN ${v}.modified
+     WHEN 'confidence' THEN ${v}.confidence
+   END`;
+
+/**
+ * Keyset pagination: the page starts after ($afterKey, $afterId) in the order
+ * (sortKey ASC|DESC, id ASC), with nulls last ascending and first descending (Cypher's order), so
+ * objects inserted or deleted before the cursor do not shift the next page. `afterKey` is the
+ * cursor's key as a value comparable with `sortKey` (datetimes travel as strings).
+ */
+const AFTER_CURSOR = `$afterId IS NULL
+     OR (NOT $descending AND (
+          (afterKey IS NOT NULL AND (sortKey > afterKey OR (sortKey = afterKey AND n.id > $afterId) OR sortKey IS NULL))
+          OR (afterKey IS NULL AND sortKey IS NULL AND n.id > $afterId)))
+     OR ($descending AND (
+          (afterKey IS NULL AND (sortKey IS NOT NULL OR n.id > $afterId))
+          OR (afterKey IS NOT NULL AND sortKey IS NOT NULL AND (sortKey < afterKey OR (sortKey = afterKey AND n.id > $afterId)))))`;
+
 export const LIST_OBJECTS = cypher(
   'explore-list-objects',
   'READ',
   `MATCH (n:${STIX_OBJECT})
    WHERE ${OBJECT_FILTER}
-   WITH n
+   WITH n, ${SORT_KEY('n')} AS sortKey,
+        CASE WHEN $afterKey IS NOT NULL AND $orderField IN ['created', 'modified'] THEN datetime($afterKey) ELSE $afterKey END AS afterKey
+   WHERE ${AFTER_CURSOR}
+   WITH n, sortKey
    ORDER BY
-     CASE WHEN $orderField = 'name' AND NOT $descending THEN toLower(n.name) END ASC,
-     CASE WHEN $orderField = 'name' AND $descending THEN toLower(n.name) END DESC,
-     CASE WHEN $orderField = 'created' AND NOT $descending THEN n.created END ASC,
-     CASE WHEN $orderField = 'created' AND $descending THEN n.created END DESC,
-     CASE WHEN $orderField = 'modified' AND NOT $descending THEN n.modified END ASC,
-     CASE WHEN $orderField = 'modified' AND $descending THEN n.modified END DESC,
-     CASE WHEN $orderField = 'confidence' AND NOT $descending THEN n.confidence END ASC,
-     CASE WHEN $orderField = 'confidence' AND $descending THEN n.confidence END DESC,
+     CASE WHEN NOT $descending THEN sortKey END ASC,
+     CASE WHEN $descending THEN sortKey END DESC,
      n.id ASC
-   SKIP toInteger($skip) LIMIT toInteger($limit)
-   RETURN ${FULL('n')}`,
+   LIMIT toInteger($limit)
+   RETURN ${FULL('n')}, CASE WHEN $orderField IN ['created', 'modified'] THEN toString(sortKey) ELSE sortKey END AS sortKey`,
 );
 
 export const COUNT_OBJECTS = cypher(

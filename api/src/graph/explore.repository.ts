@@ -144,23 +144,33 @@ export async function objectsByIds(tx: Tx, ids: readonly string[], maxRank: numb
   return records(await tx.run(OBJECTS_BY_IDS, { ids, maxRank }));
 }
 
+/** A page position of `objects`: the sort key of the last object seen (null when it has none) and its id. */
+export interface ObjectKeyset {
+  key: string | number | null;
+  id: string;
+}
+
 export async function listObjects(
   tx: Tx,
   filter: ObjectFilterParams,
   order: { field: OrderField; descending: boolean },
-  page: { skip: number; limit: number },
+  page: { after: ObjectKeyset | null; limit: number },
   maxRank: number,
-): Promise<ObjectRecord[]> {
-  return records(
-    await tx.run(LIST_OBJECTS, {
-      ...filter,
-      orderField: order.field,
-      descending: order.descending,
-      skip: page.skip,
-      limit: page.limit,
-      maxRank,
-    }),
-  );
+): Promise<{ record: ObjectRecord; key: string | number | null }[]> {
+  const rows = await tx.run(LIST_OBJECTS, {
+    ...filter,
+    orderField: order.field,
+    descending: order.descending,
+    afterKey: page.after?.key ?? null,
+    afterId: page.after?.id ?? null,
+    limit: page.limit,
+    maxRank,
+  });
+  return rows.flatMap((row) => {
+    const record = toObjectRecord(row.node);
+    const key = typeof row.sortKey === 'string' || typeof row.sortKey === 'number' ? row.sortKey : null;
+    return record ? [{ record, key }] : [];
+  });
 }
 
 export async function countObjects(tx: Tx, filter: ObjectFilterParams, maxRank: number): Promise<number> {

@@ -20,6 +20,7 @@ import {
   type GraphEdgeRecord,
   type NeighborhoodRecord,
   type ObjectFilterParams,
+  type ObjectKeyset,
   type ObjectRecord,
   type OrderField,
   type PathRecord,
@@ -75,9 +76,11 @@ export interface PageArgs {
 
 export interface Page<T> {
   items: T[];
-  /** Offset of the first item (cursor of item i is encodeCursor(offset + i)). */
-  offset: number;
+  /** Opaque cursor of each item: pass it as `after` to get the items that follow it. */
+  cursors: string[];
   hasNextPage: boolean;
+  /** True when the page starts after a cursor. */
+  hasPreviousPage: boolean;
 }
 
 export interface ExploreService {
@@ -154,10 +157,20 @@ class Checks {
   }
 }
 
-const CURSOR_PREFIX = 'o:';
+/**
+ * Two kinds of cursors, both opaque (base64url):
+ * - offset cursors (`o:<n>`) for `search` and `relationships`: full-text ranking has no stable
+ *   key to resume from (scores change as documents are added), so those pages are positions;
+ * - keyset cursors (`k:<json>`) for `objects`: the ordering, the sort key and the id of the last
+ *   object, so the next page starts right after it even when objects were added or removed before.
+ */
+const OFFSET_PREFIX = 'o:';
+const KEYSET_PREFIX = 'k:';
+/** Longest cursor accepted (a keyset cursor carries a lower-cased name). */
+const MAX_CURSOR_LENGTH = 4_096;
 
 export function encodeCursor(offset: number): string {
-  return Buffer.from(`${CURSOR_PREFIX}${offset}`, 'utf8').toString('base64url');
+  return Buffer.from(`${OFFSET_PREFIX}${offset}`, 'utf8').toString('base64url');
 }
 
 function decodeCursor(checks: Checks, cursor: string | null | undefined): number {
@@ -172,13 +185,73 @@ function decodeCursor(checks: Checks, cursor: string | null | undefined): number
   return offset + 1;
 }
 
+interface KeysetCursor extends ObjectKeyset {
+  field: OrderField;
+  descending: boolean;
+}
+
+export function encodeKeysetCursor(cursor: KeysetCursor): string {
+  const body = JSON.stringify([cursor.field, cursor.descending ? 1 : 0, cursor.key, cursor.id]);
+  return Buffer.from(`${KEYSET_PREFIX}${body}`, 'utf8').toString('base64url');
+}
+
+const ORDER_FIELD_NAMES: readonly OrderField[] = ['name', 'created', 'modified', 'confidence'];
+
+function decodeKeysetCursor(
+  checks: Checks,
+  cursor: string | null | undefined,
+  order: { field: OrderField; descending: boolean },
+): ObjectKeyset | null {
+  if (cursor === null || cursor === undefined) return null;
+  let parsed: unknown = null;
+  if (cursor.length <= MAX_CURSOR_LENGTH) {
+    const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+    if (decoded.startsWith(KEYSET_PREFIX)) {
+      try {
+        parsed = JSON.parse(decoded.slice(KEYSET_PREFIX.length));
+      } catch {
+        parsed = null;
+      }
+    }
+  }
+  const valid =
+    Array.isArray(parsed) &&
+    parsed.length === 4 &&
+    ORDER_FIELD_NAMES.includes(parsed[0] as OrderField) &&
+    (parsed[1] === 0 || parsed[1] === 1) &&
+    (parsed[2] === null || typeof parsed[2] === 'string' || (typeof parsed[2] === 'number' && Number.isInteger(parsed[2]))) &&
+    typeof parsed[3] === 'string' &&
+    parsed[3].length > 0 &&
+    parsed[3].length <= EXPLORE_LIMITS.maxStringLength &&
+    (parsed[0] === 'name' || parsed[0] === 'confidence' || parsed[2] === null || !Number.isNaN(Date.parse(String(parsed[2])))) &&
+    (parsed[0] !== 'confidence' || parsed[2] === null || typeof parsed[2] === 'number') &&
+    (parsed[0] === 'confidence' || typeof parsed[2] !== 'number');
+  if (!valid) {
+    checks.fail('after', 'is not a cursor returned by objects');
+    return null;
+  }
+  const [field, descending, key, id] = parsed as [OrderField, 0 | 1, string | number | null, string];
+  if (field !== order.field || (descending === 1) !== order.descending) {
+    checks.fail('after', `is a cursor of another ordering (${field} ${descending ? 'DESC' : 'ASC'}); keep orderBy the same while paging`);
+    return null;
+  }
+  return { key, id };
+}
+
 function page(checks: Checks, args: PageArgs): { skip: number; limit: number } {
   const limit = checks.int('first', args.first, EXPLORE_LIMITS.defaultPageSize, 0, EXPLORE_LIMITS.maxPageSize);
   return { skip: decodeCursor(checks, args.after), limit };
 }
 
+/** A page of an offset-paginated list, read with one extra row to know whether more follow. */
 function toPage<T>(rows: T[], skip: number, limit: number): Page<T> {
-  return { items: rows.slice(0, limit), offset: skip, hasNextPage: rows.length > limit };
+  const items = rows.slice(0, limit);
+  return {
+    items,
+    cursors: items.map((_, i) => encodeCursor(skip + i)),
+    hasNextPage: rows.length > limit,
+    hasPreviousPage: skip > 0,
+  };
 }
 
 const LUCENE_SPECIAL = /[+\-&|!(){}[\]^"~*?:\\/]/g;
@@ -257,13 +330,20 @@ export function createExploreService(deps: ExploreServiceDeps): ExploreService {
     async listObjects(args, { viewer }) {
       const checks = new Checks();
       const filter = filterParams(checks, args.filter);
-      const { skip, limit } = page(checks, args);
-      checks.done('objects query');
       const order = args.orderBy ?? { field: 'name', descending: false };
-      const rows = await read<ObjectRecord[]>(viewer, 'objects', (tx) =>
-        listObjects(tx, filter, order, { skip, limit: limit + 1 }, viewer.clearanceRank),
+      const limit = checks.int('first', args.first, EXPLORE_LIMITS.defaultPageSize, 0, EXPLORE_LIMITS.maxPageSize);
+      const after = decodeKeysetCursor(checks, args.after, order);
+      checks.done('objects query');
+      const rows = await read<Awaited<ReturnType<typeof listObjects>>>(viewer, 'objects', (tx) =>
+        listObjects(tx, filter, order, { after, limit: limit + 1 }, viewer.clearanceRank),
       );
-      return toPage(rows, skip, limit);
+      const items = rows.slice(0, limit);
+      return {
+        items: items.map((r) => r.record),
+        cursors: items.map((r) => encodeKeysetCursor({ ...order, key: r.key, id: r.record.id })),
+        hasNextPage: rows.length > limit,
+        hasPreviousPage: after !== null,
+      };
     },
 
     async countObjects(filter, { viewer }) {
@@ -280,7 +360,7 @@ export function createExploreService(deps: ExploreServiceDeps): ExploreService {
       const { skip, limit } = page(checks, args);
       checks.done('search');
       const query = luceneQuery(args.text);
-      if (query === null || limit === 0) return { items: [], offset: skip, hasNextPage: false };
+      if (query === null || limit === 0) return { items: [], cursors: [], hasNextPage: false, hasPreviousPage: skip > 0 };
       const rows = await read<ObjectRecord[]>(viewer, 'search', (tx) =>
         searchObjects(tx, query, types, { skip, limit: limit + 1 }, viewer.clearanceRank),
       );

@@ -4,7 +4,7 @@
  */
 import { filter, pipe } from 'graphql-yoga';
 import type { TlpLevel } from '../../../../schema/graph/kinds';
-import { encodeCursor, type GraphEdgeRecord, type ObjectFilter, type ObjectRecord, type Page } from '../../services/explore.service';
+import { type GraphEdgeRecord, type ObjectFilter, type ObjectRecord, type Page } from '../../services/explore.service';
 import { eventVisibleTo, type EventTopic, type EventTopics } from '../../services/events';
 import { ValidationError } from '../../errors';
 import type { AppContext } from '../context';
@@ -14,12 +14,12 @@ import { tlpOfRank } from './stix-object.resolvers';
 type PageArgs = { first?: number | null; after?: string | null };
 
 function connection<T>(page: Page<T>, totalCount?: () => Promise<number>) {
-  const edges = page.items.map((node, i) => ({ cursor: encodeCursor(page.offset + i), node }));
+  const edges = page.items.map((node, i) => ({ cursor: page.cursors[i], node }));
   return {
     edges,
     pageInfo: {
       hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.offset > 0,
+      hasPreviousPage: page.hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
