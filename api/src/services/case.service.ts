@@ -366,6 +366,35 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     return [markingFor(tlp)];
   }
 
+  /** Checks the incident of a new object and returns the object's marking (problems recorded). */
+  async function incidentMarkings(
+    input: { incidentId: string; tlp?: string | null },
+    read: Reader,
+    problems: Problems,
+    viewer: Viewer,
+  ): Promise<unknown[] | undefined> {
+    problems.text('incidentId', input.incidentId, { required: true });
+    const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
+    return incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
+  }
+
+  /** A new hypothesis or evidence item of our extension: the properties both share, then `own`. */
+  function newCaseObject(type: string, input: { incidentId: string; name: string }, markings: unknown[] | undefined, own: StixJson): StixJson {
+    const at = laterThan(now());
+    return {
+      type,
+      spec_version: '2.1',
+      id: `${type}--${randomUUID()}`,
+      created: at,
+      modified: at,
+      name: input.name.trim(),
+      incident_ref: input.incidentId,
+      ...own,
+      ...(markings ? { object_marking_refs: markings } : {}),
+      extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+    };
+  }
+
   /**
    * The one path of every mutation: role and argument checks; then, in ONE write transaction,
    * lock the object changed and check `expectedModified` against it, build and validate the new
@@ -549,26 +578,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         id: null,
         create: async (read, problems) => {
           checkHypothesisFields(problems, input, true);
-          problems.text('incidentId', input.incidentId, { required: true });
-          const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
+          const markings = await incidentMarkings(input, read, problems, viewer);
           await checkRefs('candidateRefs', input.candidateRefs, read, problems, CANDIDATE_TYPES);
-          const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
           problems.fail();
-          const at = laterThan(now());
-          const next: StixJson = {
-            type: HYPOTHESIS_TYPE,
-            spec_version: '2.1',
-            id: `${HYPOTHESIS_TYPE}--${randomUUID()}`,
-            created: at,
-            modified: at,
-            name: input.name.trim(),
-            incident_ref: input.incidentId,
+          const next = newCaseObject(HYPOTHESIS_TYPE, input, markings, {
             category: input.category,
             status: input.status ?? 'open',
             author: viewer.name,
-            ...(markings ? { object_marking_refs: markings } : {}),
-            extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-          };
+          });
           applyHypothesisFields(next, input);
           return next;
         },
@@ -619,28 +636,16 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         id: null,
         create: async (read, problems) => {
           checkEvidenceFields(problems, input, true);
-          problems.text('incidentId', input.incidentId, { required: true });
-          const incident = await incidentOf(input.incidentId, read, problems, 'incidentId');
+          const markings = await incidentMarkings(input, read, problems, viewer);
           await checkRefs('objectRefs', input.objectRefs, read, problems);
-          const markings = incident ? markingsFor(incident, input.tlp, viewer, problems) : undefined;
           if (input.kind === 'fact' && (input.sources ?? []).length === 0) {
             problems.add('sources', 'a fact must cite at least one source (use kind "judgement" or "context" otherwise)');
           }
           problems.fail();
-          const at = laterThan(now());
-          const next: StixJson = {
-            type: EVIDENCE_TYPE,
-            spec_version: '2.1',
-            id: `${EVIDENCE_TYPE}--${randomUUID()}`,
-            created: at,
-            modified: at,
-            name: input.name.trim(),
-            incident_ref: input.incidentId,
+          const next = newCaseObject(EVIDENCE_TYPE, input, markings, {
             evidence_kind: input.kind,
             collected_at: new Date(input.collectedAt).toISOString(),
-            ...(markings ? { object_marking_refs: markings } : {}),
-            extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-          };
+          });
           applyEvidenceFields(next, input);
           return next;
         },
