@@ -192,13 +192,23 @@ export const ABANDONED_IMPORTS = cypher(
    RETURN m.id AS id`,
 );
 
-/** Deletes one batch of an import's staged nodes (they were never visible). */
+/**
+ * Deletes one batch of an import's staged nodes (they were never visible). A staged relationship
+ * whose two ends were already visible owns a typed edge between visible nodes, which DETACH DELETE
+ * of the SRO node does not reach: it is found through the SRO's SOURCE_REF and deleted first.
+ */
 export const DELETE_STAGED_BATCH = cypher(
   'stix-delete-staged-batch',
   'WRITE',
   `MATCH (n:${STAGED})
    WHERE n.import_id = $importId
    WITH n LIMIT $limit
+   CALL {
+     WITH n
+     MATCH (n)-[:${REF_EDGE_TYPES.source_ref}]->(s)-[e]->()
+     WHERE e.id = n.id
+     DELETE e
+   }
    DETACH DELETE n
    RETURN count(*) AS deleted`,
 );
