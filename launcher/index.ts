@@ -221,7 +221,9 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const child = spawn(
     'java',
     [
-      `-Xms${options.heap ?? '1g'}`,
+      // Initial = maximum heap, as Neo4j's operations manual advises: no pauses to grow the heap
+      // in the middle of a big import transaction.
+      `-Xms${options.heap ?? '3g'}`,
       `-Xmx${options.heap ?? '3g'}`,
       '-XX:+UseG1GC',
       '-XX:+ExitOnOutOfMemoryError',
