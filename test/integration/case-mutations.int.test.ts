@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIds, parseFactSheet } from '../../importers/factsheet/index';
 import { ConflictError } from '../../api/src/errors';
+import { lockForUpdate } from '../../api/src/graph/case.repository';
 import { cypher } from '../../api/src/graph/cypher';
 import type { Graph } from '../../api/src/graph/driver';
 import { countGraph } from '../../api/src/graph/stix.repository';
 import { createLogger } from '../../api/src/logger';
 import { createServices, type Services } from '../../api/src/services';
+import { writeVersionAndAudit } from '../../api/src/services/case-write';
+import { laterThan } from '../../api/src/services/case.service';
 import type { Viewer } from '../../api/src/services/viewer';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { createTestApi, type TestApi } from '../support/api';
@@ -193,6 +196,44 @@ describe('optimistic concurrency (expectedModified)', () => {
       .map((r) => r.analyst)
       .sort();
     expect(raters).toEqual(viewers.map((v) => v.name).sort());
+  });
+
+  it('a mutation waiting on the lock checks and builds on the version committed while it waited', async () => {
+    const viewer = await analyst('waiter');
+    const holderViewer = await analyst('holder');
+    const seen = await api.services.cases.evidence(EV_INFOSTEALER, viewer);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const lockHeld = new Promise<void>((resolve) => (locked = resolve));
+    // Another process: takes the lock, then (once released) commits a new version with its rating.
+    const holder = others[0]!.graph.write(async (tx) => {
+      const current = (await lockForUpdate(tx, EV_INFOSTEALER, holderViewer.clearanceRank, null))!;
+      locked();
+      await gate;
+      const next = structuredClone(current.raw);
+      next.ratings = [...(next.ratings as object[]), { hypothesis_ref: H_CRIME, analyst: 'holder', rating: 'CC', rated_at: new Date().toISOString() }];
+      next.modified = laterThan(new Date(), String(current.raw.modified));
+      const at = new Date().toISOString();
+      await writeVersionAndAudit(tx, { action: 'rate-evidence', viewer: holderViewer, before: current, after: next, incidentId: IDS.incident, at });
+      return String(next.modified);
+    });
+    await lockHeld;
+    const stale = api.services.cases
+      .rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_CRIME, rating: 'II' }, viewer, { expectedModified: seen.modified })
+      .catch((e: unknown) => e);
+    const blind = api.services.cases.rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_FOREIGN, rating: 'I' }, viewer);
+    // Give both time to reach the lock (the outcome must not depend on whether they did).
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    release();
+    const holderModified = await holder;
+    expect(await stale).toMatchObject({ code: 'CONFLICT' });
+    const after = await blind;
+    expect(Date.parse(after.modified)).toBeGreaterThan(Date.parse(holderModified));
+    const ratings = after.ratings.map((r) => `${r.analyst}:${r.hypothesisId}:${r.rating}`);
+    expect(ratings).toContain(`holder:${H_CRIME}:CC`);
+    expect(ratings).toContain(`waiter:${H_FOREIGN}:I`);
+    expect(ratings).not.toContain(`waiter:${H_CRIME}:II`);
   });
 
   it('over GraphQL, a stale expectedModified gives a CONFLICT error naming the object', async () => {
