@@ -12,7 +12,9 @@
  * Database: its own local Neo4j in .data/neo4j-bench-api (port BENCH_API_BOLT_PORT, default 7798),
  * where ATT&CK is imported once through the import service; or NEO4J_URI if set (it then must
  * already hold ATT&CK, or BENCH_IMPORT_OK=1 lets the bench import it). Prints figures; not a test.
+ * Runs with NODE_ENV=production unless set otherwise (./production-env.ts, as the Docker image).
  */
+import './production-env';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -174,7 +176,7 @@ async function main() {
 
   const sample = await services.explore.neighborhood({ ids: [apt28], depth: 2, limit: 500 }, { viewer });
   say(`neighbourhood of APT28: ${sample.nodes.length} nodes, ${sample.edges.length} edges, truncated ${sample.truncated}`);
-  say(`load: ${CONNECTIONS} concurrent connections, ${DURATION} s per case, loopback\n`);
+  say(`load: ${CONNECTIONS} concurrent connections, ${DURATION} s per case, loopback, NODE_ENV=${process.env.NODE_ENV}\n`);
 
   const rows: string[] = [];
   const fmt = (n: number) => n.toFixed(1).padStart(7);
