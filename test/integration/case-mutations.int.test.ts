@@ -198,6 +198,33 @@ describe('optimistic concurrency (expectedModified)', () => {
     expect(raters).toEqual(viewers.map((v) => v.name).sort());
   });
 
+  it('concurrent ratings of every evidence item and judgements on their hypotheses, from several processes, all land', async () => {
+    const c = await api.services.cases.incident(IDS.incident, SYSTEM_VIEWER);
+    const services = [api.services, ...others.map((o) => o.services)];
+    const viewers = await Promise.all([0, 1, 2].map((i) => analyst(`mixer-${i}`)));
+    const before = await graph.read((tx) => tx.run(AUDIT_COUNT));
+    const work: Promise<unknown>[] = [];
+    c.evidence.forEach((e, i) => {
+      for (const h of c.hypotheses) {
+        work.push(services[i % services.length]!.cases.rateEvidence({ evidenceId: e.id, hypothesisId: h.id, rating: 'N' }, viewers[i % viewers.length]!));
+      }
+    });
+    c.hypotheses.forEach((h, i) => {
+      for (const v of viewers) work.push(services[(i + 1) % services.length]!.cases.setJudgement({ hypothesisId: h.id, probability: 0.3 }, v));
+    });
+    await Promise.all(work);
+    const after = await graph.read((tx) => tx.run(AUDIT_COUNT));
+    expect(Number(after[0]?.entries) - Number(before[0]?.entries)).toBe(work.length);
+    const now = await api.services.cases.incident(IDS.incident, SYSTEM_VIEWER);
+    for (const [i, e] of now.evidence.entries()) {
+      const mine = e.ratings.filter((r) => r.analyst === viewers[i % viewers.length]!.name).map((r) => r.hypothesisId);
+      expect(mine.sort()).toEqual(c.hypotheses.map((h) => h.id).sort());
+    }
+    for (const h of now.hypotheses) {
+      expect(h.judgements.filter((j) => j.analyst.startsWith('mixer-')).map((j) => j.analyst).sort()).toEqual(viewers.map((v) => v.name).sort());
+    }
+  });
+
   it('a mutation waiting on the lock checks and builds on the version committed while it waited', async () => {
     const viewer = await analyst('waiter');
     const holderViewer = await analyst('holder');
