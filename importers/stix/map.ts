@@ -18,6 +18,7 @@ import {
   type RelationshipEdgeType,
   type TlpLevel,
 } from '../../schema/graph/kinds';
+import { IDENTIFIER_PATTERN, MAX_IDENTIFIER_LENGTH } from '../../schema/stix/common';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -29,15 +30,16 @@ export interface NodeProps {
   spec_version: string | null;
   name: string;
   description: string | null;
-  aliases: string[];
-  aliases_text: string;
-  external_ids: string[];
-  external_ids_text: string;
-  labels: string[];
+  /** Lists and their text forms are null when empty: Neo4j then stores nothing (fewer records). */
+  aliases: string[] | null;
+  aliases_text: string | null;
+  external_ids: string[] | null;
+  external_ids_text: string | null;
+  labels: string[] | null;
   confidence: number | null;
   revoked: boolean;
   created_by_ref: string | null;
-  marking_refs: string[];
+  marking_refs: string[] | null;
   tlp_rank: number;
   raw: string;
   raw_hash: string;
@@ -86,10 +88,12 @@ export interface MappedObject {
 /** How the rank of a marking id is found: TLP ids, then markings known from the bundle or graph. */
 export type MarkingRankLookup = (markingId: string) => number | undefined;
 
-const IDENTIFIER = /^[a-z0-9][a-z0-9-]{0,249}--[0-9a-zA-Z-]{1,64}$/;
+/** The same identifier rule as the schemas (type--RFC 4122 UUID), so a nested ref the schemas do
+ * not type (e.g. inside a custom extension) becomes an edge only when it is a real identifier. */
+const IDENTIFIER = new RegExp(IDENTIFIER_PATTERN);
 
 export function isIdentifier(value: unknown): value is string {
-  return typeof value === 'string' && value.length <= 320 && IDENTIFIER.test(value);
+  return typeof value === 'string' && value.length <= MAX_IDENTIFIER_LENGTH && IDENTIFIER.test(value);
 }
 
 export function stixTypeOfId(id: string): string {
@@ -172,6 +176,11 @@ export function tlpRankOf(obj: JsonObject, lookup: MarkingRankLookup): number {
 
 function strings(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** An empty list is stored as nothing (null): one property record less per node. */
+function orNull(values: string[]): string[] | null {
+  return values.length > 0 ? values : null;
 }
 
 function str(value: Json | undefined): string | null {
@@ -283,15 +292,15 @@ export function mapStixObject(
       spec_version: str(obj.spec_version),
       name: displayName(obj),
       description: str(obj.description),
-      aliases,
-      aliases_text: aliases.join(' '),
-      external_ids: externalIds,
-      external_ids_text: externalIds.join(' '),
-      labels: strings(obj.labels),
+      aliases: orNull(aliases),
+      aliases_text: aliases.length > 0 ? aliases.join(' ') : null,
+      external_ids: orNull(externalIds),
+      external_ids_text: externalIds.length > 0 ? externalIds.join(' ') : null,
+      labels: orNull(strings(obj.labels)),
       confidence,
       revoked: obj.revoked === true,
       created_by_ref: str(obj.created_by_ref),
-      marking_refs: markingRefsOf(obj),
+      marking_refs: orNull(markingRefsOf(obj)),
       tlp_rank: tlp,
       raw,
       raw_hash: rawHash,

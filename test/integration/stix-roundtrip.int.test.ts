@@ -12,11 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upgradeObject20To21 } from '../../schema/stix/index';
 import type { Graph } from '../../api/src/graph/driver';
 import { createLogger } from '../../api/src/logger';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import { loadTypeDefs } from '../../api/src/modules/schema';
-import { JSONScalar, DateTimeScalar } from '../../api/src/modules/scalars';
-import { stixResolvers } from '../../api/src/modules/stix/stix.resolvers';
-import { systemResolvers } from '../../api/src/modules/system/system.resolvers';
+import { buildSchema } from '../../api/src/modules/schema';
 import { createServices, type Services } from '../../api/src/services';
 import { makeViewer, SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { connectTestGraph, resetGraph } from '../support/graph';
@@ -150,12 +146,7 @@ describe('export scope and GraphQL', () => {
   const secret = mk('campaign', 3, { name: 'secret', object_marking_refs: [TLP_RED] });
   const rel = mk('relationship', 4, { relationship_type: 'attributed-to', source_ref: incident.id, target_ref: actor.id });
   const rel2 = mk('relationship', 5, { relationship_type: 'related-to', source_ref: incident.id, target_ref: secret.id });
-  // Only the system and stix SDL: other domains' schema files may be mid-work in this tree.
-  const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs().filter((sdl) => /scalar JSON|importStixBundle/.test(sdl)),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers],
-    resolverValidationOptions: { requireResolversToMatchSchema: 'error' },
-  });
+  const schema = buildSchema();
   const ctx = (v = viewer) => ({ services, logger: createLogger('silent'), requestId: 't', viewer: v });
 
   beforeAll(async () => {

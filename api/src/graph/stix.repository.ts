@@ -36,6 +36,9 @@ import {
 /** Rows per UNWIND query (measured with bench/import.ts; see docs/graph-model.md). */
 export const ROWS_PER_QUERY = 5_000;
 
+/** Write queries sent ahead of their results inside one transaction (see writeBatch). */
+const IN_FLIGHT = 3;
+
 export type StoredState = 'placeholder' | 'staged' | 'abandoned' | 'current';
 
 export interface Stored {
@@ -161,10 +164,16 @@ export async function markingRanks(tx: Tx, ids: string[]): Promise<Map<string, n
 export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext): Promise<WriteStats> {
   const stats: WriteStats = { queries: 0, nodes: 0, refEdges: 0, relationshipEdges: 0, maxRows: 0 };
   const common = { importId: ctx.importId, importedBy: ctx.importedBy, importedAt: ctx.importedAt };
+  // Queries are pipelined: the next one is packed and sent while Neo4j still runs the previous
+  // ones (a transaction runs them in order), with at most IN_FLIGHT outstanding to bound memory.
+  const inFlight: Promise<unknown>[] = [];
   const run = async (query: Parameters<Tx['run']>[0], params: Record<string, unknown>, rows: number) => {
     stats.queries += 1;
     stats.maxRows = Math.max(stats.maxRows, rows);
-    await tx.run(query, { ...common, ...params });
+    if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+    const sent = tx.run(query, { ...common, ...params });
+    sent.catch(() => {}); // observed by the final await; never an unhandled rejection
+    inFlight.push(sent);
   };
 
   for (const ids of chunks(batch.archive)) await run(ARCHIVE_CURRENT, { ids }, ids.length);
@@ -220,6 +229,7 @@ export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext):
   for (const rows of chunks(batch.history)) {
     await run(ADD_HISTORY, { rows: rows.map((h) => ({ ...h, tlp_rank: int(h.tlp_rank) })) }, rows.length);
   }
+  await Promise.all(inFlight);
   return stats;
 }
 
