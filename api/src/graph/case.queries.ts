@@ -94,23 +94,39 @@ export const OBJECTS_BY_IDS = cypher(
 );
 
 /**
- * First query of a mutation's write transaction: takes the write lock on the object (a property
- * set and removed again: Neo4j's documented way to lock before reading, so two transactions
- * changing one object run one after the other, in any process), then reads it. `expectedHolds`
- * is the compare-and-set check, evaluated after the lock: the stored `modified` is the same
- * instant as `$expected` (null: no check). No row when the viewer may not see the object.
+ * First query of a mutation's write transaction: takes the write locks on the object's incident,
+ * then on the object (a property set and removed again: Neo4j's documented way to lock before
+ * reading), then reads it. Two transactions changing one object, in any process, run one after
+ * the other; mutations of one incident take their locks in the same order (incident first), so
+ * they queue instead of deadlocking on the incident and hypothesis nodes their ref edges touch.
+ * `expectedHolds` is the compare-and-set check, evaluated after the locks: the stored `modified`
+ * is the same instant as `$expected` (null: no check). No row when the viewer may not see the
+ * object.
  */
 export const LOCK_FOR_UPDATE = cypher(
   'case-lock-for-update',
   'WRITE',
   `MATCH (n:${STIX_OBJECT} {id: $id})
    WHERE ${VISIBLE('n')}
+   OPTIONAL MATCH (n)-[r:${REFERS_TO}]->(i:${STIX_OBJECT})
+   WHERE r.property = 'incident_ref'
+   WITH n, collect(i) AS incidents
+   FOREACH (i IN incidents | SET i.case_write_lock = true REMOVE i.case_write_lock)
    SET n.case_write_lock = true
    REMOVE n.case_write_lock
    WITH n, CASE WHEN $expected IS NULL THEN null ELSE datetime($expected) END AS expected
    RETURN n.id AS id, n.type AS type, n.name AS name, n.raw AS raw, n.tlp_rank AS tlpRank,
      expected IS NULL OR (n.modified.epochSeconds = expected.epochSeconds AND n.modified.nanosecond = expected.nanosecond)
        AS expectedHolds`,
+);
+
+/** First query of a creation's write transaction: the write lock on the incident (as above). */
+export const LOCK_INCIDENT = cypher(
+  'case-lock-incident',
+  'WRITE',
+  `MATCH (i:${STIX_OBJECT} {id: $id})
+   SET i.case_write_lock = true
+   REMOVE i.case_write_lock`,
 );
 
 /**

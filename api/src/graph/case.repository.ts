@@ -14,6 +14,7 @@ import {
   LIST_INCIDENTS,
   LOAD_CASE,
   LOCK_FOR_UPDATE,
+  LOCK_INCIDENT,
   OBJECTS_BY_IDS,
   WRITE_AUDIT,
 } from './case.queries';
@@ -145,9 +146,9 @@ export interface LockedObject extends StoredRef {
 }
 
 /**
- * Locks an object for the rest of the write transaction and reads it (null when it does not exist
- * or the viewer may not see it); with `expectedModified`, also says whether it is still that
- * version. Must be the first thing a mutation does in its transaction.
+ * Locks an object (its incident first) for the rest of the write transaction and reads it (null
+ * when it does not exist or the viewer may not see it); with `expectedModified`, also says whether
+ * it is still that version. Must be the first thing a mutation does in its transaction.
  */
 export async function lockForUpdate(
   tx: Tx,
@@ -165,6 +166,11 @@ export async function lockForUpdate(
     tlpRank: Number(row.tlpRank ?? 0),
     expectedHolds: row.expectedHolds === true,
   };
+}
+
+/** Locks an incident for the rest of the write transaction (a creation's first step). */
+export async function lockIncident(tx: Tx, incidentId: string): Promise<void> {
+  await tx.run(LOCK_INCIDENT, { id: incidentId });
 }
 
 export async function writeAuditEntry(tx: Tx, entry: NewAuditEntry): Promise<void> {

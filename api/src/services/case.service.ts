@@ -30,6 +30,7 @@ import {
   auditLog,
   listIncidents,
   lockForUpdate,
+  lockIncident,
   objectsByIds,
   type AuditRecord,
   type StixJson,
@@ -306,6 +307,8 @@ type Mutation = {
     }
   | {
       id: null;
+      /** The incident of the new object (locked first, as for a change). */
+      incidentId: string;
       /** The new object; problems as for a change. */
       create(read: Reader, problems: Problems): Promise<StixJson>;
     }
@@ -416,6 +419,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         let current: StoredRef | null = null;
         let next: StixJson;
         if (m.id === null) {
+          if (typeof m.incidentId === 'string') await lockIncident(tx, m.incidentId);
           next = await m.create(read, problems);
         } else {
           const locked = await lockForUpdate(tx, m.id, viewer.clearanceRank, expectedModified);
@@ -576,6 +580,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         action: 'create-hypothesis',
         type: HYPOTHESIS_TYPE,
         id: null,
+        incidentId: input.incidentId,
         create: async (read, problems) => {
           checkHypothesisFields(problems, input, true);
           const markings = await incidentMarkings(input, read, problems, viewer);
@@ -634,6 +639,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         action: 'create-evidence',
         type: EVIDENCE_TYPE,
         id: null,
+        incidentId: input.incidentId,
         create: async (read, problems) => {
           checkEvidenceFields(problems, input, true);
           const markings = await incidentMarkings(input, read, problems, viewer);
