@@ -8,14 +8,17 @@
  *   neighborhood(depth: 2, limit: 500) around APT28 (G0007)
  *
  * The load generator is autocannon on loopback with `--connections` (default 8) for
- * `--duration` seconds (default 10) per case; the direct runs use the same concurrency.
+ * `--duration` seconds (default 10) per case, against the app in a child process (so the load
+ * generator does not share its event loop); the direct runs use the same concurrency.
  * Database: its own local Neo4j in .data/neo4j-bench-api (port BENCH_API_BOLT_PORT, default 7798),
  * where ATT&CK is imported once through the import service; or NEO4J_URI if set (it then must
  * already hold ATT&CK, or BENCH_IMPORT_OK=1 lets the bench import it). Prints figures; not a test.
  * Runs with NODE_ENV=production unless set otherwise (./production-env.ts, as the Docker image).
  */
 import './production-env';
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { startLocalNeo4j } from '../launcher/index';
@@ -137,11 +140,9 @@ async function main() {
   const viewer = SYSTEM_VIEWER;
   const token = (await services.auth.createToken({ name: 'bench', role: 'reader', clearance: 'RED' }, { viewer })).token;
 
-  const app = createApp({ services, logger });
-  const server = createServer(app.handle);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`;
+  // The API runs in its own process, as deployed: the load generator (autocannon reads every
+  // ~1 MB neighbourhood answer) must not share the server's event loop.
+  const { url, stop: stopServer } = await startServerProcess(target);
 
   const searchText = 'credential dumping';
   const lucene = luceneQuery(searchText)!;
@@ -195,12 +196,55 @@ async function main() {
     process.stdout.write(`${rows.splice(0).join('\n')}\n`);
   }
   process.stdout.write('\nTargets: neighbourhood p95 ≤ 50 ms through the API; API overhead ≤ 1.5×.\n');
-  server.close();
+  stopServer();
   await graph.close();
   process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+/** Forks this script with --serve: the app alone in a child process; resolves with its URL. */
+function startServerProcess(target: { uri: string; user: string; password: string }): Promise<{ url: string; stop: () => void }> {
+  const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
+    env: { ...process.env, BENCH_NEO4J_URI: target.uri, BENCH_NEO4J_USER: target.user, BENCH_NEO4J_PASSWORD: target.password },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  process.on('exit', () => child.kill());
+  return new Promise((resolvePromise, reject) => {
+    child.once('message', (message) => {
+      const port = (message as { port?: number }).port;
+      if (typeof port === 'number') resolvePromise({ url: `http://127.0.0.1:${port}/graphql`, stop: () => child.kill() });
+      else reject(new Error(`bench server: unexpected message ${JSON.stringify(message)}`));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+/** `--serve`: the API on a free loopback port; the port goes to the parent over IPC. */
+async function serve() {
+  const graph = createGraph({
+    uri: process.env.BENCH_NEO4J_URI!,
+    user: process.env.BENCH_NEO4J_USER!,
+    password: process.env.BENCH_NEO4J_PASSWORD!,
+    database: process.env.NEO4J_DATABASE || 'neo4j',
+    queryTimeoutMs: 900_000,
+  });
+  const logger = createLogger('warn');
+  const app = createApp({ services: createServices({ graph, logger }), logger });
+  const server = createServer(app.handle);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+  process.on('disconnect', () => process.exit(0));
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`bench:api server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:api failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
+
