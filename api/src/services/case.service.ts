@@ -3,8 +3,8 @@
  * analysts make. Every mutation goes through `mutate`, which
  *  1. needs the analyst role and checks its input, naming the object and field of each problem
  *     (all problems at once, ValidationError);
- *  2. in ONE write transaction: locks the object it changes (so concurrent mutations of one object,
- *     in any number of processes, run one after the other and each builds on the previous one),
+ *  2. in ONE write transaction: locks the incident, then the object it changes (so concurrent
+ *     mutations of one incident, in any number of processes, queue and each builds on the last),
  *     checks the optional `expectedModified` against the locked version (CONFLICT otherwise),
  *     builds and validates the new version, writes it as a new STIX version (`modified` bumped; the
  *     previous version stays as a `:StixVersion`) and records an `:AuditEntry` (who, when, the
