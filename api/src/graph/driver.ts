@@ -3,7 +3,7 @@
  * managed transaction (executeRead / executeWrite) on an explicit database with metadata and a
  * timeout; sessions are closed in `finally`. Driver errors are matched on `code`.
  */
-import neo4j, { type Driver, type ManagedTransaction, type Neo4jError } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type Neo4jError, type Transaction } from 'neo4j-driver';
 import { GraphUnavailableError } from '../errors';
 import type { CypherQuery } from './cypher';
 import { recordToRow, type Row } from './mappers';
@@ -41,6 +41,12 @@ export interface Graph {
   readonly uri: string;
   read<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   write<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  /**
+   * One explicit write transaction, one attempt: committed when `work` resolves, rolled back when
+   * it throws. No automatic retry, so `work` may consume input that cannot be replayed; callers
+   * that want a retry fall back to `write` themselves (the STIX import does).
+   */
+  writeOnce<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /** Checks that Neo4j answers; throws GraphUnavailableError otherwise. */
   verify(): Promise<void>;
   stats(): GraphStats;
@@ -75,7 +81,7 @@ export function createGraph(options: GraphOptions): Graph {
   });
   const counters: GraphStats = { queries: 0, transactions: 0 };
 
-  const wrap = (tx: ManagedTransaction, mode: 'READ' | 'WRITE'): Tx => ({
+  const wrap = (tx: ManagedTransaction | Transaction, mode: 'READ' | 'WRITE'): Tx => ({
     async run(query, params = {}) {
       if (mode === 'READ' && query.mode === 'WRITE') {
         throw new Error(`Query ${query.name} writes and cannot run in a read transaction`);
@@ -107,11 +113,36 @@ export function createGraph(options: GraphOptions): Graph {
     }
   }
 
+  async function executeOnce<T>(work: (tx: Tx) => Promise<T>, txOptions: TxOptions = {}) {
+    const session = driver.session({ database: options.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      counters.transactions += 1;
+      const tx = await session.beginTransaction({
+        timeout: txOptions.timeoutMs ?? options.queryTimeoutMs,
+        metadata: { app: options.appName ?? 'attribution-graph', ...txOptions.metadata },
+      });
+      let result: T;
+      try {
+        result = await work(wrap(tx, 'WRITE'));
+      } catch (error) {
+        if (tx.isOpen()) await tx.rollback().catch(() => {});
+        throw error;
+      }
+      await tx.commit();
+      return result;
+    } catch (error) {
+      throw translate(error);
+    } finally {
+      await session.close();
+    }
+  }
+
   return {
     database: options.database,
     uri: options.uri,
     read: (work, txOptions) => execute('READ', work, txOptions),
     write: (work, txOptions) => execute('WRITE', work, txOptions),
+    writeOnce: (work, txOptions) => executeOnce(work, txOptions),
     async verify() {
       try {
         await driver.getServerInfo({ database: options.database });
