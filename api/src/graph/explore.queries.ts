@@ -19,7 +19,7 @@ import {
   STIX_OBJECT,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { FULLTEXT_INDEX } from './migrations';
+import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
 
 /** A stored object a viewer may fetch, list or search. */
 export const VISIBLE_OBJECT = (v: string) =>
@@ -139,7 +139,8 @@ export const COUNT_OBJECTS = cypher(
 export const SEARCH = cypher(
   'explore-search',
   'READ',
-  `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n, score
+  `${AWAIT_FULLTEXT}
+   CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n, score
    WHERE ${VISIBLE_OBJECT('n')} AND ($types IS NULL OR n.type IN $types)
    WITH n, score
    ORDER BY score DESC, n.id ASC
@@ -150,7 +151,8 @@ export const SEARCH = cypher(
 export const COUNT_SEARCH = cypher(
   'explore-count-search',
   'READ',
-  `CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n
+  `${AWAIT_FULLTEXT}
+   CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n
    WHERE ${VISIBLE_OBJECT('n')} AND ($types IS NULL OR n.type IN $types)
    RETURN count(n) AS total`,
 );

@@ -8,6 +8,12 @@ import type { Graph } from './driver';
 
 export const FULLTEXT_INDEX = 'stix_fulltext';
 
+/**
+ * Opening clause of every full-text search: waits until committed writes are in the
+ * eventually-consistent index (returns at once when nothing is pending), so search reads its writes.
+ */
+export const AWAIT_FULLTEXT = 'CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()';
+
 export const MIGRATIONS: readonly CypherQuery[] = [
   cypher(
     'constraint-stix-id',
@@ -28,7 +34,7 @@ export const MIGRATIONS: readonly CypherQuery[] = [
   ),
   // Eventually consistent: Lucene indexing runs after the commit on Neo4j's own thread instead of
   // inside it (about a quarter of an ATT&CK import's database time, measured with JFR and
-  // bench/import.ts); search queries wait for it with db.awaitEventuallyConsistentIndexRefresh(),
+  // bench/import.ts); search queries wait for it (AWAIT_FULLTEXT),
   // so a search never misses what is committed. See docs/graph-model.md.
   cypher(
     'fulltext-stix',
