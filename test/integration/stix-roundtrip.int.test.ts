@@ -157,12 +157,14 @@ describe('export scope and GraphQL', () => {
     const result = await graphql({
       schema,
       source: `mutation($b: JSON!) { importStixBundle(bundle: $b, onConflict: REJECT) {
-        importId created updated unchanged rejected errors { objectId path message } warnings { objectId path message } } }`,
+        importId created updated unchanged rejected errors { objectId path message } warnings { objectId path message }
+        objects staged source durationMs } }`,
       variableValues: { b: { type: 'bundle', id: 'bundle--00000000-0000-4000-8000-0000000000aa', objects: [incident, actor, secret, rel, rel2] } },
       contextValue: ctx(),
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.importStixBundle).toMatchObject({ created: 5, rejected: 0, errors: [] });
+    expect(result.data?.importStixBundle).toMatchObject({ created: 5, rejected: 0, errors: [], objects: 5, staged: false, source: 'graphql' });
+    expect((result.data?.importStixBundle as { durationMs: number }).durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it('exports an incident with its neighbourhood, filtered by the viewer clearance', async () => {

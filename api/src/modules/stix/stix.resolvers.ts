@@ -118,6 +118,9 @@ async function importWithProgress(
 }
 
 export const stixResolvers = {
+  ImportReport: {
+    durationMs: (report: ImportReport) => report.stats.durationMs,
+  },
   Mutation: {
     importStixBundle: async (
       _: unknown,
