@@ -13,8 +13,8 @@ import type { Graph } from '../../api/src/graph/driver';
 import { countGraph } from '../../api/src/graph/stix.repository';
 import { ValidationError } from '../../api/src/errors';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
-import { createTestApi, type TestApi } from '../support/api';
-import { connectTestGraph, resetGraph } from '../support/graph';
+import { freshTestApi, type TestApi } from '../support/api';
+import { connectTestGraph } from '../support/graph';
 
 const SEED = join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml');
 const SHEET = parseFactSheet(readFileSync(SEED, 'utf8'), 'reference-case.yaml');
@@ -95,10 +95,7 @@ const posteriorOf = (a: { hypotheses: Assessed[] }, id: string) => a.hypotheses.
 
 beforeAll(async () => {
   graph = connectTestGraph();
-  await resetGraph(graph);
-  api = createTestApi(graph);
-  await api.services.auth.ensureSchema();
-  await api.services.cases.ensureSchema();
+  api = await freshTestApi(graph);
   reader = await api.token('reader', 'RED', 'reader-1');
   analystA = await api.token('analyst', 'RED', 'analyst-a');
   analystB = await api.token('analyst', 'RED', 'analyst-b');

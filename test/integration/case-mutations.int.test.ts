@@ -19,8 +19,8 @@ import { writeVersionAndAudit } from '../../api/src/services/case-write';
 import { laterThan } from '../../api/src/services/case.service';
 import type { Viewer } from '../../api/src/services/viewer';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
-import { createTestApi, type TestApi } from '../support/api';
-import { connectTestGraph, resetGraph } from '../support/graph';
+import { freshTestApi, type TestApi } from '../support/api';
+import { connectTestGraph } from '../support/graph';
 
 const SEED = join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml');
 const IDS = caseIds(parseFactSheet(readFileSync(SEED, 'utf8'), 'reference-case.yaml').slug);
@@ -63,10 +63,7 @@ async function state(id: string) {
 
 beforeAll(async () => {
   graph = connectTestGraph();
-  await resetGraph(graph);
-  api = createTestApi(graph);
-  await api.services.auth.ensureSchema();
-  await api.services.cases.ensureSchema();
+  api = await freshTestApi(graph);
   const seeded = await api.services.seed.loadReferenceCase();
   expect(seeded.loaded).toBe(true);
   for (let i = 0; i < 2; i += 1) {

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
+import { isAlive, startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
 import { prepareServices } from '../../api/src/compose';
 import { cypher } from '../../api/src/graph/cypher';
 import { createGraph, type Graph } from '../../api/src/graph/driver';
@@ -90,14 +90,6 @@ function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('Neo4j killed (SIGKILL) in the middle of a staged import', () => {
   let home = '';

@@ -12,8 +12,8 @@ import { caseIds, parseFactSheet } from '../../importers/factsheet/index';
 import type { Graph } from '../../api/src/graph/driver';
 import { countGraph } from '../../api/src/graph/stix.repository';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
-import { createTestApi, type TestApi } from '../support/api';
-import { connectTestGraph, resetGraph } from '../support/graph';
+import { freshTestApi, type TestApi } from '../support/api';
+import { connectTestGraph } from '../support/graph';
 
 const SEED_TEXT = readFileSync(join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml'), 'utf8');
 const SHEET = parseFactSheet(SEED_TEXT, 'reference-case.yaml');
@@ -56,10 +56,7 @@ let clearReader: string;
 
 beforeAll(async () => {
   graph = connectTestGraph();
-  await resetGraph(graph);
-  api = createTestApi(graph);
-  await api.services.auth.ensureSchema();
-  await api.services.cases.ensureSchema();
+  api = await freshTestApi(graph);
   reader = await api.token('reader', 'RED', 'reader-red');
   analyst = await api.token('analyst', 'RED', 'analyst-c');
   clearReader = await api.token('reader', 'CLEAR', 'reader-clear');

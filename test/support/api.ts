@@ -4,6 +4,7 @@
 import { createApp, type App } from '../../api/src/app';
 import type { Graph } from '../../api/src/graph/driver';
 import { createLogger } from '../../api/src/logger';
+import { resetGraph } from './graph';
 import { createServices, type Services } from '../../api/src/services';
 import type { Role } from '../../api/src/services/viewer';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
@@ -64,4 +65,16 @@ export function createTestApi(graph: Graph, options: { logLevel?: string } = {})
       return issued.token;
     },
   };
+}
+
+/**
+ * An empty test graph and an app over it with the token and case schemas in place, as
+ * `prepareServices` leaves them at start-up.
+ */
+export async function freshTestApi(graph: Graph, options: { logLevel?: string } = {}): Promise<TestApi> {
+  await resetGraph(graph);
+  const api = createTestApi(graph, options);
+  await api.services.auth.ensureSchema();
+  await api.services.cases.ensureSchema();
+  return api;
 }
