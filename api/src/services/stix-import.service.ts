@@ -499,7 +499,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
             }
             bundleMarkings.set(id, rank);
           }
-          seen.set(id, { index, hash, modified, pending: current });
+          seen.set(detach(id), { index, hash, modified: modified === null ? null : detach(modified), pending: current });
           pending.set(id, current);
           if (errors.length > 0) {
             // Nothing will be written: keep validating, but do not hold objects in memory.
