@@ -51,6 +51,7 @@ import {
   type WriteStats,
 } from '../graph/stix.repository';
 import type { Logger } from '../logger';
+import { SeenIndex } from './stix-seen';
 import { requireRole, type Viewer } from './viewer';
 
 export type ConflictPolicy = 'reject' | 'keep-first' | 'keep-last';
@@ -142,14 +143,6 @@ type Outcome = 'created' | 'updated' | 'unchanged';
 /** Thrown inside the eager transaction to roll it back when the input is refused. */
 const REFUSED = Symbol('refused');
 
-interface Seen {
-  index: number;
-  hash: string;
-  modified: string | null;
-  /** Still buffered (not yet written to a staged batch). */
-  pending: Prepared | null;
-}
-
 interface Counts {
   created: number;
   updated: number;
@@ -159,16 +152,6 @@ interface Counts {
 /** Eager mode met something it cannot finish correctly: the import restarts on the classic path. */
 class EagerAbort extends Error {
   override name = 'EagerAbort';
-}
-
-/**
- * A copy of a string that shares no memory with the text it was cut from. Strings a streaming
- * parser cuts out of its input chunks can be V8 "sliced strings" that keep the whole chunk alive;
- * `seen` keeps an id and a timestamp per object for the whole import, which would keep the whole
- * input alive (measured on a streamed 1M-object bundle: peak RSS 1 430 MB without, 1 106 MB with).
- */
-function detach(value: string): string {
-  return Buffer.from(value, 'utf8').toString('utf8');
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -224,7 +207,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
       if (warnings.length < MAX_REPORTED_ISSUES) warnings.push(issue);
     };
 
-    const seen = new Map<string, Seen>();
+    const seen = new SeenIndex();
     let pending = new Map<string, Prepared>();
     /** Older versions of an object met in the same input: written to history with the commit. */
     const history: Prepared[] = [];
@@ -410,8 +393,6 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
         for (const [id, p] of pending) {
           batch.push(p);
           pending.delete(id);
-          const s = seen.get(id);
-          if (s) s.pending = null;
           if (batch.length >= batchSize) break;
         }
         await writeStagedBatch(batch);
@@ -448,6 +429,8 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
           const modified = typeof o.modified === 'string' ? o.modified : null;
           const current: Prepared = { index, id, obj: o, raw, hash, modified };
           const prev = seen.get(id);
+          /** The earlier object of this id when it is still waiting to be written. */
+          const prevPending = prev ? pending.get(id) : undefined;
           let keep = true;
           if (prev) {
             if (prev.hash === hash) {
@@ -458,7 +441,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
             if (versions) {
               // Two versions of one object in the bundle: the newer is current, the older goes to history.
               const newer = compareTimestamps(modified!, prev.modified!) > 0;
-              const older = newer ? prev.pending : current;
+              const older = newer ? (prevPending ?? null) : current;
               if (older) history.push(older);
               keep = newer;
             } else if (policy === 'reject') {
@@ -477,10 +460,10 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
               keep = policy === 'keep-last';
             }
             if (!keep) continue;
-            if (prev.pending) {
+            if (prevPending) {
               pending.delete(id);
               // It was itself replacing a written one (eager): so does this one.
-              if (prev.pending.rewrite) current.rewrite = versions ? 'version' : prev.pending.rewrite;
+              if (prevPending.rewrite) current.rewrite = versions ? 'version' : prevPending.rewrite;
             } else if (eagerTx) {
               // The earlier one is already written in this transaction: its outcome must be known.
               await eagerChain;
@@ -499,7 +482,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
             }
             bundleMarkings.set(id, rank);
           }
-          seen.set(detach(id), { index, hash, modified: modified === null ? null : detach(modified), pending: current });
+          seen.set(id, { index, hash, modified });
           pending.set(id, current);
           if (errors.length > 0) {
             // Nothing will be written: keep validating, but do not hold objects in memory.
@@ -553,10 +536,6 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
     function flushEager(tx: Tx) {
       const batch = [...pending.values()];
       pending = new Map();
-      for (const p of batch) {
-        const s = seen.get(p.id);
-        if (s) s.pending = null;
-      }
       eagerChain = eagerChain.then(async () => {
         const result = await prepareAndWrite(tx, batch, [], false);
         counts.created += result.local.created;
