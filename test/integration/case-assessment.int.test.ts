@@ -58,9 +58,9 @@ function sheetInput(): AssessmentInput {
   };
 }
 
-const ASSESSMENT = `query A($id: ID!, $asOf: DateTime, $method: AssessmentMethod) {
-  assessment(incidentId: $id, asOf: $asOf, method: $method) {
-    method asOf
+const ASSESSMENT = `query A($id: ID!, $asOf: DateTime, $method: AssessmentMethod, $combination: RatingCombination) {
+  assessment(incidentId: $id, asOf: $asOf, method: $method, ratingCombination: $combination) {
+    method asOf ratingCombination
     hypotheses { hypothesis { id name category status } score achRank posterior rank label confidence }
     leader { id }
     evidence { id diagnosticity nonDiagnostic effectiveWeight evidence { name kind } }
@@ -265,6 +265,20 @@ describe('mutations', () => {
     await api.gql(analystB, RATE, { e: evidenceId, h: h.id, r: 'II' });
     const after = await assessment(reader);
     expect(posteriorOf(after, h.id)).toBeLessThan(posteriorOf(before, h.id));
+
+    // A second analyst rates the same cell I: under MEAN the cell moves between II and I, so the
+    // posterior rises (no average can avoid it: docs/assessment.md); under STRICTEST it cannot.
+    const strictBefore = await assessment(reader, { combination: 'STRICTEST' });
+    expect(strictBefore.ratingCombination).toBe('STRICTEST');
+    expect(after.ratingCombination).toBe('MEAN');
+    const rated = await api.gql(analystA, RATE, { e: evidenceId, h: h.id, r: 'I' });
+    expect(rated.errors).toBeUndefined();
+    const meanAfter = await assessment(reader, { combination: 'MEAN' });
+    const strictAfter = await assessment(reader, { combination: 'STRICTEST' });
+    expect(posteriorOf(meanAfter, h.id)).toBeGreaterThan(posteriorOf(after, h.id));
+    expect(posteriorOf(strictAfter, h.id)).toBeLessThanOrEqual(posteriorOf(strictBefore, h.id) + 1e-12);
+    const badCombination = await api.gql(reader, ASSESSMENT, { id: IDS.incident, combination: 'MEDIAN' });
+    expect(badCombination.errors?.[0]?.message).toMatch(/RatingCombination/);
     const log = await api.services.cases.auditLog(h.id, SYSTEM_VIEWER);
     expect(log.map((e) => e.action)).toEqual(['set-hypothesis-status', 'update-hypothesis', 'create-hypothesis']);
     expect(log.at(-1)?.before).toBeNull();

@@ -7,11 +7,13 @@
 import {
   AssessmentInputError,
   METHODS,
+  RATING_COMBINATIONS,
   assess,
   assessmentHistory,
   type AssessmentMethod,
   type AssessmentResult,
   type HistoryPoint,
+  type RatingCombination,
 } from '../domain/assessment';
 import { NotFoundError, ValidationError } from '../errors';
 import { loadCase, type StixJson } from '../graph/case.repository';
@@ -27,6 +29,11 @@ export interface AssessOptions {
   /** Only what was known at this instant counts (RFC 3339). */
   asOf?: string | null;
   method?: AssessmentMethod | null;
+  /**
+   * How the ratings of several analysts on one cell combine (default 'mean'; 'strictest': the
+   * most inconsistent counts, which keeps "an added I/II never raises a posterior" in full).
+   */
+  ratingCombination?: RatingCombination | null;
 }
 
 export interface CaseAssessment {
@@ -55,7 +62,11 @@ export interface AssessmentService {
   caseExport(incidentId: string, viewer: Viewer): Promise<StixJson[]>;
 }
 
-function checkOptions(options: AssessOptions): { asOf?: string; method?: AssessmentMethod } {
+function checkOptions(options: AssessOptions): {
+  asOf?: string;
+  method?: AssessmentMethod;
+  config?: { ratingCombination: RatingCombination };
+} {
   const issues = [];
   if (options.asOf != null && Number.isNaN(Date.parse(options.asOf))) {
     issues.push({ objectId: null, path: 'asOf', message: `"${options.asOf}" is not an RFC 3339 timestamp` });
@@ -63,10 +74,14 @@ function checkOptions(options: AssessOptions): { asOf?: string; method?: Assessm
   if (options.method != null && !METHODS.includes(options.method)) {
     issues.push({ objectId: null, path: 'method', message: `must be one of ${METHODS.join(', ')}` });
   }
+  if (options.ratingCombination != null && !RATING_COMBINATIONS.includes(options.ratingCombination)) {
+    issues.push({ objectId: null, path: 'ratingCombination', message: `must be one of ${RATING_COMBINATIONS.join(', ')}` });
+  }
   if (issues.length > 0) throw new ValidationError(`Invalid assessment options: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
   return {
     ...(options.asOf != null ? { asOf: options.asOf } : {}),
     ...(options.method != null ? { method: options.method } : {}),
+    ...(options.ratingCombination != null ? { config: { ratingCombination: options.ratingCombination } } : {}),
   };
 }
 

@@ -103,15 +103,19 @@ function deltas(record: Record<string, number> | null, key: 'posterior' | 'score
   }
 }
 
-function shapeAssessment(incidentId: string, a: CaseAssessment) {
+type RatingCombinationArg = 'MEAN' | 'STRICTEST';
+const COMBINATIONS = { MEAN: 'mean', STRICTEST: 'strictest' } as const;
+
+function shapeAssessment(incidentId: string, a: CaseAssessment, combination: RatingCombinationArg) {
   const m = caseModel(a.case);
   const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
   const r = a.result;
   const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
-  const cells = consensusCells(a.case, r.asOf);
+  const cells = consensusCells(a.case, r.asOf, COMBINATIONS[combination]);
   return {
     incidentId,
     method: r.method,
+    ratingCombination: combination,
     asOf: r.asOf,
     hypotheses: r.hypotheses.map((h) => assessedHypothesis(h, m.byId)),
     leader: r.hypotheses[0] ? m.byId.get(r.hypotheses[0].hypothesisId) : null,
@@ -175,18 +179,29 @@ export const caseResolvers = {
       ctx.services.cases.auditLog(args.objectId, viewerOf(ctx), args.limit ?? undefined),
     assessment: async (
       _: unknown,
-      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null },
+      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null; ratingCombination?: RatingCombinationArg | null },
       ctx: Ctx,
     ) => {
-      const a = await ctx.services.assessment.assess(args.incidentId, { viewer: viewerOf(ctx), asOf: args.asOf, method: args.method });
-      return shapeAssessment(args.incidentId, a);
+      const combination = args.ratingCombination ?? 'MEAN';
+      const a = await ctx.services.assessment.assess(args.incidentId, {
+        viewer: viewerOf(ctx),
+        asOf: args.asOf,
+        method: args.method,
+        ratingCombination: COMBINATIONS[combination],
+      });
+      return shapeAssessment(args.incidentId, a, combination);
     },
     assessmentHistory: async (
       _: unknown,
-      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null },
+      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null; ratingCombination?: RatingCombinationArg | null },
       ctx: Ctx,
     ) => {
-      const h = await ctx.services.assessment.history(args.incidentId, { viewer: viewerOf(ctx), asOf: args.asOf, method: args.method });
+      const h = await ctx.services.assessment.history(args.incidentId, {
+        viewer: viewerOf(ctx),
+        asOf: args.asOf,
+        method: args.method,
+        ratingCombination: COMBINATIONS[args.ratingCombination ?? 'MEAN'],
+      });
       const m = caseModel(h.case);
       return {
         incidentId: args.incidentId,

@@ -8,7 +8,7 @@
 import { cellLogLikelihood } from '../../domain/assessment/bayes';
 import { cellPenalty } from '../../domain/assessment/ach';
 import { prepareCase } from '../../domain/assessment/case';
-import { resolveConfig, type AssessmentConfig, type Rating } from '../../domain/assessment/index';
+import { resolveConfig, type AssessmentConfig, type Rating, type RatingCombination } from '../../domain/assessment/index';
 import { toInstant } from '../../domain/assessment/time';
 import type { CaseRecord } from '../../services/case-model';
 import { toAssessmentInput } from '../../services/case-model';
@@ -40,8 +40,12 @@ function nearestRating(logLikelihood: number, config: AssessmentConfig): Rating 
 }
 
 /** Consensus cells per evidence id (evidence known as of `asOf` only), hypotheses in id order. */
-export function consensusCells(c: CaseRecord, asOf: string | null): Map<string, ConsensusCell[]> {
-  const config = resolveConfig();
+export function consensusCells(
+  c: CaseRecord,
+  asOf: string | null,
+  ratingCombination: RatingCombination = 'mean',
+): Map<string, ConsensusCell[]> {
+  const config = resolveConfig({ ratingCombination });
   const { input } = toAssessmentInput(c);
   const prepared = prepareCase(input, config, asOf === null ? undefined : toInstant(asOf));
   const out = new Map<string, ConsensusCell[]>();
