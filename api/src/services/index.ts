@@ -10,6 +10,7 @@ import { withCaseExport } from './case-export';
 import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
+import { createObjectHistoryService, type ObjectHistoryService } from './object-history.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
@@ -28,6 +29,8 @@ export interface Services {
   readonly auth: AuthService;
   /** Read-only exploration as a viewer (objects, search, neighbourhoods, paths). */
   readonly explore: ExploreService;
+  /** Versions of a STIX object within the viewer's clearance, with what changed between them. */
+  readonly history: ObjectHistoryService;
   /** In-process events for GraphQL subscriptions (topics in ./events). */
   readonly events: EventBus;
   /** Assessment of a case by the engine in domain/assessment (as-of, method, history). */
@@ -50,6 +53,7 @@ export function createServices(deps: ServiceDeps): Services {
     stixExport: withCaseExport(createStixExportService(deps), assessment.caseExport),
     auth: createAuthService(deps),
     explore: createExploreService(deps),
+    history: createObjectHistoryService(deps),
     events,
     assessment,
     cases: createCaseService({ ...deps, assessment, events }),

@@ -9,6 +9,7 @@ import { TLP_LEVELS, type TlpLevel } from '../../../schema/graph/kinds';
 import { ValidationError } from '../errors';
 import type { Graph } from '../graph/driver';
 import { objectHistory, type VersionRecord } from '../graph/history.repository';
+import { isIdentifier } from '../../../importers/stix/map';
 import type { Viewer } from './viewer';
 
 export const HISTORY_LIMITS = Object.freeze({ defaultVersions: 100, maxVersions: 500, maxIdLength: 500 });
@@ -29,8 +30,6 @@ export interface ObjectHistory {
   id: string;
   versions: ObjectVersion[];
 }
-
-const STIX_ID = /^[a-z0-9][a-z0-9-]*--\S+$/;
 
 function parseRaw(text: string | null): Record<string, unknown> | null {
   if (!text) return null;
@@ -63,7 +62,7 @@ export function changedProperties(newer: Record<string, unknown> | null, older: 
 
 function checkArgs(id: string, limit: number | null | undefined): number {
   const issues = [];
-  if (typeof id !== 'string' || id.length > HISTORY_LIMITS.maxIdLength || !STIX_ID.test(id)) {
+  if (typeof id !== 'string' || id.length > HISTORY_LIMITS.maxIdLength || !isIdentifier(id)) {
     issues.push({ objectId: null, path: 'id', message: 'must be a STIX identifier (type--uuid)' });
   }
   if (limit != null && (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_LIMITS.maxVersions)) {
@@ -73,8 +72,16 @@ function checkArgs(id: string, limit: number | null | undefined): number {
   return limit ?? HISTORY_LIMITS.defaultVersions;
 }
 
-/** Null when the object does not exist or the viewer may not see it. */
-export async function readObjectHistory(
+export interface ObjectHistoryService {
+  /** Null when the object does not exist or the viewer may not see it. */
+  read(id: string, viewer: Viewer, limit?: number | null): Promise<ObjectHistory | null>;
+}
+
+export function createObjectHistoryService(deps: { graph: Graph }): ObjectHistoryService {
+  return { read: (id, viewer, limit) => readObjectHistory(deps.graph, id, viewer, limit) };
+}
+
+async function readObjectHistory(
   graph: Graph,
   id: string,
   viewer: Viewer,

@@ -4,6 +4,6 @@ import type { AppContext } from '../context';
 
 /** The caller, or UNAUTHENTICATED (only reachable when a resolver runs without the auth plugin). */
 export function requireViewer(ctx: Pick<AppContext, 'viewer'>): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
+  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required. Sign in with an API token: send Authorization: Bearer <token>.');
   return ctx.viewer;
 }

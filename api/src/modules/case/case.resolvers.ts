@@ -6,20 +6,16 @@
  */
 import { TLP_LEVELS } from '../../../../schema/graph/kinds';
 import type { AssessmentMethod, HypothesisResult } from '../../domain/assessment';
-import { NotFoundError, UnauthenticatedError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import type { CaseAssessment } from '../../services/assessment.service';
 import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from '../../services/case-model';
 import type { MutationOptions, SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
-import type { Viewer } from '../../services/viewer';
+import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
-import { consensusCells } from './consensus-cells';
+import { consensusCells } from '../../services/consensus-cells';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
-function viewerOf(ctx: Ctx): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
-  return ctx.viewer;
-}
 
 /** Null instead of NOT_FOUND for single-object queries. */
 async function orNull<T>(work: Promise<T>): Promise<T | null> {
@@ -171,12 +167,12 @@ function sources(input: readonly { name: string; url?: string | null; archiveUrl
 export const caseResolvers = {
   Query: {
     incident: async (_: unknown, args: { id: string }, ctx: Ctx) => {
-      const c = await orNull(ctx.services.cases.incident(args.id, viewerOf(ctx)));
+      const c = await orNull(ctx.services.cases.incident(args.id, requireViewer(ctx)));
       return c ? caseModel(c) : null;
     },
-    incidents: async (_: unknown, _args: unknown, ctx: Ctx) => ctx.services.cases.incidents(viewerOf(ctx)),
+    incidents: async (_: unknown, _args: unknown, ctx: Ctx) => ctx.services.cases.incidents(requireViewer(ctx)),
     auditLog: async (_: unknown, args: { objectId: string; limit?: number | null }, ctx: Ctx) =>
-      ctx.services.cases.auditLog(args.objectId, viewerOf(ctx), args.limit ?? undefined),
+      ctx.services.cases.auditLog(args.objectId, requireViewer(ctx), args.limit ?? undefined),
     assessment: async (
       _: unknown,
       args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null; ratingCombination?: RatingCombinationArg | null },
@@ -184,7 +180,7 @@ export const caseResolvers = {
     ) => {
       const combination = args.ratingCombination ?? 'MEAN';
       const a = await ctx.services.assessment.assess(args.incidentId, {
-        viewer: viewerOf(ctx),
+        viewer: requireViewer(ctx),
         asOf: args.asOf,
         method: args.method,
         ratingCombination: COMBINATIONS[combination],
@@ -197,7 +193,7 @@ export const caseResolvers = {
       ctx: Ctx,
     ) => {
       const h = await ctx.services.assessment.history(args.incidentId, {
-        viewer: viewerOf(ctx),
+        viewer: requireViewer(ctx),
         asOf: args.asOf,
         method: args.method,
         ratingCombination: COMBINATIONS[args.ratingCombination ?? 'MEAN'],
@@ -212,24 +208,24 @@ export const caseResolvers = {
         })),
       };
     },
-    hypothesis: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.hypothesis(args.id, viewerOf(ctx))),
-    evidence: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.evidence(args.id, viewerOf(ctx))),
+    hypothesis: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.hypothesis(args.id, requireViewer(ctx))),
+    evidence: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.evidence(args.id, requireViewer(ctx))),
   },
 
   Mutation: {
     createHypothesis: async (_: unknown, args: { input: Record<string, unknown> & { incidentId: string; name: string; category: string } }, ctx: Ctx) => {
       const { status, ...rest } = args.input;
-      return ctx.services.cases.createHypothesis({ ...rest, status: lower(status as string | null | undefined) }, viewerOf(ctx));
+      return ctx.services.cases.createHypothesis({ ...rest, status: lower(status as string | null | undefined) }, requireViewer(ctx));
     },
     updateHypothesis: async (_: unknown, args: { id: string; input: UpdateHypothesisInput } & MutationOptions, ctx: Ctx) =>
-      ctx.services.cases.updateHypothesis(args.id, args.input, viewerOf(ctx), { expectedModified: args.expectedModified }),
+      ctx.services.cases.updateHypothesis(args.id, args.input, requireViewer(ctx), { expectedModified: args.expectedModified }),
     setHypothesisStatus: async (_: unknown, args: { id: string; status: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
-      ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, viewerOf(ctx), {
+      ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, requireViewer(ctx), {
         expectedModified: args.expectedModified,
       }),
     setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null } & MutationOptions, ctx: Ctx) => {
       const { expectedModified, ...input } = args;
-      return ctx.services.cases.setJudgement(input, viewerOf(ctx), { expectedModified });
+      return ctx.services.cases.setJudgement(input, requireViewer(ctx), { expectedModified });
     },
     createEvidence: async (
       _: unknown,
@@ -238,13 +234,13 @@ export const caseResolvers = {
     ) =>
       ctx.services.cases.createEvidence(
         { ...args.input, kind: args.input.kind.toLowerCase(), sources: sources(args.input.sources) },
-        viewerOf(ctx),
+        requireViewer(ctx),
       ),
     updateEvidence: async (_: unknown, args: { id: string; input: UpdateEvidenceInput } & MutationOptions, ctx: Ctx) =>
       ctx.services.cases.updateEvidence(
         args.id,
         { ...args.input, kind: lower(args.input.kind), sources: sources(args.input.sources) },
-        viewerOf(ctx),
+        requireViewer(ctx),
         { expectedModified: args.expectedModified },
       ),
     rateEvidence: async (
@@ -253,7 +249,7 @@ export const caseResolvers = {
       ctx: Ctx,
     ) => {
       const { expectedModified, ...input } = args;
-      return ctx.services.cases.rateEvidence(input, viewerOf(ctx), { expectedModified });
+      return ctx.services.cases.rateEvidence(input, requireViewer(ctx), { expectedModified });
     },
   },
 
@@ -262,7 +258,7 @@ export const caseResolvers = {
     hypotheses: (i: IncidentModel) => i.hypotheses,
     evidence: async (i: IncidentModel, _: unknown, ctx: Ctx) => {
       if (i.evidence) return i.evidence;
-      return caseModel(await ctx.services.cases.incident(i.id, viewerOf(ctx))).evidence ?? [];
+      return caseModel(await ctx.services.cases.incident(i.id, requireViewer(ctx))).evidence ?? [];
     },
   },
 
@@ -270,7 +266,7 @@ export const caseResolvers = {
     status: (h: HypothesisModel) => upper(h.status),
     tlp: (h: HypothesisModel) => tlpName(h.tlpRank),
     candidates: async (h: HypothesisModel, _: unknown, ctx: Ctx) =>
-      h.knownCandidates ?? ctx.services.cases.actors(h.candidateRefs, viewerOf(ctx)),
+      h.knownCandidates ?? ctx.services.cases.actors(h.candidateRefs, requireViewer(ctx)),
   },
 
   Evidence: {
@@ -291,7 +287,7 @@ export const caseResolvers = {
       const known = r.owner.hypothesesById?.get(r.hypothesisId);
       if (known) return known;
       if (r.owner.hypothesesById) return null; // not in the case as this viewer sees it
-      return orNull(ctx.services.cases.hypothesis(r.hypothesisId, viewerOf(ctx)));
+      return orNull(ctx.services.cases.hypothesis(r.hypothesisId, requireViewer(ctx)));
     },
   },
 

@@ -7,9 +7,10 @@ import { mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UnauthenticatedError, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
 import { requireRole, type Viewer } from '../../services/viewer';
+import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
 import type { ImportProgressEvent } from '../../services/events';
 import { UNKNOWN_MARKING_RANK } from '../../../../schema/graph/kinds';
@@ -20,10 +21,6 @@ const POLICIES: Record<string, ConflictPolicy> = {
   KEEP_LAST: 'keep-last',
 };
 
-function viewerOf(ctx: AppContext): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError('Sign in with an API token to use STIX import and export.');
-  return ctx.viewer;
-}
 
 /** A part of a multipart request, as graphql-yoga hands it over (a WHATWG File). */
 interface UploadedFile {
@@ -127,7 +124,7 @@ export const stixResolvers = {
       args: { bundle: unknown; onConflict?: string | null },
       ctx: AppContext,
     ) => {
-      const viewer = viewerOf(ctx);
+      const viewer = requireViewer(ctx);
       return importWithProgress(ctx, viewer, (onProgress) =>
         ctx.services.stixImport.importBundle(args.bundle, {
           viewer,
@@ -142,7 +139,7 @@ export const stixResolvers = {
       args: { file: unknown; onConflict?: string | null },
       ctx: AppContext,
     ) => {
-      const viewer = viewerOf(ctx);
+      const viewer = requireViewer(ctx);
       // Before anything is written to disk.
       requireRole(viewer, 'analyst');
       const file = args.file;
@@ -168,7 +165,7 @@ export const stixResolvers = {
       args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null },
       ctx: AppContext,
     ) => {
-      const viewer = viewerOf(ctx);
+      const viewer = requireViewer(ctx);
       return ctx.services.stixExport.exportBundle({
         ids: args.ids ?? null,
         depth: args.depth ?? null,

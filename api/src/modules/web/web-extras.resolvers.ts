@@ -3,17 +3,12 @@
  * import through the same seed service as `attribution-graph import case.yaml`, and the version
  * history of a STIX object.
  */
-import { UnauthenticatedError, ValidationError, type Issue } from '../../errors';
-import { readObjectHistory } from '../../services/object-history.service';
-import type { Viewer } from '../../services/viewer';
+import { ValidationError, type Issue } from '../../errors';
+import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
-function viewerOf(ctx: Ctx): Viewer {
-  if (!ctx.viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
-  return ctx.viewer;
-}
 
 const MAX_FILE_NAME = 200;
 
@@ -31,11 +26,11 @@ function located(issue: Issue & { line?: unknown; column?: unknown }) {
 export const webExtrasResolvers = {
   Query: {
     objectHistory: async (_: unknown, args: { id: string; limit?: number | null }, ctx: Ctx) =>
-      readObjectHistory(ctx.services.graph, args.id, viewerOf(ctx), args.limit),
+      ctx.services.history.read(args.id, requireViewer(ctx), args.limit),
   },
   Mutation: {
     importFactSheet: async (_: unknown, args: { text: string; fileName?: string | null }, ctx: Ctx) => {
-      const viewer = viewerOf(ctx);
+      const viewer = requireViewer(ctx);
       const file = args.fileName?.trim() || '<fact-sheet>';
       if (file.length > MAX_FILE_NAME) {
         throw new ValidationError(`importFactSheet: fileName is longer than ${MAX_FILE_NAME} characters`, [

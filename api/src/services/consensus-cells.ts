@@ -1,17 +1,17 @@
 /**
  * The consensus rating of each ACH matrix cell as the engine uses it (docs/assessment.md,
- * "Several analysts"): each analyst's latest rating of the cell as of `asOf`, combined as the mean
- * of their log-likelihoods (Bayes) and the mean of their penalties (ACH); nobody rated → the
- * missing rating. Computed with the engine's own functions on the same input the assessment used,
+ * "Several analysts"): each analyst's latest rating of the cell as of `asOf`, combined by the
+ * request's `ratingCombination` (mean, or strictest) of their log-likelihoods (Bayes) and penalties
+ * (ACH); nobody rated → the missing rating. Computed with the engine's own functions on the same input the assessment used,
  * so the matrix shows what was scored.
  */
-import { cellLogLikelihood } from '../../domain/assessment/bayes';
-import { cellPenalty } from '../../domain/assessment/ach';
-import { prepareCase } from '../../domain/assessment/case';
-import { resolveConfig, type AssessmentConfig, type Rating, type RatingCombination } from '../../domain/assessment/index';
-import { toInstant } from '../../domain/assessment/time';
-import type { CaseRecord } from '../../services/case-model';
-import { toAssessmentInput } from '../../services/case-model';
+import { cellLogLikelihood } from '../domain/assessment/bayes';
+import { cellPenalty } from '../domain/assessment/ach';
+import { prepareCase } from '../domain/assessment/case';
+import { resolveConfig, type AssessmentConfig, type Rating, type RatingCombination } from '../domain/assessment/index';
+import { toInstant } from '../domain/assessment/time';
+import type { CaseRecord } from './case-model';
+import { toAssessmentInput } from './case-model';
 
 export interface ConsensusCell {
   hypothesisId: string;
