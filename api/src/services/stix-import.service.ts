@@ -520,12 +520,10 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
           message: `the input is ${shape === 'array' ? 'a bare JSON array' : 'a single STIX object'}, not a bundle; imported as an implicit bundle`,
         });
       }
-      let bundleId: string | null = null;
       if (envelope && !inputBroken) {
         const env: Record<string, unknown> = { ...envelope };
         if (env.spec_version === '2.0') delete env.spec_version;
         for (const issue of validateBundle(env, { limits })) error(issue);
-        bundleId = typeof env.id === 'string' ? env.id : null;
       }
       if (upgraded > 0) {
         warn({ objectId: null, path: '', message: `${upgraded} STIX 2.0 object(s) upgraded to 2.1 on the way in` });
