@@ -6,14 +6,17 @@
  *   3. the naive baseline through the same code path (one object per transaction: staged batches
  *      of 1), on the first N objects (`--naive N`, default 2000), reported as objects/s ratio;
  *   4. OASIS python `stix2.parse` of the same file (`--no-python` to skip), as a time ratio;
- *   5. optional `--synthetic N` (e.g. 1000000): a generated bundle of N objects, streamed.
+ *   5. optional `--synthetic N` (e.g. 1000000): a generated bundle of N objects, streamed;
+ *   6. ATT&CK gzipped (a .json.gz is always streamed): the streaming reader on real data.
+ * `--only-streaming` runs phases 5 and 6 alone (the streaming reader's figures).
  * Each phase runs in its own child process so "peak RSS" (getrusage maxrss) is that phase's.
  *
  * Database: its own local Neo4j in .data/neo4j-bench (port BENCH_BOLT_PORT, default 7797),
  * wiped between phases. With NEO4J_URI set, BENCH_WIPE_OK=1 is required (it deletes everything).
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalNeo4j } from '../launcher/index';
@@ -52,7 +55,7 @@ async function child(phase: string, target: Target) {
   const service = createStixImportService({ graph, logger: createLogger('warn') });
   const opts: ImportOptions = { viewer: SYSTEM_VIEWER };
   let file = ATTACK;
-  if (phase === 'empty' || phase === 'naive' || phase === 'synthetic') await wipe(graph);
+  if (phase === 'empty' || phase === 'naive' || phase === 'synthetic' || phase === 'stream') await wipe(graph);
   await applyMigrations(graph);
   if (phase === 'naive') {
     const n = Number(arg('--naive') ?? 2000);
@@ -65,7 +68,7 @@ async function child(phase: string, target: Target) {
     await graph.close();
     return;
   }
-  if (phase === 'synthetic') file = arg('--synthetic-file')!;
+  if (phase === 'synthetic' || phase === 'stream') file = arg('--file')!;
   const started = performance.now();
   const report = await service.importFile(file, opts);
   const ms = performance.now() - started;
@@ -151,6 +154,29 @@ async function main() {
   }
   try {
     const say = (l: string) => process.stderr.write(`${l}\n`);
+    const rate = (r: Record<string, unknown>) => Number(r.objects) / (Number(r.ms) / 1000);
+    let synthetic: Record<string, unknown> | string = 'skipped (--synthetic N)';
+    const n = Number(arg('--synthetic') ?? 0);
+    const streaming = () => {
+      if (n > 0) {
+        say(`phase 5: synthetic ${n}-object bundle, streamed…`);
+        const file = resolve('.data', `bench-synthetic-${n}.json`);
+        synthetic = runPhase('synthetic', target, ['--file', file]);
+      }
+      say('phase 6: ATT&CK Enterprise gzipped (streamed) into an empty database…');
+      const gz = resolve('.data', 'bench-attack.json.gz');
+      if (!existsSync(gz)) writeFileSync(gz, gzipSync(readFileSync(ATTACK)));
+      const r = runPhase('stream', target, ['--file', gz]);
+      return { ...r, objectsPerSecond: Math.round(rate(r)) };
+    };
+    if (n > 0 && !existsSync(resolve('.data', `bench-synthetic-${n}.json`))) {
+      await writeSynthetic(resolve('.data', `bench-synthetic-${n}.json`), n);
+    }
+    if (process.argv.includes('--only-streaming')) {
+      const attackStreamed = streaming();
+      process.stdout.write(`${JSON.stringify({ machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`, synthetic, attackStreamed }, null, 2)}\n`);
+      return;
+    }
     // A freshly started Neo4j has not compiled (JIT) its write paths yet: the first big import
     // pays for it. Both figures are printed; the comparisons use the warm one, as a running
     // server would give.
@@ -167,15 +193,7 @@ async function main() {
       say('phase 4: python stix2.parse…');
       python = pythonParse();
     }
-    let synthetic: Record<string, unknown> | string = 'skipped (--synthetic N)';
-    const n = Number(arg('--synthetic') ?? 0);
-    if (n > 0) {
-      say(`phase 5: synthetic ${n}-object bundle, streamed…`);
-      const file = resolve('.data', `bench-synthetic-${n}.json`);
-      if (!existsSync(file)) await writeSynthetic(file, n);
-      synthetic = runPhase('synthetic', target, ['--synthetic-file', file]);
-    }
-    const rate = (r: Record<string, unknown>) => Number(r.objects) / (Number(r.ms) / 1000);
+    const attackStreamed = streaming();
     const summary = {
       machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`,
       attackEmptyColdJvm: { ...cold, objectsPerSecond: Math.round(rate(cold)) },
@@ -187,6 +205,7 @@ async function main() {
           ? { ms: Math.round(python), ratioToOurImport: +(python / Number(empty.ms)).toFixed(2) }
           : python,
       synthetic,
+      attackStreamed,
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {
