@@ -3,16 +3,16 @@
  * enforced before and while reading (a 2 GB file is refused from its size, without reading it).
  *
  * Two ways in, one shape out (`StixInput`): small plain files are read whole and parsed with
- * JSON.parse (fastest); everything else (big files, gzip, stdin, URLs) is parsed as a stream with
- * stream-json, one top-level object at a time, so memory stays bounded by the import batch.
+ * JSON.parse (fastest); everything else (big files, gzip, stdin, URLs) is read as a stream by our
+ * splitter (json-splitter.ts), one object of `objects` at a time, each cut out of the bytes and
+ * JSON.parse'd, so memory stays bounded by the import batch plus one object.
  * Both accept a bundle, a bare array of objects or a single object (implicit bundle).
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parser } from 'stream-json';
-import Assembler from 'stream-json/assembler.js';
+import { JsonSplitError, JsonSplitter } from './json-splitter';
 
 export interface Issue {
   objectId: string | null;
@@ -52,17 +52,37 @@ export interface ReadLimits {
   maxBytes: number;
   /** Plain files up to this size are parsed in memory with JSON.parse; bigger ones stream. */
   inMemoryMaxBytes: number;
+  /** Streamed input: largest single object of `objects` (or envelope value), in bytes. */
+  maxObjectBytes?: number;
 }
+
+/** Largest single object (an element of `objects`, or an envelope value) by default: 64 MiB. */
+export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 
 export const DEFAULT_READ_LIMITS: Readonly<ReadLimits> = Object.freeze({
   maxBytes: 1024 * 1024 * 1024,
   inMemoryMaxBytes: 128 * 1024 * 1024,
+  maxObjectBytes: DEFAULT_MAX_OBJECT_BYTES,
 });
 
 function tooBig(size: number, max: number): StixInputError {
   return new StixInputError(
     `input is ${size} bytes; the limit is ${max} bytes (raise it with maxBytes / --max-bytes if you trust the source)`,
   );
+}
+
+function notAnObjectOrArray(value: unknown): StixInputError {
+  return new StixInputError(`not a STIX bundle: the input is ${value === null ? 'null' : typeof value}, not a JSON object or array`);
+}
+
+function objectsNotAList(): StixInputError {
+  return new StixInputError('the bundle\'s "objects" must be a list', [
+    { objectId: null, path: 'objects', message: 'must be a list of STIX objects' },
+  ]);
+}
+
+function objectsWithoutBundle(): StixInputError {
+  return new StixInputError('not a STIX bundle: an object with an "objects" list but no "type": "bundle"');
 }
 
 /** From an already-parsed JSON value (GraphQL mutation, service callers, small files). */
@@ -79,18 +99,14 @@ export function inputFromValue(value: unknown, byteLength: number | null = null)
       shape = 'bundle';
       const { objects: inner, ...rest } = record;
       envelope = rest;
-      if (inner !== undefined && !Array.isArray(inner)) {
-        throw new StixInputError('the bundle\'s "objects" must be a list', [
-          { objectId: null, path: 'objects', message: 'must be a list of STIX objects' },
-        ]);
-      }
+      if (inner !== undefined && !Array.isArray(inner)) throw objectsNotAList();
       objects = inner ?? [];
     } else {
       shape = 'object';
       objects = [value];
     }
   } else {
-    throw new StixInputError(`not a STIX bundle: the input is ${value === null ? 'null' : typeof value}, not a JSON object or array`);
+    throw notAnObjectOrArray(value);
   }
   return {
     objects,
@@ -110,116 +126,73 @@ export function parseJsonText(text: string): unknown {
   }
 }
 
-/** Counts bytes through a stream and fails it once they exceed the limit. */
-class ByteLimit extends Transform {
-  bytesRead = 0;
-  constructor(private readonly max: number) {
-    super();
+function readError(error: unknown): StixInputError {
+  if (error instanceof StixInputError) return error;
+  if (error instanceof JsonSplitError) {
+    return new StixInputError(error.message, [{ objectId: null, path: error.path, message: error.message }]);
   }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.bytesRead += chunk.length;
-    if (this.bytesRead > this.max) {
-      done(tooBig(this.bytesRead, this.max));
-      return;
-    }
-    done(null, chunk);
-  }
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) return new StixInputError(`not gzip, or a damaged .gz: ${message}`);
+  return new StixInputError(`cannot read the input: ${message}`);
 }
 
-type Token = { name: string; value?: unknown };
-
 /**
- * Streams a JSON document as a StixInput: tokens from stream-json; each element of the bundle's
- * `objects` (or of a top-level array) is assembled on its own and handed out, then dropped.
+ * Streams a JSON document as a StixInput with our own splitter (json-splitter.ts): each element
+ * of the bundle's `objects` (or of a top-level array) is cut out of the bytes and JSON.parse'd on
+ * its own, handed out, then dropped; memory holds one chunk and the element being cut. The byte
+ * limit is checked on every chunk as it arrives.
  */
 export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: number | null): StixInput {
-  const counter = new ByteLimit(limits.maxBytes);
-  const tokens = raw.pipe(counter).pipe(parser.asStream({ streamValues: false }));
-  raw.on('error', (e) => counter.destroy(e));
-  counter.on('error', (e) => tokens.destroy(e));
+  let bytesRead = 0;
   let shape: InputShape | null = null;
   const envelope: Record<string, unknown> = {};
+  const splitter = new JsonSplitter({ listKey: 'objects', maxValueBytes: limits.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES });
 
   async function* objects(): AsyncGenerator<unknown> {
-    let depth = 0;
-    let key: string | null = null;
-    let inObjects = false;
     let sawObjectsArray = false;
-    let asm: Assembler | null = null;
     try {
-      for await (const token of tokens as AsyncIterable<Token>) {
-        if (asm) {
-          asm.consume(token as never);
-          if (asm.done) {
-            const value = asm.current;
-            asm = null;
-            if (inObjects || shape === 'array') yield value;
-            else if (key !== null) envelope[key] = value;
-          }
-          continue;
-        }
-        switch (token.name) {
-          case 'startObject':
-          case 'startArray': {
-            if (depth === 0) {
-              shape = token.name === 'startArray' ? 'array' : 'bundle';
-              depth = 1;
-              continue;
-            }
-            if (depth === 1 && shape === 'bundle' && key === 'objects' && token.name === 'startArray') {
-              inObjects = true;
-              depth = 2;
-              continue;
-            }
-            asm = new Assembler();
-            asm.consume(token as never);
-            continue;
-          }
-          case 'endArray':
-          case 'endObject':
-            depth -= 1;
-            if (inObjects && depth === 1) {
-              inObjects = false;
+      for await (const chunk of raw as AsyncIterable<Buffer | string>) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+        bytesRead += buf.length;
+        if (bytesRead > limits.maxBytes) throw tooBig(bytesRead, limits.maxBytes);
+        splitter.feed(buf);
+        for (let event = splitter.next(); event !== null; event = splitter.next()) {
+          switch (event) {
+            case 'element':
+              yield splitter.value;
+              break;
+            case 'member':
+              envelope[splitter.key] = splitter.value;
+              break;
+            case 'open':
+              shape = splitter.topLevel === 'array' ? 'array' : 'bundle';
+              break;
+            case 'list-start':
+              if ('type' in envelope && envelope.type !== 'bundle') throw objectsWithoutBundle();
+              break;
+            case 'list-end':
               sawObjectsArray = true;
-            }
-            continue;
-          case 'keyValue':
-            if (depth === 1) key = String(token.value);
-            continue;
-          case 'stringValue':
-          case 'numberValue':
-          case 'nullValue':
-          case 'trueValue':
-          case 'falseValue': {
-            const value =
-              token.name === 'stringValue'
-                ? token.value
-                : token.name === 'numberValue'
-                  ? Number(token.value)
-                  : token.name === 'nullValue'
-                    ? null
-                    : token.name === 'trueValue';
-            if (depth === 0) throw new StixInputError(`not a STIX bundle: the input is a JSON ${typeof value}`);
-            if (shape === 'array') yield value;
-            else if (key !== null) envelope[key] = value;
-            continue;
+              break;
+            case 'scalar':
+              throw notAnObjectOrArray(splitter.value);
+            default: // 'close': only whitespace may follow, the splitter checks it
+              break;
           }
-          default:
-            continue;
         }
       }
+      if (splitter.end() === 'scalar') throw notAnObjectOrArray(splitter.value);
     } catch (error) {
-      if (error instanceof StixInputError) throw error;
-      throw new StixInputError(`not JSON: ${error instanceof Error ? error.message : String(error)}`);
+      raw.destroy();
+      throw readError(error);
     }
-    if (shape === null) throw new StixInputError('not JSON: the input is empty');
     if (shape === 'bundle' && envelope.type !== 'bundle') {
       // A single STIX object (or anything else) at the top: an implicit bundle of one.
       shape = 'object';
-      if (sawObjectsArray) {
-        throw new StixInputError('not a STIX bundle: an object with an "objects" list but no "type": "bundle"');
-      }
+      if (sawObjectsArray) throw objectsWithoutBundle();
       yield { ...envelope };
+    } else if (shape === 'bundle' && 'objects' in envelope) {
+      throw objectsNotAList();
     }
   }
 
@@ -228,7 +201,7 @@ export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: n
     count: null,
     shape: () => shape,
     envelope: () => (shape === 'bundle' ? envelope : null),
-    bytes: () => ({ read: counter.bytesRead, total: totalBytes }),
+    bytes: () => ({ read: bytesRead, total: totalBytes }),
   };
 }
 
