@@ -157,6 +157,74 @@ describe('subscriptions over SSE', () => {
     sub.close();
   });
 
+  it('announces imports started outside GraphQL too (fact sheets, seed, CLI share the service), ending with done', async () => {
+    const { token, record } = await api.services.auth.createToken(
+      { name: 'sheet-importer', role: 'analyst', clearance: 'RED' },
+      { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
+    );
+    const viewer = { id: record.id, name: 'sheet-importer', role: 'analyst' as const, clearance: 'RED' as const, clearanceRank: 4 };
+    const sub = await subscribe(api, token, 'subscription { importProgress { importId phase done total } }');
+    const bundle = (n: number) => ({
+      type: 'bundle',
+      id: 'bundle--0c6a1a5e-4f43-4e0b-9d2c-2a9f3f0c5b11',
+      objects: [
+        {
+          type: 'campaign', spec_version: '2.1', id: `campaign--${String(n).padStart(8, '0')}-17d4-4cbf-938f-98ee46b3cd3f`,
+          created: '2025-12-11T20:00:00.000Z', modified: '2025-12-11T20:00:00.000Z', name: `Service probe ${n}`,
+        },
+      ],
+    });
+    // The subscription starts asynchronously: import (a new object each time) until events arrive.
+    const reports = new Map<string, number>();
+    const events: any[] = [];
+    let ended: any;
+    const reading = (async () => {
+      for (;;) {
+        const e = (await sub.next()).data.importProgress;
+        events.push(e);
+        if (e.phase === 'done' && reports.has(e.importId)) return (ended = e);
+      }
+    })();
+    for (let n = 0; n < 40 && ended === undefined; n += 1) {
+      const report = await api.services.stixImport.importBundle(bundle(n), { viewer, source: 'service-test' });
+      reports.set(report.importId, report.objects);
+      await Promise.race([reading, new Promise((r) => setTimeout(r, 50))]);
+    }
+    expect(ended).toBeDefined();
+    expect(ended.done).toBe(reports.get(ended.importId));
+    expect(ended.total).toBe(1);
+    // Every event of that import came before its done, and none of them says failed.
+    const mine = events.filter((e) => e.importId === ended.importId);
+    expect(mine.at(-1)).toBe(ended);
+    expect(mine.every((e) => e.phase !== 'failed')).toBe(true);
+    sub.close();
+  });
+
+  it('announces a refused import as failed', async () => {
+    const { token, record } = await api.services.auth.createToken(
+      { name: 'refused-importer', role: 'analyst', clearance: 'RED' },
+      { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
+    );
+    const viewer = { id: record.id, name: 'refused-importer', role: 'analyst' as const, clearance: 'RED' as const, clearanceRank: 4 };
+    const sub = await subscribe(api, token, 'subscription { importProgress { importId phase } }');
+    const ids = new Set<string>();
+    let failed: any;
+    const reading = (async () => {
+      for (;;) {
+        const e = (await sub.next()).data.importProgress;
+        if (e.phase === 'failed' && ids.has(e.importId)) return (failed = e);
+      }
+    })();
+    for (let n = 0; n < 40 && failed === undefined; n += 1) {
+      const report = await api.services.stixImport.importBundle({ type: 'bundle', id: 'bundle--x', objects: 'not a list' }, { viewer });
+      expect(report.errors.length).toBeGreaterThan(0);
+      ids.add(report.importId);
+      await Promise.race([reading, new Promise((r) => setTimeout(r, 50))]);
+    }
+    expect(failed?.phase).toBe('failed');
+    sub.close();
+  });
+
   it('refuses subscriptions without a token', async () => {
     const response = await api.app.fetch(
       new Request('http://localhost/graphql', {

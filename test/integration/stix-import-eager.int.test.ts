@@ -89,7 +89,15 @@ const statement = (text: string) => ({
   definition: { statement: text },
 });
 const CUSTOM_RED = 'marking-definition--4f0f6d4c-3c0b-4a55-9e8e-6c1f5f7f0a02';
-const customRed = { type: 'marking-definition', spec_version: '2.1', id: CUSTOM_RED, created: T(1), name: 'our red', extensions: {} };
+/** A marking defined by an extension we do not know: it ranks as the most restrictive. */
+const customRed = {
+  type: 'marking-definition',
+  spec_version: '2.1',
+  id: CUSTOM_RED,
+  created: T(1),
+  name: 'our red',
+  extensions: { 'extension-definition--3a65884d-005a-4290-8335-cb2d778a83ce': { extension_type: 'property-extension', level: 'ours' } },
+};
 
 const X = sid('intrusion-set', 1);
 const x = (day: number, name: string, props: Record<string, unknown> = {}) =>
@@ -168,6 +176,15 @@ describe('eager import gives what the classic path gives', () => {
     it(name, async () => {
       const classic = await run(steps, false);
       const eager = await run(steps, true);
+      if (name.includes('falls back')) {
+        // The report says the first pass was rolled back; otherwise the same as the classic path.
+        const said = eager.report.warnings.filter((w) => w.includes('write-while-validating pass was rolled back'));
+        expect(said).toHaveLength(1);
+        expect(said[0]).toContain('appears twice with different ranks');
+        eager.report.warnings = eager.report.warnings.filter((w) => !said.includes(w));
+        expect(classic.report.errors).toEqual([]);
+        expect(classic.report.created).toBeGreaterThan(0);
+      }
       expect(eager.report).toEqual(classic.report);
       expect(eager.graph).toEqual(classic.graph);
     });

@@ -42,8 +42,8 @@ export interface Services {
 }
 
 export function createServices(deps: ServiceDeps): Services {
-  const stixImport = createStixImportService(deps);
   const events = createEventBus();
+  const stixImport = createStixImportService({ ...deps, events });
   const assessment = createAssessmentService(deps);
   return {
     graph: deps.graph,

@@ -33,7 +33,7 @@ import {
   type ReadLimits,
   type StixInput,
 } from '../../../importers/stix/parse';
-import { TLP_MARKING_IDS, tlpRank } from '../../../schema/graph/kinds';
+import { TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
 import type { Issue } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import {
@@ -51,6 +51,7 @@ import {
   type WriteStats,
 } from '../graph/stix.repository';
 import type { Logger } from '../logger';
+import type { EventBus, ImportProgressEvent } from './events';
 import { SeenIndex } from './stix-seen';
 import { requireRole, type Viewer } from './viewer';
 
@@ -173,11 +174,56 @@ function compareTimestamps(a: string, b: string): number {
   return fa < fb ? -1 : fa > fb ? 1 : 0;
 }
 
-export function createStixImportService(deps: { graph: Graph; logger: Logger }): StixImportService {
+export interface StixImportDeps {
+  graph: Graph;
+  logger: Logger;
+  /**
+   * Where progress goes besides `onProgress`: every import, whoever starts it (GraphQL mutation,
+   * upload, fact sheet, seed), is announced on the `importProgress` topic, then `done` or `failed`.
+   */
+  events?: EventBus;
+}
+
+export function createStixImportService(deps: StixImportDeps): StixImportService {
   const { graph } = deps;
   const logger = deps.logger.child({ area: 'stix-import' });
 
-  async function run(input: StixInput, options: ImportOptions, allowEager = true): Promise<ImportReport> {
+  /**
+   * Runs `work` (which receives the import id to use) with progress published on the event bus
+   * for the viewer who started it. The TLP of an input is unknown while it is read, so its events
+   * count as RED for clearance (the starter and admins see them; see eventVisibleTo).
+   */
+  async function announced(
+    options: ImportOptions,
+    work: (importId: string, options: ImportOptions) => Promise<ImportReport>,
+  ): Promise<ImportReport> {
+    const importId = randomUUID();
+    const publish = (phase: ImportProgressEvent['phase'], done: number, total: number | null) =>
+      deps.events?.publish('importProgress', {
+        importId,
+        viewerId: options.viewer.id,
+        tlpRank: UNKNOWN_MARKING_RANK,
+        phase,
+        done,
+        total,
+        at: new Date().toISOString(),
+      });
+    const onProgress = (p: ImportProgress) => {
+      options.onProgress?.(p);
+      publish(p.phase, p.done, p.total);
+    };
+    let report: ImportReport;
+    try {
+      report = await work(importId, { ...options, onProgress });
+    } catch (e) {
+      publish('failed', 0, null);
+      throw e;
+    }
+    publish(report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
+    return report;
+  }
+
+  async function run(input: StixInput, options: ImportOptions, importId: string, allowEager = true): Promise<ImportReport> {
     requireRole(options.viewer, 'analyst');
     const started = Date.now();
     const policy = options.onConflict ?? 'reject';
@@ -186,7 +232,7 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
     const singleMax = options.singleTransactionMaxObjects ?? IMPORT_DEFAULTS.singleTransactionMaxObjects;
     const batchSize = Math.max(1, options.batchSize ?? IMPORT_DEFAULTS.batchSize);
     const ctx: ImportContext = {
-      importId: randomUUID(),
+      importId,
       importedBy: options.viewer.name,
       importedAt: new Date().toISOString(),
       staged: false,
@@ -576,7 +622,13 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
         // Rolled back: nothing is stored. The classic path (validate all, then one managed,
         // retried transaction) takes it from the start.
         logger.warn({ importId: ctx.importId, err: e }, 'eager import transaction failed; retrying on the classic path');
-        return run(input, options, false);
+        const retried = await run(input, options, importId, false);
+        retried.warnings.unshift({
+          objectId: null,
+          path: '',
+          message: `written in one pass after validation: the faster write-while-validating pass was rolled back (${e instanceof Error ? e.message : String(e)}); nothing from it was kept`,
+        });
+        return retried;
       }
       return committed();
     }
@@ -644,32 +696,36 @@ export function createStixImportService(deps: { graph: Graph; logger: Logger }):
   return {
     async importBundle(input, options) {
       requireRole(options.viewer, 'analyst');
-      let stixInput: StixInput;
-      try {
-        stixInput = inputFromValue(input);
-      } catch (e) {
-        if (!(e instanceof StixInputError)) throw e;
-        return refused(e, options);
-      }
-      return run(stixInput, options);
+      return announced(options, async (importId, opts) => {
+        let stixInput: StixInput;
+        try {
+          stixInput = inputFromValue(input);
+        } catch (e) {
+          if (!(e instanceof StixInputError)) throw e;
+          return refused(e, importId, opts);
+        }
+        return run(stixInput, opts, importId);
+      });
     },
     async importFile(pathOrUrl, options) {
       requireRole(options.viewer, 'analyst');
-      let stixInput: StixInput;
-      try {
-        stixInput = await openStixSource(pathOrUrl, options.readLimits);
-      } catch (e) {
-        if (!(e instanceof StixInputError)) throw e;
-        return refused(e, { ...options, source: options.source ?? pathOrUrl });
-      }
-      return run(stixInput, { ...options, source: options.source ?? pathOrUrl });
+      return announced({ ...options, source: options.source ?? pathOrUrl }, async (importId, opts) => {
+        let stixInput: StixInput;
+        try {
+          stixInput = await openStixSource(pathOrUrl, opts.readLimits);
+        } catch (e) {
+          if (!(e instanceof StixInputError)) throw e;
+          return refused(e, importId, opts);
+        }
+        return run(stixInput, opts, importId);
+      });
     },
   };
 }
 
-function refused(e: StixInputError, options: ImportOptions): ImportReport {
+function refused(e: StixInputError, importId: string, options: ImportOptions): ImportReport {
   return {
-    importId: randomUUID(),
+    importId,
     source: options.source ?? null,
     created: 0,
     updated: 0,

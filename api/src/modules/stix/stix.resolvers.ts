@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../errors';
 import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
-import { requireRole, type Viewer } from '../../services/viewer';
+import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
-import type { ImportProgressEvent } from '../../services/events';
-import { UNKNOWN_MARKING_RANK } from '../../../../schema/graph/kinds';
 
 const POLICIES: Record<string, ConflictPolicy> = {
   REJECT: 'reject',
@@ -89,31 +87,6 @@ async function importUploadedFile(ctx: AppContext, file: UploadedFile, options: 
   }
 }
 
-/**
- * Runs one import for a GraphQL caller: progress goes to the importProgress subscription of this
- * viewer (and admins), then done/failed. The TLP of the input is unknown while it is read, so
- * events count as RED for clearance purposes.
- */
-async function importWithProgress(
-  ctx: AppContext,
-  viewer: Viewer,
-  run: (onProgress: NonNullable<ImportOptions['onProgress']>) => Promise<ImportReport>,
-): Promise<ImportReport> {
-  const announce = (importId: string, phase: ImportProgressEvent['phase'], done: number, total: number | null) =>
-    ctx.services.events.publish('importProgress', {
-      importId,
-      viewerId: viewer.id,
-      tlpRank: UNKNOWN_MARKING_RANK,
-      phase,
-      done,
-      total,
-      at: new Date().toISOString(),
-    });
-  const report = await run((p) => announce(p.importId, p.phase, p.done, p.total));
-  announce(report.importId, report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
-  return report;
-}
-
 export const stixResolvers = {
   ImportReport: {
     durationMs: (report: ImportReport) => report.stats.durationMs,
@@ -125,14 +98,12 @@ export const stixResolvers = {
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
-      return importWithProgress(ctx, viewer, (onProgress) =>
-        ctx.services.stixImport.importBundle(args.bundle, {
-          viewer,
-          onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
-          source: 'graphql',
-          onProgress,
-        }),
-      );
+      // Progress goes to the importProgress subscription from the service, as for every import.
+      return ctx.services.stixImport.importBundle(args.bundle, {
+        viewer,
+        onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+        source: 'graphql',
+      });
     },
     importStixFile: async (
       _: unknown,
@@ -149,14 +120,11 @@ export const stixResolvers = {
           [{ objectId: null, path: 'file', message: 'must be an uploaded file' }],
         );
       }
-      return importWithProgress(ctx, viewer, (onProgress) =>
-        importUploadedFile(ctx, file, {
-          viewer,
-          onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
-          source: uploadSource(file),
-          onProgress,
-        }),
-      );
+      return importUploadedFile(ctx, file, {
+        viewer,
+        onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+        source: uploadSource(file),
+      });
     },
   },
   Query: {
