@@ -266,5 +266,5 @@ export async function openStixSource(
     const text = await readFile(source, 'utf8');
     return inputFromValue(parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), size);
   }
-  return inputFromStream(createReadStream(source, { highWaterMark: 1024 * 1024 }), lim, size);
+  return inputFromStream(createReadStream(source, { highWaterMark: 64 * 1024 }), lim, size);
 }
