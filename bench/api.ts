@@ -31,6 +31,8 @@ import { createLogger } from '../api/src/logger';
 import { createServices } from '../api/src/services';
 import { EXPLORE_LIMITS, luceneQuery } from '../api/src/services/explore.service';
 import { SYSTEM_VIEWER } from '../api/src/services/viewer';
+import { neighborhoodFieldsOf } from '../api/src/modules/explore/selection';
+import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
 
 const ATTACK = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
 const COUNT_ATTACK = cypher('bench-count-attack', 'READ', "MATCH (n:AttackPattern) RETURN count(n) AS n");
@@ -145,6 +147,9 @@ async function main() {
   const { url, stop: stopServer } = await startServerProcess(target);
 
   const searchText = 'credential dumping';
+  const neighborhoodQuery =
+    'query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, limit: 500) { nodes { id type name } edges { id type source target } truncated } }';
+  const NEIGHBORHOOD_FIELDS_ASKED = neighborhoodFieldsOf(neighborhoodSelection(neighborhoodQuery));
   const lucene = luceneQuery(searchText)!;
   const cases = [
     {
@@ -161,14 +166,23 @@ async function main() {
     },
     {
       name: 'neighborhood 2-hop (500)',
-      query:
-        'query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, limit: 500) { nodes { id type name } edges { id type source target } truncated } }',
+      query: neighborhoodQuery,
       variables: { ids: [apt28] },
       direct: () =>
         graph.read((tx) =>
           neighborhood(
             tx,
-            { ids: [apt28], depth: 2, limit: 500, types: null, relationshipTypes: null, includeRefs: false, maxRank: viewer.clearanceRank },
+            {
+              ids: [apt28],
+              depth: 2,
+              limit: 500,
+              types: null,
+              relationshipTypes: null,
+              includeRefs: false,
+              maxRank: viewer.clearanceRank,
+              // What the GraphQL selection above reads (the resolver derives it the same way).
+              fields: NEIGHBORHOOD_FIELDS_ASKED,
+            },
             EXPLORE_LIMITS.maxNeighborhoodEdges,
           ),
         ),
@@ -199,6 +213,14 @@ async function main() {
   stopServer();
   await graph.close();
   process.exit(0);
+}
+
+/** The `neighborhood` field of a one-field query, as the resolver's `info` would hold it. */
+function neighborhoodSelection(query: string) {
+  const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const field = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'neighborhood');
+  if (!field) throw new Error('no neighborhood field in the bench query');
+  return { fieldNodes: [field], fragments: {} };
 }
 
 /** Forks this script with --serve: the app alone in a child process; resolves with its URL. */

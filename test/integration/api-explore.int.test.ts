@@ -283,6 +283,49 @@ describe('GraphQL exploration API', () => {
     expect(forbiddenSeed.data?.neighborhood).toEqual({ nodes: [], edges: [], truncated: false });
   });
 
+  it('fills every neighbourhood field a request selects, directly or through fragments, and the same whatever else it selects', async () => {
+    const full = await api.gql(
+      reader,
+      `query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, includeRefs: true) {
+        nodes { id type name tlp confidence created modified placeholder }
+        edges { id type source target relationshipType confidence property } truncated } }`,
+      { ids: [APT] },
+    );
+    expect(full.errors).toBeUndefined();
+    const nodes = full.data?.neighborhood.nodes ?? [];
+    const edges = full.data?.neighborhood.edges ?? [];
+    expect(nodes.find((n: any) => n.id === TOOL)).toMatchObject({ name: 'Mimikatz', confidence: 30 });
+    expect(nodes.find((n: any) => n.id === ACTOR)).toMatchObject({ created: expect.stringMatching(/^2025-06-01T00:00:00/), modified: expect.stringMatching(/^2025-06-01T00:00:00/) });
+    expect(edges.find((e: any) => e.id === sid('relationship', 5))).toMatchObject({ relationshipType: 'attributed-to', source: APT, target: ACTOR });
+    expect(edges.some((e: any) => e.property === 'created_by_ref')).toBe(true);
+
+    // The same fields through a named fragment, an inline fragment and an alias.
+    const viaFragments = await api.gql(
+      reader,
+      `query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, includeRefs: true) {
+        nodes { id ...NodeDetails } edges { id source target ... on GraphEdge { type kind: relationshipType confidence property } } truncated } }
+       fragment NodeDetails on GraphNode { type name tlp confidence created modified placeholder }`,
+      { ids: [APT] },
+    );
+    expect(viaFragments.errors).toBeUndefined();
+    expect(viaFragments.data?.neighborhood.nodes).toEqual(nodes);
+    expect(viaFragments.data?.neighborhood.edges).toEqual(
+      edges.map(({ relationshipType, ...e }: any) => ({ ...e, kind: relationshipType })),
+    );
+
+    // A lean selection finds the same nodes and edges (ids, ends, reference edge ids).
+    const lean = await api.gql(
+      reader,
+      `query ($ids: [ID!]!) { neighborhood(ids: $ids, depth: 2, includeRefs: true) { nodes { id } edges { id source target } truncated } }`,
+      { ids: [APT] },
+    );
+    expect(lean.data?.neighborhood).toEqual({
+      nodes: nodes.map((n: any) => ({ id: n.id })),
+      edges: edges.map((e: any) => ({ id: e.id, source: e.source, target: e.target })),
+      truncated: full.data?.neighborhood.truncated,
+    });
+  });
+
   it('finds shortest paths only through visible objects', async () => {
     const query = `query ($from: ID!, $to: ID!, $maxLength: Int, $limit: Int) {
       paths(from: $from, to: $to, maxLength: $maxLength, limit: $limit) { length nodes { id } edges { id type source target } } }`;

@@ -159,31 +159,58 @@ export const COUNT_SEARCH = cypher(
 
 // ---------------------------------------------------------------------------------------------
 // Neighbourhood: one query, one round trip. Seeds, then breadth-first hops (unrolled: one generated
-// query per depth, since a hop count cannot be a parameter), then the edges among the nodes found.
-// One query with a few records instead of four queries and thousands of rows: each extra query
-// and each batch of 1 000 streamed records is a network round trip, and rows cost more to encode
-// and decode than lists (measured on ATT&CK, see docs/api.md). Nodes and edges come back as positional lists
-// (NEIGHBORHOOD_NODE_FIELDS / NEIGHBORHOOD_EDGE_FIELDS) so map keys are not repeated 5 000 times.
-
-/** Positions in each node list returned by the neighbourhood queries. */
-export const NEIGHBORHOOD_NODE_FIELDS = ['id', 'type', 'name', 'tlpRank', 'confidence', 'created', 'modified', 'placeholder'] as const;
-/** Positions in each edge list returned by the neighbourhood queries. */
-export const NEIGHBORHOOD_EDGE_FIELDS = ['id', 'type', 'source', 'target', 'relationshipType', 'confidence', 'property'] as const;
+// query per depth, since a hop count cannot be a parameter), then the edges among the nodes found
+// (collected as relationships, read only when the answer is built). One query with a few records
+// instead of four queries and thousands of rows: each extra query and each batch of 1 000
+// streamed records is a network round trip (measured on ATT&CK, see docs/api.md).
+//
+// What costs is strings and small lists: Neo4j reads, packs and sends each one, the driver
+// decodes each one. So records hold columns (NEIGHBORHOOD_NODE_COLUMNS / NEIGHBORHOOD_EDGE_COLUMNS),
+// an edge names its ends by node key (`id(n)`, an integer that never leaves the repository, which
+// turns it back into the STIX id) rather than by two 50-character STIX ids, and optional columns
+// are only read when the caller asks for them ($node* / $edge* flags; null otherwise). `id()` is
+// deprecated in Neo4j 5 in favour of `elementId()`, a long string that would cost what this
+// saves; it is only compared within one query's answer.
 
 /**
- * Nodes and edges per returned record. One record holding everything is a message of ~1 MB
- * that the driver decodes across dozens of 64 KiB chunks (measured: about twice the client CPU);
- * records of 200 stay within a chunk or two, and 5 000 elements stay well under the driver's
- * fetch size (1 000 records), so the whole answer still comes in one round trip.
+ * Columns of each record of a neighbourhood query, for the record's slice of nodes and of edges:
+ * lists of equal length, one value per node (per edge), or null for an optional column nobody
+ * asked for. Columns rather than one list per element: 5 000 fewer lists to pack, decode and map.
  */
-const NEIGHBORHOOD_PART = 200;
+export const NEIGHBORHOOD_NODE_COLUMNS = ['nodeKeys', 'nodeIds', 'nodeTypes', 'nodeTlpRanks', 'nodePlaceholders', 'nodeNames', 'nodeConfidences', 'nodeCreated', 'nodeModified'] as const;
+/**
+ * The ends of an edge are node keys; its id is the relationship's STIX id, null for a reference
+ * edge (the repository builds `source|property|target`).
+ */
+export const NEIGHBORHOOD_EDGE_COLUMNS = ['edgeSourceKeys', 'edgeTargetKeys', 'edgeTypes', 'edgeProperties', 'edgeIds', 'edgeRelationshipTypes', 'edgeConfidences'] as const;
 
-const NODE_LIST = (v: string) =>
-  `[${v}.id, ${v}.type, ${v}.name, ${v}.tlp_rank, ${v}.confidence, toString(${v}.created), toString(${v}.modified), ${v}:${PLACEHOLDER}]`;
-const EDGE_ID = (a: string, r: string, b: string) =>
-  `coalesce(${r}.id, ${a}.id + '|' + coalesce(${r}.property, type(${r})) + '|' + ${b}.id)`;
-const EDGE_LIST = (a: string, r: string, b: string) =>
-  `[${EDGE_ID(a, r, b)}, type(${r}), ${a}.id, ${b}.id, ${r}.relationship_type, ${r}.confidence, ${r}.property]`;
+/**
+ * Nodes and edges per returned record. A record spread over several Bolt chunks or TCP reads is
+ * decoded by the driver on a slow path (every string through a fresh StringDecoder, measured: a
+ * quarter of its CPU), so records stay small (100 nodes and 100 edges: ~20 kB), and 5 000
+ * elements stay well under the driver's fetch size (1 000 records), so the whole answer still
+ * comes in one round trip.
+ */
+const NEIGHBORHOOD_PART = 100;
+
+/** The columns of NEIGHBORHOOD_NODE_COLUMNS for the nodes in list `ns`. */
+const NODE_COLUMNS = (ns: string) => `[n IN ${ns} | id(n)] AS nodeKeys,
+          [n IN ${ns} | n.id] AS nodeIds,
+          [n IN ${ns} | n.type] AS nodeTypes,
+          [n IN ${ns} | n.tlp_rank] AS nodeTlpRanks,
+          [n IN ${ns} | n:${PLACEHOLDER}] AS nodePlaceholders,
+          CASE WHEN $nodeName THEN [n IN ${ns} | n.name] END AS nodeNames,
+          CASE WHEN $nodeConfidence THEN [n IN ${ns} | n.confidence] END AS nodeConfidences,
+          CASE WHEN $nodeCreated THEN [n IN ${ns} | toString(n.created)] END AS nodeCreated,
+          CASE WHEN $nodeModified THEN [n IN ${ns} | toString(n.modified)] END AS nodeModified`;
+/** The columns of NEIGHBORHOOD_EDGE_COLUMNS for the relationships in list `rs`. */
+const EDGE_COLUMNS = (rs: string) => `[r IN ${rs} | id(startNode(r))] AS edgeSourceKeys,
+          [r IN ${rs} | id(endNode(r))] AS edgeTargetKeys,
+          [r IN ${rs} | type(r)] AS edgeTypes,
+          [r IN ${rs} | r.property] AS edgeProperties,
+          [r IN ${rs} | r.id] AS edgeIds,
+          CASE WHEN $edgeRelationshipType THEN [r IN ${rs} | r.relationship_type] END AS edgeRelationshipTypes,
+          CASE WHEN $edgeConfidence THEN [r IN ${rs} | r.confidence] END AS edgeConfidences`;
 
 /**
  * One hop from `frontier` to visible nodes not in `nodes` yet, at most `$limit + 1` of them (a
@@ -231,14 +258,15 @@ function neighborhoodQuery(depth: number, withRefs: boolean): CypherQuery {
      WHERE b IN nodes
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${VISIBLE_EDGE('r')}
-     WITH a, r, b
+     WITH r
      LIMIT toInteger($maxEdges) + 1
-     RETURN collect(${EDGE_LIST('a', 'r', 'b')}) AS edges
+     RETURN collect(r) AS edges
    }
-   WITH [n IN nodes | ${NODE_LIST('n')}] AS nodes, edges, truncated
    UNWIND range(0, (CASE WHEN size(nodes) > size(edges) THEN size(nodes) ELSE size(edges) END - 1) / ${NEIGHBORHOOD_PART}) AS part
-   RETURN nodes[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS nodes,
-          edges[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS edges, truncated`,
+   WITH nodes[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS ns,
+        edges[part * ${NEIGHBORHOOD_PART}..(part + 1) * ${NEIGHBORHOOD_PART}] AS rs, truncated
+   RETURN ${NODE_COLUMNS('ns')},
+          ${EDGE_COLUMNS('rs')}, truncated`,
   );
 }
 

@@ -193,6 +193,28 @@ export async function countSearch(tx: Tx, query: string, types: string[] | null,
   return num(row?.total) ?? 0;
 }
 
+/**
+ * Optional fields of a neighbourhood: each one left out is not read from the graph nor sent (it
+ * comes back null). Ids, types, ends, TLP and placeholder flags are always there.
+ */
+export interface NeighborhoodFields {
+  nodeName: boolean;
+  nodeConfidence: boolean;
+  nodeCreated: boolean;
+  nodeModified: boolean;
+  edgeRelationshipType: boolean;
+  edgeConfidence: boolean;
+}
+
+export const ALL_NEIGHBORHOOD_FIELDS: Readonly<NeighborhoodFields> = Object.freeze({
+  nodeName: true,
+  nodeConfidence: true,
+  nodeCreated: true,
+  nodeModified: true,
+  edgeRelationshipType: true,
+  edgeConfidence: true,
+});
+
 export interface NeighborhoodParams {
   ids: string[];
   depth: number;
@@ -201,6 +223,8 @@ export interface NeighborhoodParams {
   relationshipTypes: string[] | null;
   includeRefs: boolean;
   maxRank: number;
+  /** Optional fields to read (default: all). */
+  fields?: NeighborhoodFields;
 }
 
 export interface NeighborhoodRecord {
@@ -209,37 +233,13 @@ export interface NeighborhoodRecord {
   truncated: boolean;
 }
 
-const at = (values: Plain[], i: number): Plain | undefined => values[i];
-
-/** A node from the positional list of NEIGHBORHOOD_NODE_FIELDS (built directly: 500 per call). */
-function nodeOfList(v: Plain): GraphNodeRecord | null {
-  if (!Array.isArray(v) || typeof v[0] !== 'string') return null;
-  const id = v[0];
-  return {
-    id,
-    type: str(at(v, 1)) ?? id.split('--')[0] ?? '',
-    name: str(at(v, 2)),
-    tlpRank: num(at(v, 3)) ?? 4,
-    confidence: num(at(v, 4)),
-    created: str(at(v, 5)),
-    modified: str(at(v, 6)),
-    placeholder: at(v, 7) === true,
-  };
-}
-
-/** An edge from the positional list of NEIGHBORHOOD_EDGE_FIELDS (built directly: thousands per call). */
-function edgeOfList(v: Plain): GraphEdgeRecord | null {
-  if (!Array.isArray(v) || typeof v[0] !== 'string') return null;
-  return {
-    id: v[0],
-    type: String(at(v, 1)),
-    source: String(at(v, 2)),
-    target: String(at(v, 3)),
-    relationshipType: str(at(v, 4)),
-    confidence: num(at(v, 5)),
-    property: str(at(v, 6)),
-  };
-}
+/** A node key of the neighbourhood columns (an integer, or its decimal string beyond 2^53). */
+const keyOf = (v: Plain | undefined): string | number | null => (typeof v === 'number' || typeof v === 'string' ? v : null);
+/** A column of a neighbourhood record: its list, or an empty one for a column left out. */
+const column = (row: Row, name: string): Plain[] => {
+  const v = row[name];
+  return Array.isArray(v) ? v : [];
+};
 
 /**
  * Breadth-first from the visible seeds over visible edges to visible nodes, up to `limit` nodes,
@@ -256,24 +256,68 @@ export async function neighborhood(tx: Tx, p: NeighborhoodParams, maxEdges: numb
     limit: p.limit,
     maxEdges,
     maxRank: p.maxRank,
+    ...(p.fields ?? ALL_NEIGHBORHOOD_FIELDS),
   });
   const nodes: GraphNodeRecord[] = [];
   const edges: GraphEdgeRecord[] = [];
+  /** STIX id by node key. */
+  const idOfKey = new Map<string | number, string>();
   let truncated = false;
+  // Nodes of every record first, so that every edge finds its ends.
   for (const row of rows) {
-    if (Array.isArray(row.nodes)) {
-      for (const n of row.nodes) {
-        const node = nodeOfList(n);
-        if (node) nodes.push(node);
-      }
+    const keys = column(row, 'nodeKeys');
+    const ids = column(row, 'nodeIds');
+    const types = column(row, 'nodeTypes');
+    const tlpRanks = column(row, 'nodeTlpRanks');
+    const placeholders = column(row, 'nodePlaceholders');
+    const names = column(row, 'nodeNames');
+    const confidences = column(row, 'nodeConfidences');
+    const created = column(row, 'nodeCreated');
+    const modified = column(row, 'nodeModified');
+    for (let i = 0; i < keys.length; i++) {
+      const key = keyOf(keys[i]);
+      const id = ids[i];
+      if (key === null || typeof id !== 'string') continue;
+      idOfKey.set(key, id);
+      nodes.push({
+        id,
+        type: str(types[i]) ?? id.split('--')[0] ?? '',
+        name: str(names[i]),
+        tlpRank: num(tlpRanks[i]) ?? 4,
+        confidence: num(confidences[i]),
+        created: str(created[i]),
+        modified: str(modified[i]),
+        placeholder: placeholders[i] === true,
+      });
     }
-    if (Array.isArray(row.edges)) {
-      for (const e of row.edges) {
-        const edge = edgeOfList(e);
-        if (edge) edges.push(edge);
-      }
-    }
+  }
+  for (const row of rows) {
     truncated ||= row.truncated === true;
+    const sourceKeys = column(row, 'edgeSourceKeys');
+    const targetKeys = column(row, 'edgeTargetKeys');
+    const types = column(row, 'edgeTypes');
+    const properties = column(row, 'edgeProperties');
+    const ids = column(row, 'edgeIds');
+    const relationshipTypes = column(row, 'edgeRelationshipTypes');
+    const confidences = column(row, 'edgeConfidences');
+    for (let i = 0; i < sourceKeys.length; i++) {
+      const sourceKey = keyOf(sourceKeys[i]);
+      const targetKey = keyOf(targetKeys[i]);
+      const source = sourceKey === null ? undefined : idOfKey.get(sourceKey);
+      const target = targetKey === null ? undefined : idOfKey.get(targetKey);
+      if (source === undefined || target === undefined) continue;
+      const type = String(types[i]);
+      const property = str(properties[i]);
+      edges.push({
+        id: str(ids[i]) ?? `${source}|${property ?? type}|${target}`,
+        type,
+        source,
+        target,
+        relationshipType: str(relationshipTypes[i]),
+        confidence: num(confidences[i]),
+        property,
+      });
+    }
   }
   if (edges.length > maxEdges) {
     truncated = true;

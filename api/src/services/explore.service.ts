@@ -18,6 +18,7 @@ import {
   searchObjects,
   shortestPaths,
   type GraphEdgeRecord,
+  type NeighborhoodFields,
   type NeighborhoodRecord,
   type ObjectFilterParams,
   type ObjectKeyset,
@@ -29,7 +30,7 @@ import { MAX_PATH_LENGTH } from '../graph/explore.queries';
 import type { Logger } from '../logger';
 import type { Viewer } from './viewer';
 
-export type { GraphEdgeRecord, NeighborhoodRecord, ObjectRecord, PathRecord };
+export type { GraphEdgeRecord, NeighborhoodFields, NeighborhoodRecord, ObjectRecord, PathRecord };
 
 export const EXPLORE_LIMITS = Object.freeze({
   /** Largest page of `objects`, `search` and `relationships`. */
@@ -104,7 +105,8 @@ export interface ExploreService {
       relationshipTypes?: string[] | null;
       includeRefs?: boolean | null;
     },
-    options: { viewer: Viewer },
+    /** `fields`: optional fields to read (default all); those left out come back null. */
+    options: { viewer: Viewer; fields?: NeighborhoodFields },
   ): Promise<NeighborhoodRecord>;
   paths(
     args: { from: string; to: string; maxLength?: number | null; limit?: number | null },
@@ -377,7 +379,7 @@ export function createExploreService(deps: ExploreServiceDeps): ExploreService {
       return read(viewer, 'search-count', (tx) => countSearch(tx, query, types, viewer.clearanceRank));
     },
 
-    async neighborhood(args, { viewer }) {
+    async neighborhood(args, { viewer, fields }) {
       const checks = new Checks();
       const ids = checks.list('ids', args.ids, EXPLORE_LIMITS.maxIds) ?? [];
       const depth = checks.int('depth', args.depth, EXPLORE_LIMITS.defaultDepth, 0, EXPLORE_LIMITS.maxDepth);
@@ -403,6 +405,7 @@ export function createExploreService(deps: ExploreServiceDeps): ExploreService {
             relationshipTypes,
             includeRefs: args.includeRefs === true,
             maxRank: viewer.clearanceRank,
+            ...(fields ? { fields } : {}),
           },
           EXPLORE_LIMITS.maxNeighborhoodEdges,
         ),

@@ -2,6 +2,7 @@
  * Exploration queries and live events: check the caller, call the explore service, shape
  * connections and graph views. Objects found by lists and searches prime the request's loader.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
 import type { TlpLevel } from '../../../../schema/graph/kinds';
 import { type GraphEdgeRecord, type ObjectFilter, type ObjectRecord, type Page } from '../../services/explore.service';
@@ -9,6 +10,7 @@ import { eventVisibleTo, type EventTopic, type EventTopics } from '../../service
 import { ValidationError } from '../../errors';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/require-viewer';
+import { neighborhoodFieldsOf } from './selection';
 import { tlpOfRank } from './stix-object.resolvers';
 
 type PageArgs = { first?: number | null; after?: string | null };
@@ -106,8 +108,9 @@ export const exploreResolvers = {
         includeRefs?: boolean | null;
       },
       ctx: AppContext,
+      info: GraphQLResolveInfo,
     ) => {
-      const result = await ctx.services.explore.neighborhood(args, { viewer: requireViewer(ctx) });
+      const result = await ctx.services.explore.neighborhood(args, { viewer: requireViewer(ctx), fields: neighborhoodFieldsOf(info) });
       return { nodes: result.nodes.map(node), edges: result.edges, truncated: result.truncated };
     },
     paths: async (
