@@ -44,4 +44,38 @@ describe('SeenIndex (what an import remembers per id)', () => {
     expect(seen.size).toBe(1);
     expect(seen.get('a')).toEqual({ index: 7, hash: hashRaw('two'), modified: '2025-12-11T20:00:00.000Z' });
   });
+
+  it('tells apart ids that share a UUID under different types, and ids that differ only in case', () => {
+    const seen = new SeenIndex();
+    const uuid = '6b0e2f4a-1c3d-4e5f-8a9b-0c1d2e3f4a5b';
+    const ids = [
+      `indicator--${uuid}`,
+      `malware--${uuid}`,
+      `x-custom-thing--${uuid}`,
+      `indicator--${uuid.toUpperCase()}`,
+      `Indicator--${uuid}`,
+      'not-an-id-at-all',
+    ];
+    ids.forEach((id, i) => seen.set(id, { index: i, hash: hashRaw(id), modified: null }));
+    expect(seen.size).toBe(ids.length);
+    ids.forEach((id, i) => expect(seen.get(id)).toEqual({ index: i, hash: hashRaw(id), modified: null }));
+    expect(seen.get(`identity--${uuid}`)).toBeUndefined();
+    expect(seen.get(`indicator--${uuid.replace(/b$/, 'c')}`)).toBeUndefined();
+  });
+
+  it('finds every one of 300 000 random ids after many growths, and none it was not given', () => {
+    const seen = new SeenIndex();
+    const types = ['indicator', 'relationship', 'attack-pattern', 'x-mitre-tactic'];
+    const hash = hashRaw('same');
+    const ids: string[] = [];
+    for (let i = 0; i < 300_000; i++) {
+      const id = `${types[i % types.length]}--${crypto.randomUUID()}`;
+      ids.push(id);
+      seen.set(id, { index: i, hash, modified: null });
+    }
+    expect(seen.size).toBe(ids.length);
+    for (let i = 0; i < ids.length; i += 997) expect(seen.get(ids[i]!)?.index).toBe(i);
+    expect(ids.every((id, i) => seen.get(id)!.index === i)).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(seen.get(`indicator--${crypto.randomUUID()}`)).toBeUndefined();
+  });
 });
