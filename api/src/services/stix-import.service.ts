@@ -155,6 +155,22 @@ class EagerAbort extends Error {
   override name = 'EagerAbort';
 }
 
+/** A Prepared whose object is parsed from `raw` on first use (then kept until it is dropped). */
+function lazilyParsed(index: number, id: string, raw: string, hash: string, modified: string | null): Prepared {
+  let parsed: JsonObject | null = null;
+  return {
+    index,
+    id,
+    raw,
+    hash,
+    modified,
+    get obj(): JsonObject {
+      parsed ??= JSON.parse(raw) as JsonObject;
+      return parsed;
+    },
+  };
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -270,6 +286,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     const eager = allowEager && options.eager !== false && input.count !== null && input.count > 0 && input.count <= singleMax;
     let eagerChain: Promise<void> = Promise.resolve();
     const outcomes = new Map<string, Outcome>();
+    /**
+     * A streamed input is not held in memory: objects waiting to be written keep only their JSON
+     * text and are parsed again when their batch is written (a parsed object costs several times
+     * its text; up to `singleTransactionMaxObjects` of them wait before a stream is known to be big).
+     */
+    const streamed = input.count === null;
     let upgraded = 0;
     let index = -1;
     let staged = false;
@@ -473,7 +495,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           const raw = JSON.stringify(o);
           const hash = hashRaw(raw);
           const modified = typeof o.modified === 'string' ? o.modified : null;
-          const current: Prepared = { index, id, obj: o, raw, hash, modified };
+          const current: Prepared = streamed ? lazilyParsed(index, id, raw, hash, modified) : { index, id, obj: o, raw, hash, modified };
           const prev = seen.get(id);
           /** The earlier object of this id when it is still waiting to be written. */
           const prevPending = prev ? pending.get(id) : undefined;
