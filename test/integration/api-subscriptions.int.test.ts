@@ -55,6 +55,41 @@ async function publishUntil<T>(publish: () => void, received: Promise<T>): Promi
   return received;
 }
 
+/** An analyst token and the viewer the services see for it (to start imports without GraphQL). */
+async function serviceAnalyst(api: TestApi, name: string) {
+  const { token, record } = await api.services.auth.createToken(
+    { name, role: 'analyst', clearance: 'RED' },
+    { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
+  );
+  return { token, viewer: { id: record.id, name, role: 'analyst' as const, clearance: 'RED' as const, clearanceRank: 4 } };
+}
+
+/**
+ * Runs `start` (which returns an import id) until `sub` delivers the event `ends` accepts for one of
+ * those imports (the subscription starts asynchronously); returns that event and every event read.
+ */
+async function importUntil(
+  sub: { next(): Promise<any> },
+  start: (attempt: number) => Promise<string>,
+  ends: (event: any) => boolean,
+): Promise<{ ended: any; events: any[]; importIds: Set<string> }> {
+  const importIds = new Set<string>();
+  const events: any[] = [];
+  let ended: any;
+  const reading = (async () => {
+    for (;;) {
+      const e = (await sub.next()).data.importProgress;
+      events.push(e);
+      if (importIds.has(e.importId) && ends(e)) return (ended = e);
+    }
+  })();
+  for (let attempt = 0; attempt < 40 && ended === undefined; attempt += 1) {
+    importIds.add(await start(attempt));
+    await Promise.race([reading, new Promise((r) => setTimeout(r, 50))]);
+  }
+  return { ended, events, importIds };
+}
+
 describe('subscriptions over SSE', () => {
   let graph: Graph;
   let api: TestApi;
@@ -158,11 +193,7 @@ describe('subscriptions over SSE', () => {
   });
 
   it('announces imports started outside GraphQL too (fact sheets, seed, CLI share the service), ending with done', async () => {
-    const { token, record } = await api.services.auth.createToken(
-      { name: 'sheet-importer', role: 'analyst', clearance: 'RED' },
-      { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
-    );
-    const viewer = { id: record.id, name: 'sheet-importer', role: 'analyst' as const, clearance: 'RED' as const, clearanceRank: 4 };
+    const { token, viewer } = await serviceAnalyst(api, 'sheet-importer');
     const sub = await subscribe(api, token, 'subscription { importProgress { importId phase done total } }');
     const bundle = (n: number) => ({
       type: 'bundle',
@@ -174,24 +205,18 @@ describe('subscriptions over SSE', () => {
         },
       ],
     });
-    // The subscription starts asynchronously: import (a new object each time) until events arrive.
-    const reports = new Map<string, number>();
-    const events: any[] = [];
-    let ended: any;
-    const reading = (async () => {
-      for (;;) {
-        const e = (await sub.next()).data.importProgress;
-        events.push(e);
-        if (e.phase === 'done' && reports.has(e.importId)) return (ended = e);
-      }
-    })();
-    for (let n = 0; n < 40 && ended === undefined; n += 1) {
-      const report = await api.services.stixImport.importBundle(bundle(n), { viewer, source: 'service-test' });
-      reports.set(report.importId, report.objects);
-      await Promise.race([reading, new Promise((r) => setTimeout(r, 50))]);
-    }
+    const objects = new Map<string, number>();
+    const { ended, events } = await importUntil(
+      sub,
+      async (n) => {
+        const report = await api.services.stixImport.importBundle(bundle(n), { viewer, source: 'service-test' });
+        objects.set(report.importId, report.objects);
+        return report.importId;
+      },
+      (e) => e.phase === 'done',
+    );
     expect(ended).toBeDefined();
-    expect(ended.done).toBe(reports.get(ended.importId));
+    expect(ended.done).toBe(objects.get(ended.importId));
     expect(ended.total).toBe(1);
     // Every event of that import came before its done, and none of them says failed.
     const mine = events.filter((e) => e.importId === ended.importId);
@@ -201,27 +226,18 @@ describe('subscriptions over SSE', () => {
   });
 
   it('announces a refused import as failed', async () => {
-    const { token, record } = await api.services.auth.createToken(
-      { name: 'refused-importer', role: 'analyst', clearance: 'RED' },
-      { viewer: { id: 'system', name: 'system', role: 'admin', clearance: 'RED', clearanceRank: 4 } },
-    );
-    const viewer = { id: record.id, name: 'refused-importer', role: 'analyst' as const, clearance: 'RED' as const, clearanceRank: 4 };
+    const { token, viewer } = await serviceAnalyst(api, 'refused-importer');
     const sub = await subscribe(api, token, 'subscription { importProgress { importId phase } }');
-    const ids = new Set<string>();
-    let failed: any;
-    const reading = (async () => {
-      for (;;) {
-        const e = (await sub.next()).data.importProgress;
-        if (e.phase === 'failed' && ids.has(e.importId)) return (failed = e);
-      }
-    })();
-    for (let n = 0; n < 40 && failed === undefined; n += 1) {
-      const report = await api.services.stixImport.importBundle({ type: 'bundle', id: 'bundle--x', objects: 'not a list' }, { viewer });
-      expect(report.errors.length).toBeGreaterThan(0);
-      ids.add(report.importId);
-      await Promise.race([reading, new Promise((r) => setTimeout(r, 50))]);
-    }
-    expect(failed?.phase).toBe('failed');
+    const { ended } = await importUntil(
+      sub,
+      async () => {
+        const report = await api.services.stixImport.importBundle({ type: 'bundle', id: 'bundle--x', objects: 'not a list' }, { viewer });
+        expect(report.errors.length).toBeGreaterThan(0);
+        return report.importId;
+      },
+      (e) => e.phase === 'failed',
+    );
+    expect(ended?.phase).toBe('failed');
     sub.close();
   });
 
