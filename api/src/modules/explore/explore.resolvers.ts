@@ -61,6 +61,10 @@ function subscription<T extends EventTopic>(topic: T, matches: (event: EventTopi
 }
 
 export const exploreResolvers = {
+  StixObjectConnection: {
+    // Counted only when asked for (an explicit resolver: executors need not call function values).
+    totalCount: (c: { totalCount?: () => Promise<number> }) => c.totalCount?.() ?? 0,
+  },
   Query: {
     stixObject: (_: unknown, args: { id: string }, ctx: AppContext) => {
       requireViewer(ctx);
