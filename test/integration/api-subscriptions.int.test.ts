@@ -178,17 +178,14 @@ describe('subscriptions over SSE', () => {
       ],
     };
     const mutation = 'mutation($b: JSON!) { importStixBundle(bundle: $b) { importId created unchanged } }';
-    const importIds: string[] = [];
-    let received: any;
-    const event = sub.next().then((e) => (received = e));
-    // The subscription starts asynchronously: import until it has seen an event (re-imports are no-ops).
-    for (let attempt = 0; attempt < 40 && received === undefined; attempt += 1) {
-      const result = await api.gql<{ importStixBundle: { importId: string } }>(analyst, mutation, { b: bundle });
-      importIds.push(result.data!.importStixBundle.importId);
-      await Promise.race([event, new Promise((r) => setTimeout(r, 50))]);
-    }
-    expect(received?.data.importProgress.importId).toBeOneOf(importIds);
-    expect(received?.data.importProgress.phase).toBeOneOf(['read', 'write', 'commit', 'done']);
+    // Re-imports are no-ops, but each is announced.
+    const { ended, importIds } = await importUntil(
+      sub,
+      async () => (await api.gql<{ importStixBundle: { importId: string } }>(analyst, mutation, { b: bundle })).data!.importStixBundle.importId,
+      () => true,
+    );
+    expect(ended?.importId).toBeOneOf([...importIds]);
+    expect(ended?.phase).toBeOneOf(['read', 'write', 'commit', 'done']);
     sub.close();
   });
 

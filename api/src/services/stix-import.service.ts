@@ -205,14 +205,13 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
   const logger = deps.logger.child({ area: 'stix-import' });
 
   /**
-   * Runs `work` (which receives the import id to use) with progress published on the event bus
-   * for the viewer who started it. The TLP of an input is unknown while it is read, so its events
-   * count as RED for clearance (the starter and admins see them; see eventVisibleTo).
+   * One import, whatever its source: opens the input (an input that cannot be read is a refused
+   * report, not an exception) and runs it, with progress published on the event bus for the viewer
+   * who started it. The TLP of an input is unknown while it is read, so its events count as RED for
+   * clearance (the starter and admins see them; see eventVisibleTo).
    */
-  async function announced(
-    options: ImportOptions,
-    work: (importId: string, options: ImportOptions) => Promise<ImportReport>,
-  ): Promise<ImportReport> {
+  async function announced(options: ImportOptions, open: () => StixInput | Promise<StixInput>): Promise<ImportReport> {
+    requireRole(options.viewer, 'analyst');
     const importId = randomUUID();
     const publish = (phase: ImportProgressEvent['phase'], done: number, total: number | null) =>
       deps.events?.publish('importProgress', {
@@ -224,13 +223,26 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         total,
         at: new Date().toISOString(),
       });
-    const onProgress = (p: ImportProgress) => {
-      options.onProgress?.(p);
-      publish(p.phase, p.done, p.total);
+    const opts: ImportOptions = {
+      ...options,
+      onProgress: (p) => {
+        options.onProgress?.(p);
+        publish(p.phase, p.done, p.total);
+      },
+    };
+    const openAndRun = async (): Promise<ImportReport> => {
+      let input: StixInput;
+      try {
+        input = await open();
+      } catch (e) {
+        if (!(e instanceof StixInputError)) throw e;
+        return refused(e, importId, opts);
+      }
+      return run(input, opts, importId);
     };
     let report: ImportReport;
     try {
-      report = await work(importId, { ...options, onProgress });
+      report = await openAndRun();
     } catch (e) {
       publish('failed', 0, null);
       throw e;
@@ -240,7 +252,6 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
   }
 
   async function run(input: StixInput, options: ImportOptions, importId: string, allowEager = true): Promise<ImportReport> {
-    requireRole(options.viewer, 'analyst');
     const started = Date.now();
     const policy = options.onConflict ?? 'reject';
     const limits = { ...DEFAULT_SAFETY_LIMITS, ...options.limits };
@@ -717,30 +728,10 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
 
   return {
     async importBundle(input, options) {
-      requireRole(options.viewer, 'analyst');
-      return announced(options, async (importId, opts) => {
-        let stixInput: StixInput;
-        try {
-          stixInput = inputFromValue(input);
-        } catch (e) {
-          if (!(e instanceof StixInputError)) throw e;
-          return refused(e, importId, opts);
-        }
-        return run(stixInput, opts, importId);
-      });
+      return announced(options, () => inputFromValue(input));
     },
     async importFile(pathOrUrl, options) {
-      requireRole(options.viewer, 'analyst');
-      return announced({ ...options, source: options.source ?? pathOrUrl }, async (importId, opts) => {
-        let stixInput: StixInput;
-        try {
-          stixInput = await openStixSource(pathOrUrl, opts.readLimits);
-        } catch (e) {
-          if (!(e instanceof StixInputError)) throw e;
-          return refused(e, importId, opts);
-        }
-        return run(stixInput, opts, importId);
-      });
+      return announced({ ...options, source: options.source ?? pathOrUrl }, () => openStixSource(pathOrUrl, options.readLimits));
     },
   };
 }
