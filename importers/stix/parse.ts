@@ -163,7 +163,9 @@ export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: n
               yield splitter.value;
               break;
             case 'member':
-              envelope[splitter.key] = splitter.value;
+              // Defined, not assigned: a member named "__proto__" stays an own property (as
+              // JSON.parse makes it) instead of replacing the envelope's prototype.
+              Object.defineProperty(envelope, splitter.key, { value: splitter.value, enumerable: true, writable: true, configurable: true });
               break;
             case 'open':
               shape = splitter.topLevel === 'array' ? 'array' : 'bundle';

@@ -38,9 +38,8 @@ export function toPlain(value: unknown): Plain {
     throw new TypeError('Paths must be unpacked in Cypher (return nodes(p) and relationships(p) properties)');
   }
   if (typeof value === 'object') {
-    const out: { [key: string]: Plain } = {};
-    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) out[key] = toPlain(inner);
-    return out;
+    // fromEntries defines each key, so a stored key named "__proto__" stays data, not a prototype.
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, inner]) => [key, toPlain(inner)]));
   }
   throw new TypeError(`Unsupported Neo4j value of type ${typeof value}`);
 }

@@ -152,6 +152,20 @@ describe('streamed input gives what JSON.parse of the whole text gives', () => {
     });
     expect(await readAll(stream(['{"id":"bundle--2","type":"bundle"}']))).toMatchObject({ objects: [], envelope: { type: 'bundle', id: 'bundle--2' } });
   });
+
+  it('a member named "__proto__" stays an own property of the object, as JSON.parse keeps it, and changes no prototype', async () => {
+    // Found by the random-documents property above: the single object was rebuilt by assignment.
+    const text = '{"type":"x-thing","__proto__":{"polluted":true},"name":"n"}';
+    const got = await readAll(stream(everyN(Buffer.from(text), 7)));
+    const object = got.objects[0] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(object)).toBe(Object.prototype);
+    expect(Object.keys(object)).toEqual(['type', '__proto__', 'name']);
+    expect(Object.getOwnPropertyDescriptor(object, '__proto__')?.value).toEqual({ polluted: true });
+    expect((object as { polluted?: unknown }).polluted).toBeUndefined();
+    const bundle = await readAll(stream(['{"type":"bundle","__proto__":{"polluted":true},"objects":[]}']));
+    expect(Object.getPrototypeOf(bundle.envelope)).toBe(Object.prototype);
+    expect(Object.keys(bundle.envelope ?? {})).toEqual(['type', '__proto__']);
+  });
 });
 
 describe('streaming, not buffering', () => {
