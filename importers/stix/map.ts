@@ -10,6 +10,7 @@ import {
   TLP_MARKING_IDS,
   UNKNOWN_MARKING_RANK,
   edgeTypeForRef,
+  isEdgeRef,
   edgeTypeForRelationship,
   labelForStixType,
   tlpRank,
@@ -76,6 +77,9 @@ export interface RelationshipEdgeRow {
   type: RelationshipEdgeType;
   from: string;
   to: string;
+  /** STIX types of the two ends (from their ids), for placeholders of ends not stored yet. */
+  fromType: string;
+  toType: string;
   props: { id: string; relationship_type: string; tlp_rank: number; confidence: number | null };
 }
 
@@ -310,7 +314,9 @@ export function mapStixObject(
       marking_rank: type === 'marking-definition' ? markingRankOf(obj) : null,
     },
   };
-  const refs: RefEdgeRow[] = collectRefs(obj).map((r) => ({
+  // Metadata refs live in `created_by_ref` / `marking_refs` (and raw); a relationship's ends are
+  // its typed edge (kinds.isEdgeRef).
+  const refs: RefEdgeRow[] = collectRefs(obj).filter((r) => isEdgeRef(type, r.property, r.name)).map((r) => ({
     type: edgeTypeForRef(r.name),
     from: id,
     to: r.to,
@@ -324,6 +330,8 @@ export function mapStixObject(
       type: edgeTypeForRelationship(relationshipType),
       from: obj.source_ref,
       to: obj.target_ref,
+      fromType: stixTypeOfId(obj.source_ref),
+      toType: stixTypeOfId(obj.target_ref),
       props: { id, relationship_type: relationshipType, tlp_rank: tlp, confidence },
     };
   }

@@ -37,6 +37,7 @@ const FIXTURE = [
     is_family: true,
     malware_types: ['backdoor'],
     created_by_ref: MITRE,
+    x_acme_lab_ref: MITRE,
     kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: 'command-and-control' }],
     external_references: [{ source_name: 'mitre-attack', external_id: 'S0161' }],
   }),
@@ -272,12 +273,14 @@ describe('GraphQL exploration API', () => {
 
     const refs = await api.gql(reader, query, { ids: [MALWARE], depth: 1, includeRefs: true, relationshipTypes: null });
     expect(refs.data?.neighborhood.edges).toContainEqual({
-      id: `${MALWARE}|created_by_ref|${MITRE}`,
-      type: 'CREATED_BY',
+      id: `${MALWARE}|x_acme_lab_ref|${MITRE}`,
+      type: 'REFERS_TO',
       source: MALWARE,
       target: MITRE,
       relationshipType: null,
     });
+    // Who made an object is a property (createdBy), not an edge: no hub edge to the creator.
+    expect(refs.data?.neighborhood.edges.filter((e: any) => e.id.includes('created_by_ref'))).toEqual([]);
 
     const forbiddenSeed = await api.gql(reader, query, { ids: [SECRET], depth: 2 });
     expect(forbiddenSeed.data?.neighborhood).toEqual({ nodes: [], edges: [], truncated: false });
@@ -297,7 +300,7 @@ describe('GraphQL exploration API', () => {
     expect(nodes.find((n: any) => n.id === TOOL)).toMatchObject({ name: 'Mimikatz', confidence: 30 });
     expect(nodes.find((n: any) => n.id === ACTOR)).toMatchObject({ created: expect.stringMatching(/^2025-06-01T00:00:00/), modified: expect.stringMatching(/^2025-06-01T00:00:00/) });
     expect(edges.find((e: any) => e.id === sid('relationship', 5))).toMatchObject({ relationshipType: 'attributed-to', source: APT, target: ACTOR });
-    expect(edges.some((e: any) => e.property === 'created_by_ref')).toBe(true);
+    expect(edges.some((e: any) => e.property === 'x_acme_lab_ref')).toBe(true);
 
     // The same fields through a named fragment, an inline fragment and an alias.
     const viaFragments = await api.gql(

@@ -48,6 +48,35 @@ describe('the database module against the real Neo4j', () => {
     expect(new Set(indexes?.states as string[])).toEqual(new Set(['ONLINE']));
   });
 
+  it('removes the ref edges an older database kept for metadata refs and relationship ends, and only those', async () => {
+    // The shape an import wrote before metadata refs stopped being edges (docs/graph-model.md).
+    const LEGACY = cypher(
+      'test-legacy-edges',
+      'WRITE',
+      `CREATE (mitre:StixObject:Identity {id: 'identity--m'}), (tlp:StixObject:MarkingDefinition {id: 'marking-definition--t'}),
+              (a:StixObject:IntrusionSet {id: 'intrusion-set--a'}), (b:StixObject:Malware {id: 'malware--b'}),
+              (r:StixObject:Relationship {id: 'relationship--r', relationship_type: 'uses', source_ref: 'intrusion-set--a', target_ref: 'malware--b'}),
+              (rep:StixObject:Report {id: 'report--p'}), (nt:StixObject:CustomObject {id: 'network-traffic--n'})
+       CREATE (a)-[:CREATED_BY {property: 'created_by_ref'}]->(mitre), (a)-[:MARKED_BY {property: 'object_marking_refs'}]->(tlp),
+              (a)-[:REFERS_TO {property: 'x_mitre_modified_by_ref'}]->(mitre),
+              (a)-[:REFERS_TO {property: 'granular_markings[0].marking_ref'}]->(tlp),
+              (r)-[:SOURCE_REF {property: 'source_ref'}]->(a), (r)-[:TARGET_REF {property: 'target_ref'}]->(b),
+              (a)-[:USES {id: 'relationship--r', relationship_type: 'uses'}]->(b),
+              (rep)-[:CONTAINS_REF {property: 'object_refs'}]->(r),
+              (nt)-[:REFERS_TO {property: 'encapsulated_by_ref'}]->(nt)`,
+    );
+    const EDGES = cypher('test-edge-list', 'READ', 'MATCH (x)-[e]->(y) RETURN type(e) + " " + coalesce(e.property, "-") AS edge ORDER BY edge');
+    await resetGraph(graph);
+    await graph.write((tx) => tx.run(LEGACY));
+    await applyMigrations(graph);
+    expect((await graph.read((tx) => tx.run(EDGES))).map((r) => r.edge)).toEqual([
+      'CONTAINS_REF object_refs',
+      'REFERS_TO encapsulated_by_ref',
+      'USES -',
+    ]);
+    await resetGraph(graph);
+  });
+
   it('rejects a second object with the same STIX id and keeps the first', async () => {
     const id = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
     const created = '2025-12-11T20:00:00Z';

@@ -182,6 +182,21 @@ describe('export scope and GraphQL', () => {
     expect(red.objects.map((o) => o.id)).toEqual([secret.id]); // the TLP marking is built in, not stored
   });
 
+  it('export depth follows relationships to their objects and ends, and an object to its creator, not a creator to all it made', async () => {
+    const author = mk('identity', 10, { name: 'author', identity_class: 'organization' });
+    const tool = mk('tool', 11, { name: 'tool', created_by_ref: author.id });
+    const malware = mk('malware', 12, { name: 'malware', is_family: true, created_by_ref: author.id });
+    const uses = mk('relationship', 13, { relationship_type: 'uses', source_ref: malware.id, target_ref: tool.id });
+    const imported = await services.stixImport.importBundle({ type: 'bundle', id: 'bundle--00000000-0000-4000-8000-0000000000ab', objects: [author, tool, malware, uses] }, { viewer });
+    expect(imported.errors).toEqual([]);
+    const ids = async (start: string, depth: number) =>
+      (await services.stixExport.exportBundle({ ids: [start], depth, viewer })).objects.map((o) => o.id).sort();
+    expect(await ids(uses.id, 1)).toEqual([uses.id, malware.id, tool.id].sort());
+    expect(await ids(malware.id, 1)).toEqual([malware.id, uses.id, tool.id, author.id].sort());
+    expect(await ids(author.id, 1)).toEqual([author.id]);
+    expect(await ids(author.id, 3)).toEqual([author.id]);
+  });
+
   it('refuses a mutation without a viewer', async () => {
     const result = await graphql({
       schema,

@@ -73,13 +73,14 @@ export const ADD_HISTORY = cypher(
      v.imported_at = datetime($importedAt), v.tlp_rank = row.tlp_rank`,
 );
 
-/** Before an update: the typed edge of a relationship (found through its old SOURCE_REF). */
+/** Before an update: the typed edge of a relationship (found from its source, `source_ref`). */
 export const DELETE_RELATIONSHIP_EDGES = cypher(
   'stix-delete-relationship-edges',
   'WRITE',
   `UNWIND $ids AS id
-   MATCH (:${STIX_OBJECT} {id: id})-[:${REF_EDGE_TYPES.source_ref}]->(s)
-   MATCH (s)-[e]->()
+   MATCH (n:${STIX_OBJECT} {id: id})
+   WHERE n.relationship_type IS NOT NULL
+   MATCH (s:${STIX_OBJECT} {id: n.source_ref})-[e]->()
    WHERE e.id = id
    DELETE e`,
 );
@@ -195,7 +196,7 @@ export const ABANDONED_IMPORTS = cypher(
 /**
  * Deletes one batch of an import's staged nodes (they were never visible). A staged relationship
  * whose two ends were already visible owns a typed edge between visible nodes, which DETACH DELETE
- * of the SRO node does not reach: it is found through the SRO's SOURCE_REF and deleted first.
+ * of the SRO node does not reach: it is found from the SRO's `source_ref` and deleted first.
  */
 export const DELETE_STAGED_BATCH = cypher(
   'stix-delete-staged-batch',
@@ -205,8 +206,8 @@ export const DELETE_STAGED_BATCH = cypher(
    WITH n LIMIT $limit
    CALL {
      WITH n
-     MATCH (n)-[:${REF_EDGE_TYPES.source_ref}]->(s)-[e]->()
-     WHERE e.id = n.id
+     MATCH (s:${STIX_OBJECT} {id: n.source_ref})-[e]->()
+     WHERE n.relationship_type IS NOT NULL AND e.id = n.id
      DELETE e
    }
    DETACH DELETE n
@@ -248,13 +249,26 @@ export const EXPORT_ALL_PAGE = cypher(
    LIMIT $limit`,
 );
 
-/** Visible neighbours of visible nodes, in both directions, over any edge but version history. */
+/**
+ * Visible neighbours of visible nodes: over any edge but version history, in both directions; a
+ * relationship's typed edge also brings the relationship SRO (`r.id`); and, forwards, what the
+ * node's own properties point at: a relationship's ends and the creator (`created_by_ref`).
+ * Markings are added by the export itself (they are not edges, see docs/graph-model.md).
+ */
 export const NEIGHBOURS = cypher(
   'stix-neighbours',
   'READ',
   `UNWIND $ids AS id
-   MATCH (n:${STIX_OBJECT} {id: id})-[r]-(m:${STIX_OBJECT})
-   WHERE NOT type(r) = '${PREVIOUS_VERSION}' AND coalesce(r.tlp_rank, 0) <= $maxRank AND ${VISIBLE('m')}
+   MATCH (n:${STIX_OBJECT} {id: id})
+   CALL {
+     WITH n
+     OPTIONAL MATCH (n)-[r]-(m:${STIX_OBJECT})
+     WHERE NOT type(r) = '${PREVIOUS_VERSION}' AND coalesce(r.tlp_rank, 0) <= $maxRank
+     RETURN collect(m.id) + collect(r.id) AS linked
+   }
+   UNWIND linked + [x IN [n.source_ref, n.target_ref, n.created_by_ref] WHERE x IS NOT NULL] AS other
+   MATCH (m:${STIX_OBJECT} {id: other})
+   WHERE ${VISIBLE('m')}
    RETURN DISTINCT m.id AS id`,
 );
 

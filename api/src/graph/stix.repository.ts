@@ -194,10 +194,16 @@ export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext):
     }
   }
 
-  // Placeholders for ref targets not written by this batch (MERGE keeps stored ones as they are).
+  // Placeholders for ref targets and relationship ends not written by this batch (MERGE keeps
+  // stored ones as they are).
   const written = new Set(batch.objects.map((o) => o.node.id));
   const targets = new Map<string, string>();
-  for (const o of batch.objects) for (const r of o.refs) if (!written.has(r.to)) targets.set(r.to, r.toType);
+  for (const o of batch.objects) {
+    for (const r of o.refs) if (!written.has(r.to)) targets.set(r.to, r.toType);
+    const rel = o.relationship;
+    if (rel && !written.has(rel.from)) targets.set(rel.from, rel.fromType);
+    if (rel && !written.has(rel.to)) targets.set(rel.to, rel.toType);
+  }
   for (const rows of chunks([...targets].map(([id, type]) => ({ id, type })))) {
     await run(ctx.staged ? PLACEHOLDERS_STAGED : PLACEHOLDERS, { rows }, rows.length);
   }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { isEdgeRef } from '../../../schema/graph/kinds';
 import {
   collectRefs,
   displayName,
@@ -75,9 +76,43 @@ describe('mapStixObject', () => {
       type: 'ATTRIBUTED_TO',
       from: id('campaign'),
       to: id('intrusion-set'),
+      fromType: 'campaign',
+      toType: 'intrusion-set',
       props: { id: id('relationship'), relationship_type: 'attributed-to', tlp_rank: 4, confidence: 30 },
     });
-    expect(m.refs.map((r) => r.type).sort()).toEqual(['MARKED_BY', 'SOURCE_REF', 'TARGET_REF']);
+    // Its ends are the typed edge and its marking a property: no ref edges.
+    expect(m.refs).toEqual([]);
+    expect(m.node.props).toMatchObject({ source_ref: id('campaign'), target_ref: id('intrusion-set'), marking_refs: [TLP_RED] });
+  });
+
+  it('makes ref edges of what an object is about, not of who made or marked it', () => {
+    const m = mapStixObject(
+      {
+        type: 'report',
+        spec_version: '2.1',
+        id: id('report'),
+        created: '2024-01-01T00:00:00.000Z',
+        modified: '2024-01-01T00:00:00.000Z',
+        name: 'r',
+        published: '2024-01-01T00:00:00.000Z',
+        created_by_ref: id('identity'),
+        x_mitre_modified_by_ref: id('identity'),
+        object_marking_refs: [TLP_RED],
+        granular_markings: [{ marking_ref: TLP_RED, selectors: ['name'] }],
+        object_refs: [id('indicator'), id('relationship')],
+        x_custom_source_ref: id('campaign'),
+      },
+      () => undefined,
+    );
+    expect(m.refs.map((r) => [r.type, r.property, r.to]).sort()).toEqual([
+      ['CONTAINS_REF', 'object_refs', id('indicator')],
+      ['CONTAINS_REF', 'object_refs', id('relationship')],
+      ['REFERS_TO', 'x_custom_source_ref', id('campaign')],
+    ]);
+    expect(m.node.props).toMatchObject({ created_by_ref: id('identity'), marking_refs: [TLP_RED, TLP_RED] });
+    // Not every *_by_ref is metadata: network-traffic's encapsulated_by_ref is a real link.
+    expect(isEdgeRef('network-traffic', 'encapsulated_by_ref', 'encapsulated_by_ref')).toBe(true);
+    expect(isEdgeRef('x-acme', 'source_ref', 'source_ref')).toBe(true);
   });
 
   it('keeps aliases and external ids searchable, and custom types as CustomObject', () => {

@@ -18,9 +18,9 @@ describe('element mapping', () => {
   });
 
   it('labels edges with the relationship type, else the edge type in words, and keeps confidence', () => {
-    const elements = toElements([APT, TECH], [USES, { id: 'x', type: 'CREATED_BY', source: TECH.id, target: APT.id }]);
+    const elements = toElements([APT, TECH], [USES, { id: 'x', type: 'CONTAINS_REF', source: TECH.id, target: APT.id }]);
     expect(elements[2]).toEqual({ group: 'edges', data: { id: USES.id, source: APT.id, target: TECH.id, edgeType: 'USES', label: 'uses', confidence: 60 } });
-    expect(elements[3]!.data.label).toBe('created-by');
+    expect(elements[3]!.data.label).toBe('contains-ref');
     expect(edgeLabel({ type: 'SUBTECHNIQUE_OF' })).toBe('subtechnique-of');
   });
 
