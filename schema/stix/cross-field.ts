@@ -24,6 +24,18 @@ function fraction(v: string): string {
   return (m?.[1] ?? '').padEnd(9, '0').slice(0, 9);
 }
 
+/** Whether a `YYYY-MM-DDTHH:MM:SS[.f]Z` timestamp names an instant that exists (other shapes: true, the schema judges them). */
+export function isCalendarInstant(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})/.exec(v);
+  if (!m) return true;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const probe = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return (
+    probe.getUTCFullYear() === year && probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day &&
+    probe.getUTCHours() === hour && probe.getUTCMinutes() === minute && probe.getUTCSeconds() === second
+  );
+}
+
 /** -1, 0, 1 like a comparator; null when either side is not a timestamp. */
 export function compareTimestamps(a: unknown, b: unknown): number | null {
   const x = instant(a);
@@ -78,6 +90,15 @@ export function checkCrossFieldRules(obj: unknown, path = ''): ValidationIssue[]
   // The id names the object's type (spec §2.9).
   if (type !== null && typeof o.id === 'string' && refType(o.id) !== type) {
     issues.push({ objectId, path: at('id'), message: `id must start with "${type}--" (the object's type)` });
+  }
+
+  // created/modified are stored as Neo4j datetimes: they must be instants that exist (the
+  // pattern lets 2024-02-31 and the leap second :60 through; neither can be stored).
+  for (const prop of ['created', 'modified']) {
+    const v = o[prop];
+    if (typeof v === 'string' && !isCalendarInstant(v)) {
+      issues.push({ objectId, path: at(prop), message: `${prop} is not a real date and time (${v.slice(0, 40)}); leap seconds cannot be stored` });
+    }
   }
 
   for (const rule of ORDER_RULES) {

@@ -11,6 +11,15 @@ describe('cross-field rules', () => {
     expect(checkCrossFieldRules({ ...o, modified: o.created })).toEqual([]);
   });
 
+  it('created and modified must be instants that exist (no 31 February, no leap second: Neo4j stores them as datetimes)', () => {
+    const o: Record<string, unknown> = { ...clone(VALID.campaign!), created: '2024-02-31T00:00:00Z', modified: '2024-12-31T23:59:60.5Z' };
+    expect(checkCrossFieldRules(o).map((i) => [i.path, i.message])).toEqual([
+      ['created', 'created is not a real date and time (2024-02-31T00:00:00Z); leap seconds cannot be stored'],
+      ['modified', 'modified is not a real date and time (2024-12-31T23:59:60.5Z); leap seconds cannot be stored'],
+    ]);
+    expect(checkCrossFieldRules({ ...o, created: '2024-02-29T00:00:00Z', modified: '2024-12-31T23:59:59.999999999Z' })).toEqual([]);
+  });
+
   it('valid_until must be after valid_from (strictly)', () => {
     const o = { ...clone(VALID.indicator!), valid_from: T0, valid_until: T0 };
     expect(checkCrossFieldRules(o).map((i) => i.path)).toEqual(['valid_until']);
