@@ -226,7 +226,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
       // in the middle of a big import transaction.
       `-Xms${options.heap ?? '3g'}`,
       `-Xmx${options.heap ?? '3g'}`,
-      '-XX:+UseG1GC',
+      ...(process.env.AG_NEO4J_JAVA_OPTS ?? '-XX:+UseG1GC').split(/\s+/).filter(Boolean),
       '-XX:+ExitOnOutOfMemoryError',
       '-Dfile.encoding=UTF-8',
       '-cp',
@@ -249,7 +249,11 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const started = Date.now();
   await waitForReady(child, options.startTimeoutMs ?? 180_000, paths.log);
   child.stdout?.resume();
-  if (!options.attached) child.unref();
+  if (!options.attached) {
+    // Detached: neither the child nor its stdout pipe (a socket) may keep this process alive.
+    child.unref();
+    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+  }
   const pid = child.pid ?? -1;
   writeFileSync(paths.pid, `${pid}\n`);
   writeFileSync(paths.port, `${options.boltPort}\n`);

@@ -5,12 +5,13 @@
  * nothing already committed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cypher } from '../../api/src/graph/cypher';
 import { createGraph } from '../../api/src/graph/driver';
+import { stopLocalNeo4j } from '../../launcher/index';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ag-lifecycle-'));
 const boltPort = 7790 + Math.floor(Math.random() * 100);
@@ -85,6 +86,11 @@ function neo4jPid(): number {
 }
 
 const WRITE = cypher('lifecycle-write', 'WRITE', 'CREATE (:LifecycleProbe {value: $value})');
+const SETTINGS = cypher(
+  'lifecycle-settings',
+  'READ',
+  "SHOW SETTINGS YIELD name, value WHERE name IN ['db.transaction.timeout', 'db.lock.acquisition.timeout'] RETURN name, value",
+);
 const READ = cypher('lifecycle-read', 'READ', 'MATCH (p:LifecycleProbe) RETURN p.value AS value ORDER BY value');
 
 async function withLocalGraph<T>(work: (graph: ReturnType<typeof createGraph>) => Promise<T>): Promise<T> {
@@ -102,8 +108,14 @@ async function withLocalGraph<T>(work: (graph: ReturnType<typeof createGraph>) =
   }
 }
 
+const detachedHome = join(dataDir, 'detached');
+
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  if (existsSync(join(detachedHome, 'pid'))) {
+    const pid = Number(readFileSync(join(detachedHome, 'pid'), 'utf8').trim());
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  }
   if (existsSync(join(dataDir, 'neo4j', 'pid'))) {
     const pid = neo4jPid();
     if (alive(pid)) process.kill(pid, 'SIGKILL');
@@ -142,4 +154,44 @@ describe('app life cycle with the local Neo4j', () => {
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
   });
+
+  it('a script that starts the local Neo4j detached ends by itself, and the database runs on until stopped', async () => {
+    const script = join(dataDir, 'start-detached.mts');
+    writeFileSync(
+      script,
+      `import { startLocalNeo4j } from ${JSON.stringify(resolve('launcher/index.ts'))};
+       await startLocalNeo4j({ home: ${JSON.stringify(detachedHome)}, boltPort: ${boltPort + 1}, attached: false, heap: '1g', pageCache: '256m' });
+       console.log('started');`,
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Extra settings reach Neo4j (checked below through SHOW SETTINGS).
+      env: { ...process.env, AG_NEO4J_CONFIG: 'db.transaction.timeout=7s; db.lock.acquisition.timeout=9s' },
+    });
+    children.push(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // No process.exit in the script: it ends only if nothing (child, pipe) holds its event loop.
+    expect(await waitUntil(() => child.exitCode !== null, 120_000), `the script did not end:\n${output}`).toBe(true);
+    expect(child.exitCode, output).toBe(0);
+    expect(output).toContain('started');
+    const pid = Number(readFileSync(join(detachedHome, 'pid'), 'utf8').trim());
+    expect(alive(pid)).toBe(true);
+    const graph = createGraph({
+      uri: `bolt://127.0.0.1:${boltPort + 1}`,
+      user: 'neo4j',
+      password: readFileSync(join(detachedHome, 'password'), 'utf8').trim(),
+      database: 'neo4j',
+      queryTimeoutMs: 30_000,
+    });
+    try {
+      const rows = await graph.read((tx) => tx.run(SETTINGS));
+      expect(Object.fromEntries(rows.map((r) => [r.name, r.value]))).toEqual({ 'db.lock.acquisition.timeout': '9s', 'db.transaction.timeout': '7s' });
+    } finally {
+      await graph.close();
+    }
+    expect(await stopLocalNeo4j(detachedHome)).toBe(true);
+    expect(await waitUntil(() => !alive(pid), 60_000)).toBe(true);
+  }, 180_000);
 });

@@ -61,6 +61,14 @@ public final class LocalNeo4j {
         config.put("dbms.memory.transaction.total.max", env("AG_NEO4J_TX_MEMORY", "4g"));
         config.put("db.transaction.timeout", env("AG_NEO4J_TX_TIMEOUT", "10m"));
         config.put("dbms.usage_report.enabled", "false");
+        // Extra settings, "key=value" lines or ';'-separated (tuning; they override the above).
+        for (String entry : env("AG_NEO4J_CONFIG", "").split("[;\n]")) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) continue;
+            int eq = trimmed.indexOf('=');
+            if (eq <= 0) throw new IllegalArgumentException("AG_NEO4J_CONFIG entry is not key=value: " + trimmed);
+            config.put(trimmed.substring(0, eq).trim(), trimmed.substring(eq + 1).trim());
+        }
 
         long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilderImplementation(homePath)
