@@ -100,14 +100,15 @@ function upsertNodeQuery(label: NodeLabel, staged: boolean, create: boolean): Cy
   return cypher(
     `stix-${create ? 'create' : 'upsert'}-${label}${staged ? '-staged' : ''}`,
     'WRITE',
-    `UNWIND $rows AS row
+    `WITH datetime($importedAt) AS importedAt
+     UNWIND $rows AS row
      ${create ? `CREATE (n:${STIX_OBJECT} {id: row.id})` : `MERGE (n:${STIX_OBJECT} {id: row.id})`}
      SET n = row.props,
          n.created = datetime(row.created),
          n.modified = datetime(row.modified),
          n.import_id = $importId,
          n.imported_by = $importedBy,
-         n.imported_at = datetime($importedAt),
+         n.imported_at = importedAt,
          n:${label}${staged ? `:${STAGED}` : ''}
      ${create ? '' : `REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`}`,
   );
