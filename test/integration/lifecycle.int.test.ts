@@ -89,7 +89,7 @@ const WRITE = cypher('lifecycle-write', 'WRITE', 'CREATE (:LifecycleProbe {value
 const SETTINGS = cypher(
   'lifecycle-settings',
   'READ',
-  "SHOW SETTINGS YIELD name, value WHERE name IN ['db.transaction.timeout', 'db.lock.acquisition.timeout'] RETURN name, value",
+  "SHOW SETTINGS YIELD name, value WHERE name IN ['db.transaction.timeout', 'db.lock.acquisition.timeout', 'db.tx_log.rotation.retention_policy'] RETURN name, value",
 );
 const READ = cypher('lifecycle-read', 'READ', 'MATCH (p:LifecycleProbe) RETURN p.value AS value ORDER BY value');
 
@@ -187,7 +187,13 @@ describe('app life cycle with the local Neo4j', () => {
     });
     try {
       const rows = await graph.read((tx) => tx.run(SETTINGS));
-      expect(Object.fromEntries(rows.map((r) => [r.name, r.value]))).toEqual({ 'db.lock.acquisition.timeout': '9s', 'db.transaction.timeout': '7s' });
+      // Ours (a bounded transaction-log retention, so repeated imports cannot fill the disk) and
+      // the extra settings.
+      expect(Object.fromEntries(rows.map((r) => [r.name, r.value]))).toEqual({
+        'db.lock.acquisition.timeout': '9s',
+        'db.transaction.timeout': '7s',
+        'db.tx_log.rotation.retention_policy': '1G size',
+      });
     } finally {
       await graph.close();
     }

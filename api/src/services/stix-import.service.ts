@@ -52,6 +52,7 @@ import {
 } from '../graph/stix.repository';
 import type { Logger } from '../logger';
 import type { EventBus, ImportProgressEvent } from './events';
+import { limitHeapGrowth } from './heap-growth';
 import { SeenIndex } from './stix-seen';
 import { requireRole, type Viewer } from './viewer';
 
@@ -238,7 +239,13 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         if (!(e instanceof StixInputError)) throw e;
         return refused(e, importId, opts);
       }
-      return run(input, opts, importId);
+      if (input.count !== null) return run(input, opts, importId);
+      const release = limitHeapGrowth(); // streamed: bounded memory is the point (heap-growth.ts)
+      try {
+        return await run(input, opts, importId);
+      } finally {
+        release();
+      }
     };
     let report: ImportReport;
     try {

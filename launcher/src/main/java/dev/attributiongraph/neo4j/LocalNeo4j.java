@@ -61,6 +61,9 @@ public final class LocalNeo4j {
         config.put("dbms.memory.transaction.total.max", env("AG_NEO4J_TX_MEMORY", "4g"));
         config.put("db.transaction.timeout", env("AG_NEO4J_TX_TIMEOUT", "10m"));
         config.put("dbms.usage_report.enabled", "false");
+        // Neo4j keeps two days of transaction logs by default: a few ATT&CK-sized imports a day
+        // then fill a disk (a 1M-object import writes ~2.5 GB of logs). Keep what recovery needs.
+        config.put("db.tx_log.rotation.retention_policy", env("AG_NEO4J_TX_LOG_RETENTION", "1G size"));
         // Extra settings, "key=value" lines or ';'-separated (tuning; they override the above).
         for (String entry : env("AG_NEO4J_CONFIG", "").split("[;\n]")) {
             String trimmed = entry.trim();
