@@ -2,7 +2,7 @@
  * Schema migrations: constraints and indexes, all `IF NOT EXISTS`, applied at every start.
  * Applying them twice is a no-op. Labels come from schema/graph/kinds.ts.
  */
-import { REFERS_TO, STIX_OBJECT, STIX_VERSION } from '../../../schema/graph/kinds';
+import { METADATA_REFS, STIX_OBJECT, STIX_TYPE_LABELS, STIX_VERSION } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import type { Graph } from './driver';
 
@@ -56,25 +56,30 @@ const FULLTEXT_SYNCHRONOUS = cypher(
 const DROP_FULLTEXT = cypher('fulltext-stix-drop', 'WRITE', `DROP INDEX ${FULLTEXT_INDEX} IF EXISTS`);
 
 /**
- * Edge types older databases hold for refs that are no longer edges (kinds.isEdgeRef): metadata
- * refs (`created_by_ref`, `object_marking_refs`) and a relationship's `source_ref`/`target_ref`.
- * Not part of the vocabulary any more; named here only to delete them.
+ * Edge types older databases hold for refs that are no longer edges (kinds.isEdgeRef). Not part of
+ * the vocabulary any more; named here only to notice such a database cheaply (a relationship-type
+ * index lookup), so a current database pays nothing at start.
  */
-const LEGACY_REF_EDGE_TYPES = ['CREATED_BY', 'MARKED_BY', 'SOURCE_REF', 'TARGET_REF'] as const;
+const LEGACY_REF_EDGES_PRESENT = cypher(
+  'legacy-ref-edges-present',
+  'READ',
+  `MATCH ()-[r:CREATED_BY|MARKED_BY|SOURCE_REF|TARGET_REF]->()
+   WITH r LIMIT 1
+   RETURN count(r) AS found`,
+);
 
-/** One batch of legacy metadata/end ref edges (ref edges carry `property`; others are kept). */
+/**
+ * One batch of ref edges that kinds.isEdgeRef no longer makes (ref edges carry `property`, the
+ * JSON path whose last key is the ref's name): metadata refs, and a relationship's own ends.
+ */
 const DELETE_LEGACY_REF_EDGES = cypher(
   'delete-legacy-ref-edges',
   'WRITE',
-  `CALL {
-     MATCH (:${STIX_OBJECT})-[r:${LEGACY_REF_EDGE_TYPES.join('|')}]->()
-     WHERE r.property IS NOT NULL
-     RETURN r LIMIT 10000
-     UNION
-     MATCH (:${STIX_OBJECT})-[r:${REFERS_TO}]->()
-     WHERE r.property = 'x_mitre_modified_by_ref' OR r.property ENDS WITH '.marking_ref'
-     RETURN r LIMIT 10000
-   }
+  `MATCH (a:${STIX_OBJECT})-[r]->()
+   WHERE r.property IS NOT NULL
+     AND (last(split(r.property, '.')) IN $metadataRefs
+          OR (a:${STIX_TYPE_LABELS.relationship} AND r.property IN ['source_ref', 'target_ref']))
+   WITH r LIMIT 10000
    DELETE r
    RETURN count(*) AS deleted`,
 );
@@ -91,10 +96,16 @@ export async function applyMigrations(graph: Graph): Promise<void> {
   for (const migration of MIGRATIONS) {
     await graph.write((tx) => tx.run(migration), { metadata: { migration: migration.name } });
   }
-  // Data: a database written before metadata refs stopped being edges (a no-op scan otherwise).
-  for (;;) {
-    const [row] = await graph.write((tx) => tx.run(DELETE_LEGACY_REF_EDGES), { metadata: { migration: DELETE_LEGACY_REF_EDGES.name } });
-    if (!row || Number(row.deleted) === 0) break;
+  // Data: a database written before metadata refs and relationship ends stopped being edges.
+  const [legacy] = await graph.read((tx) => tx.run(LEGACY_REF_EDGES_PRESENT));
+  if (Number(legacy?.found) > 0) {
+    const metadataRefs = [...METADATA_REFS];
+    for (;;) {
+      const [row] = await graph.write((tx) => tx.run(DELETE_LEGACY_REF_EDGES, { metadataRefs }), {
+        metadata: { migration: DELETE_LEGACY_REF_EDGES.name },
+      });
+      if (!row || Number(row.deleted) === 0) break;
+    }
   }
   await graph.read((tx) => tx.run(AWAIT_INDEXES));
 }
