@@ -26,6 +26,11 @@ export interface Config {
   dataDir: string;
   /** Load the reference case when the database holds no incident. */
   loadSeed: boolean;
+  /**
+   * Warm Neo4j up for imports in the background after start (services/warm-up.ts): `auto` when the
+   * app started the local Neo4j itself (a fresh JVM), `on` always, `off` never.
+   */
+  warmUp: 'auto' | 'on' | 'off';
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Origins allowed by CORS besides the app's own; empty by default. */
   corsOrigins: string[];
@@ -90,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     dataDir: resolve(env.AG_DATA_DIR || '.data'),
     loadSeed: (env.AG_LOAD_SEED ?? 'true') !== 'false',
+    warmUp: (env.AG_NEO4J_WARMUP || 'auto') as Config['warmUp'],
     logLevel,
     corsOrigins: (env.AG_CORS_ORIGINS ?? '')
       .split(',')
@@ -98,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxRequestBytes: intVar(env, 'AG_MAX_REQUEST_BYTES', 16 * 1024 * 1024, problems, 1_024, 1_073_741_824),
     anonymous: anonymousClearance ? { role: 'reader', clearance: anonymousClearance } : undefined,
   };
+  if (!['auto', 'on', 'off'].includes(config.warmUp)) {
+    problems.push(`AG_NEO4J_WARMUP must be one of auto, on, off, got "${env.AG_NEO4J_WARMUP}"`);
+  }
   if (anonymousClearance && !(TLP_LEVELS as readonly string[]).includes(anonymousClearance)) {
     problems.push(`AG_ANONYMOUS_CLEARANCE must be one of ${TLP_LEVELS.join(', ')}, got "${anonymousClearance}"`);
   }

@@ -11,6 +11,7 @@ import { openGraph, prepareServices } from './compose';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
 import { makeViewer } from './services/viewer';
+import { startWarmUp } from './services/warm-up';
 import type { TlpLevel } from '../../schema/graph/kinds';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
   const graph = openGraph(config, target);
   let server: Server | undefined;
+  let warmUp: ReturnType<typeof startWarmUp> | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -31,6 +33,8 @@ async function main(): Promise<void> {
     say(`\n${signal}: shutting down…`);
     server?.close();
     server?.closeAllConnections();
+    warmUp?.stop();
+    await warmUp?.done;
     await graph.close().catch(() => {});
     await target.stop().catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
     say('stopped.');
@@ -81,6 +85,16 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  if (config.warmUp === 'on' || (config.warmUp === 'auto' && target.local)) {
+    // A JVM that has just started runs a first import 2-3x slower (docs/graph-model.md): warm it
+    // in the background; it yields to any import that starts.
+    warmUp = startWarmUp(services, {});
+    const warmStarted = Date.now();
+    void warmUp.done.then((report) => {
+      if (report.aborted || shuttingDown) return;
+      say(`Neo4j warmed up for imports in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s (AG_NEO4J_WARMUP=off skips it)`);
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -138,6 +138,19 @@ describe('app life cycle with the local Neo4j', () => {
     expect(await waitUntil(() => !alive(pid), 30_000)).toBe(true);
   });
 
+  it('warms its fresh Neo4j up for imports in the background, leaving nothing in the database', async () => {
+    const app = await startApp();
+    // Up (and answering) before the warm-up ends: it runs after the listen.
+    expect((await fetch(`${app.baseUrl}/readyz`)).status).toBe(200);
+    expect(await waitUntil(() => /Neo4j warmed up for imports in/.test(app.output()), 170_000), app.output()).toBe(true);
+    const [row] = await withLocalGraph((graph) =>
+      graph.read((tx) => tx.run(cypher('lifecycle-stix-count', 'READ', 'MATCH (n) WHERE n:StixObject OR n:StixImport RETURN count(n) AS n'))),
+    );
+    expect(Number(row!.n)).toBe(0);
+    app.child.kill('SIGTERM');
+    expect(await exited(app.child)).toBe(0);
+  }, 240_000);
+
   it('loses nothing already committed when the app is killed outright', async () => {
     const first = await startApp();
     const pid = neo4jPid();

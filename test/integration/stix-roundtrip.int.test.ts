@@ -205,4 +205,25 @@ describe('export scope and GraphQL', () => {
     });
     expect(result.errors?.[0]?.message).toMatch(/Sign in/);
   });
+
+  it('dry-runs through the importStixBundle mutation: a report, nothing stored', async () => {
+    await resetGraph(graph);
+    const b = { type: 'bundle', id: 'bundle--00000000-0000-4000-8000-0000000000ab', objects: [incident, actor, rel] };
+    const dry = await graphql({
+      schema,
+      source: `mutation($b: JSON!) { importStixBundle(bundle: $b, dryRun: true) { created dryRun errors { message } } }`,
+      variableValues: { b },
+      contextValue: ctx(),
+    });
+    expect(dry.errors).toBeUndefined();
+    expect(dry.data?.importStixBundle).toEqual({ created: 3, dryRun: true, errors: [] });
+    const after = await graphql({
+      schema,
+      source: `mutation($b: JSON!) { importStixBundle(bundle: $b) { created dryRun } }`,
+      variableValues: { b },
+      contextValue: ctx(),
+    });
+    // Still all new: the dry run stored nothing.
+    expect(after.data?.importStixBundle).toEqual({ created: 3, dryRun: false });
+  });
 });

@@ -13,9 +13,10 @@ import type { Services } from '../services';
 import type { ConflictPolicy, ImportProgress, ImportReport } from '../services/stix-import.service';
 import { SYSTEM_VIEWER } from '../services/viewer';
 
-export const STIX_USAGE = `  import <file|url|->… [--on-conflict reject|keep-first|keep-last] [--max-bytes N]
+export const STIX_USAGE = `  import <file|url|->… [--on-conflict reject|keep-first|keep-last] [--max-bytes N] [--dry-run]
                   import STIX 2.0/2.1 bundles (.json, .json.gz, https URL, - for stdin);
-                  JSON report on stdout; exit 1 when anything was rejected
+                  JSON report on stdout; exit 1 when anything was rejected;
+                  --dry-run: write, then roll back (report only; one transaction's worth)
   export [--ids ID[,ID…]] [--depth N] [--incident ID] [-o file]
                   export a STIX 2.1 bundle (everything when no ids/incident are given)
 `;
@@ -85,7 +86,7 @@ function parseFlags(args: string[], known: Record<string, boolean>): { flags: Ma
 const POLICIES: readonly ConflictPolicy[] = ['reject', 'keep-first', 'keep-last'];
 
 export async function importCommand(args: string[]): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--on-conflict': true, '--max-bytes': true });
+  const { flags, rest } = parseFlags(args, { '--on-conflict': true, '--max-bytes': true, '--dry-run': false });
   if (rest.length === 0) throw new StixUsageError('import needs at least one file, URL or - (stdin)');
   const policy = (flags.get('--on-conflict')?.at(-1) ?? 'reject') as ConflictPolicy;
   if (!POLICIES.includes(policy)) throw new StixUsageError(`--on-conflict must be one of ${POLICIES.join(', ')}`);
@@ -103,6 +104,7 @@ export async function importCommand(args: string[]): Promise<number> {
           await services.stixImport.importFile(source, {
             viewer: SYSTEM_VIEWER,
             onConflict: policy,
+            dryRun: flags.has('--dry-run'),
             onProgress: printer.onProgress,
             readLimits: maxBytes === undefined ? undefined : { maxBytes },
             source,

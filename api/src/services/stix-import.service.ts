@@ -90,6 +90,14 @@ export interface ImportOptions {
    * true; false: validate everything, then write, as streams do). Same result either way.
    */
   eager?: boolean;
+  /**
+   * Validate, classify and write everything in one transaction, then roll it back: the report says
+   * what an import would do, and nothing is stored. Limited to inputs that fit one transaction
+   * (`singleTransactionMaxObjects`); a bigger input is refused with that reason.
+   */
+  dryRun?: boolean;
+  /** Stops the import: whatever it wrote is rolled back (or, when staged, deleted) and it throws. */
+  signal?: AbortSignal;
 }
 
 export interface ImportReport {
@@ -106,6 +114,8 @@ export interface ImportReport {
   objects: number;
   /** True when the import went through staged batches. */
   staged: boolean;
+  /** True for a dry run: the counts say what the import would do; nothing was stored. */
+  dryRun: boolean;
   /** Neo4j-side figures: queries sent, largest UNWIND row count, transactions. */
   stats: { queries: number; maxRowsPerQuery: number; transactions: number; durationMs: number };
 }
@@ -144,6 +154,7 @@ type Outcome = 'created' | 'updated' | 'unchanged';
 
 /** Thrown inside the eager transaction to roll it back when the input is refused. */
 const REFUSED = Symbol('refused');
+const ROLLED_BACK = Symbol('rolled back (dry run)');
 
 interface Counts {
   created: number;
@@ -272,6 +283,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       staged: false,
     };
     const source = options.source ?? null;
+    const dryRun = options.dryRun === true;
     const errors: Issue[] = [];
     const warnings: Issue[] = [];
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
@@ -330,6 +342,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         warnings,
         objects: index + 1,
         staged,
+        dryRun,
         stats: { ...stats, durationMs: Date.now() - started },
       };
     };
@@ -356,6 +369,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
      * batch, objects touching visible nodes are set aside for the flip. Returns the counts.
      */
     async function prepareAndWrite(tx: Tx, batch: Prepared[], older: Prepared[], stagedWrite: boolean) {
+      options.signal?.throwIfAborted(); // inside the transaction: thrown here, it rolls back
       const local: Counts = { created: 0, updated: 0, unchanged: 0 };
       const localWarnings: Issue[] = [];
       const later: Prepared[] = [];
@@ -492,6 +506,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     async function consume(eagerTx: Tx | null): Promise<void> {
       try {
         for await (const item of input.objects) {
+          options.signal?.throwIfAborted();
           index += 1;
           if (index >= maxObjects) {
             error({ objectId: null, path: `objects[${index}]`, message: `more than ${maxObjects} objects; the limit is ${maxObjects}` });
@@ -576,6 +591,14 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             continue;
           }
           if (!staged && pending.size > singleMax) {
+            if (dryRun) {
+              error({
+                objectId: null,
+                path: '',
+                message: `a dry run writes in one transaction and rolls it back, so it takes at most ${singleMax} objects; this input has more`,
+              });
+              break;
+            }
             const partial = input.envelope();
             await startStaging(typeof partial?.id === 'string' ? partial.id : null);
           }
@@ -650,6 +673,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             counts.updated += result.local.updated;
             counts.unchanged += result.local.unchanged;
             result.localWarnings.forEach(warn);
+            if (dryRun) throw ROLLED_BACK;
           },
           { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs },
         );
@@ -658,7 +682,8 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           logger.info({ importId: ctx.importId, errors: errors.length }, 'STIX import refused');
           return report();
         }
-        if (e instanceof StixInputError) throw e;
+        if (e === ROLLED_BACK) return committed();
+        if (e instanceof StixInputError || options.signal?.aborted) throw e;
         // Rolled back: nothing is stored. The classic path (validate all, then one managed,
         // retried transaction) takes it from the start.
         logger.warn({ importId: ctx.importId, err: e }, 'eager import transaction failed; retrying on the classic path');
@@ -689,12 +714,20 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       if (!staged) {
         const batch = [...pending.values()];
         stats.transactions += 1;
-        const result = await graph.write((tx) => prepareAndWrite(tx, batch, history, false), {
-          metadata: { importId: ctx.importId, phase: 'single' },
-          timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs,
-        });
-        Object.assign(counts, result.local);
-        result.localWarnings.forEach(warn);
+        let result: Awaited<ReturnType<typeof prepareAndWrite>> | undefined;
+        try {
+          await graph.write(
+            async (tx) => {
+              result = await prepareAndWrite(tx, batch, history, false);
+              if (dryRun) throw ROLLED_BACK;
+            },
+            { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs },
+          );
+        } catch (e) {
+          if (e !== ROLLED_BACK) throw e;
+        }
+        Object.assign(counts, result!.local);
+        result!.localWarnings.forEach(warn);
       } else {
         await flushPending(true);
         progress('commit');
@@ -727,7 +760,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       const r = report();
       logger.info(
         { importId: ctx.importId, created: r.created, updated: r.updated, unchanged: r.unchanged, ms: r.stats.durationMs },
-        'STIX import committed',
+        dryRun ? 'STIX import dry run (rolled back)' : 'STIX import committed',
       );
       return r;
     }
@@ -755,6 +788,7 @@ function refused(e: StixInputError, importId: string, options: ImportOptions): I
     warnings: [],
     objects: 0,
     staged: false,
+    dryRun: options.dryRun === true,
     stats: { queries: 0, maxRowsPerQuery: 0, transactions: 0, durationMs: 0 },
   };
 }

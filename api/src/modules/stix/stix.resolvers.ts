@@ -94,7 +94,7 @@ export const stixResolvers = {
   Mutation: {
     importStixBundle: async (
       _: unknown,
-      args: { bundle: unknown; onConflict?: string | null },
+      args: { bundle: unknown; onConflict?: string | null; dryRun?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -102,12 +102,13 @@ export const stixResolvers = {
       return ctx.services.stixImport.importBundle(args.bundle, {
         viewer,
         onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+        dryRun: args.dryRun === true,
         source: 'graphql',
       });
     },
     importStixFile: async (
       _: unknown,
-      args: { file: unknown; onConflict?: string | null },
+      args: { file: unknown; onConflict?: string | null; dryRun?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -123,6 +124,7 @@ export const stixResolvers = {
       return importUploadedFile(ctx, file, {
         viewer,
         onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
+        dryRun: args.dryRun === true,
         source: uploadSource(file),
       });
     },
