@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     warmUp = startWarmUp(services, {});
     const warmStarted = Date.now();
     void warmUp.done.then((report) => {
-      if (report.aborted || shuttingDown) return;
+      if (!report.completed || shuttingDown) return;
       say(`Neo4j warmed up for imports in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s (AG_NEO4J_WARMUP=off skips it)`);
     });
   }

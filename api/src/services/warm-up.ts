@@ -3,12 +3,12 @@
  * rows), then dry-run imports (written, then rolled back) of a generated ATT&CK-shaped bundle, so
  * that Neo4j has cached its plans and the JVM compiled its write paths before an analyst's first
  * import. Measured (docs/graph-model.md, "Import speed and memory"): ATT&CK Enterprise into a
- * Neo4j that has just started takes 11-18 s, against ~5 s once the JVM is warm; a dry run leaves
- * nothing in the database, not even transaction log entries.
+ * Neo4j that has just started takes 11-18 s, 6.5 s after this warm-up, ~5 s once the JVM is
+ * fully warm. A dry run is a rolled-back transaction: nothing of it is stored.
  *
- * It stops at once when another import starts (that import then only shares the CPU with the
- * round in progress, which it aborts), and it never runs against a database we did not start
- * unless asked (AG_NEO4J_WARMUP).
+ * It stops between two queries or objects when an import starts (the round in progress is rolled
+ * back) or at shutdown, and by default (AG_NEO4J_WARMUP=auto) runs only against a Neo4j the app
+ * started itself.
  */
 import { randomUUID } from 'node:crypto';
 import type { Graph } from '../graph/driver';
@@ -33,7 +33,10 @@ export interface WarmUpReport {
   planMs: number | null;
   /** Duration of each finished dry-run round, in milliseconds. */
   roundsMs: number[];
+  /** Stopped by its signal (an import started, or shutdown). */
   aborted: boolean;
+  /** Every step done (false when aborted, or when a step failed: that is logged). */
+  completed: boolean;
 }
 
 const TACTICS = ['initial-access', 'execution', 'persistence', 'privilege-escalation', 'defense-evasion', 'discovery'];
@@ -146,7 +149,7 @@ export async function warmUpImports(
   const service = createStixImportService({ graph: deps.graph, logger: logger.child({}, { level: 'warn' }) });
   const rounds = options.rounds ?? 3;
   const objects = options.objects ?? 12_000;
-  const report: WarmUpReport = { planMs: null, roundsMs: [], aborted: false };
+  const report: WarmUpReport = { planMs: null, roundsMs: [], aborted: false, completed: false };
   const started = Date.now();
   try {
     if (!options.signal?.aborted) {
@@ -163,6 +166,7 @@ export async function warmUpImports(
     if (!options.signal?.aborted) logger.warn({ err: e }, 'warm-up failed; it only makes the first import faster, nothing else depends on it');
   }
   report.aborted = options.signal?.aborted === true;
+  report.completed = !report.aborted && report.planMs !== null && report.roundsMs.length === rounds;
   logger.info({ ...report, ms: Date.now() - started }, report.aborted ? 'warm-up stopped: an import started' : 'warm-up done');
   return report;
 }
