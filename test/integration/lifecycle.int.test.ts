@@ -4,7 +4,7 @@
  * it comes up, Ctrl-C/SIGTERM stops it and its Neo4j with no orphan JVM, and a killed app loses
  * nothing already committed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -109,11 +109,14 @@ async function withLocalGraph<T>(work: (graph: ReturnType<typeof createGraph>) =
 }
 
 const detachedHome = join(dataDir, 'detached');
+/** AG_DATA_DIR of the `attribution-graph neo4j start` test: its Neo4j lives in `<dir>/neo4j`. */
+const cliDataDir = join(dataDir, 'cli');
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  if (existsSync(join(detachedHome, 'pid'))) {
-    const pid = Number(readFileSync(join(detachedHome, 'pid'), 'utf8').trim());
+  for (const home of [detachedHome, join(cliDataDir, 'neo4j')]) {
+    if (!existsSync(join(home, 'pid'))) continue;
+    const pid = Number(readFileSync(join(home, 'pid'), 'utf8').trim());
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   if (existsSync(join(dataDir, 'neo4j', 'pid'))) {
@@ -213,4 +216,30 @@ describe('app life cycle with the local Neo4j', () => {
     expect(await stopLocalNeo4j(detachedHome)).toBe(true);
     expect(await waitUntil(() => !alive(pid), 60_000)).toBe(true);
   }, 180_000);
+
+  it('`attribution-graph neo4j start` warms the Neo4j it starts up for imports, not one it reuses', () => {
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'api/src/cli/main.ts', ...args], {
+        encoding: 'utf8',
+        timeout: 200_000,
+        env: {
+          ...process.env,
+          NEO4J_URI: '',
+          NEO4J_PASSWORD: '',
+          AG_DATA_DIR: cliDataDir,
+          NEO4J_BOLT_PORT: String(boltPort + 2),
+          AG_NEO4J_HEAP: '1g',
+          AG_NEO4J_PAGECACHE: '256m',
+          LOG_LEVEL: 'warn',
+        },
+      });
+    const first = cli('neo4j', 'start');
+    expect(first.status, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ running: true, warmedUp: true });
+    expect(first.stderr).toMatch(/local-neo4j: warmed up in \d+\.\d s/);
+    const again = cli('neo4j', 'start');
+    expect(again.status, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ running: true, warmedUp: null });
+    expect(cli('neo4j', 'stop').status).toBe(0);
+  }, 240_000);
 });
