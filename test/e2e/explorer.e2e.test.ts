@@ -129,6 +129,32 @@ describe('web explorer in Chromium', () => {
     await dialog.locator('button', { hasText: 'Close' }).click();
   });
 
+  it('checks a STIX bundle (what it would write, nothing written), then imports it on request', async () => {
+    const actor = 'intrusion-set--0d6f5a4e-8c1b-4f7e-9a55-3c2b1d0e9f01';
+    const checked = JSON.stringify({
+      type: 'bundle',
+      id: 'bundle--0d6f5a4e-8c1b-4f7e-9a55-3c2b1d0e9f02',
+      objects: [{ type: 'intrusion-set', spec_version: '2.1', id: actor, created: '2025-12-12T00:00:00.000Z', modified: '2025-12-12T00:00:00.000Z', name: 'Checked before import' }],
+    });
+    const stored = async () => {
+      const { cypher } = await import('../../api/src/graph/cypher');
+      const [row] = await app.graph.read((tx) => tx.run(cypher('e2e-check-count', 'READ', 'MATCH (n:StixObject {id: $id}) RETURN count(n) AS n'), { id: actor }));
+      return Number(row!.n);
+    };
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('#check-import')]);
+    await chooser.setFiles({ name: 'checked.json', mimeType: 'application/json', buffer: Buffer.from(checked) });
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toMatch(/^Checked: it would import/);
+    expect(await page.locator('.import-counts').textContent()).toBe('STIX bundle (if imported): created 1 · updated 0 · unchanged 0 · rejected 0');
+    expect(await stored()).toBe(0);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('import-confirm');
+    await shot('03b-import-checked');
+    await page.click('#import-confirm');
+    await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toBe('Imported.');
+    expect(await page.locator('.import-counts').textContent()).toMatch(/created 1 · updated 0 · unchanged 0 · rejected 0/);
+    expect(await stored()).toBe(1);
+    await page.locator('.import-dialog button', { hasText: 'Close' }).click();
+  });
+
   it('reports the errors of a refused bundle without writing anything', async () => {
     const bad = JSON.stringify({ type: 'bundle', id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d', objects: [{ type: 'indicator', id: 'indicator--not-a-uuid', spec_version: '2.1' }] });
     await dropFile('bad.json', bad, 'application/json');

@@ -57,6 +57,7 @@ export function startExplorer(deps: AppDeps): void {
   const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes (click two nodes, or Shift+] on the canvas)' }, 'Path');
   const showHidden = h('button', { type: 'button', title: 'Show hidden nodes' }, 'Unhide');
   const importButton = h('button', { type: 'button', id: 'import' }, 'Import…');
+  const checkButton = h('button', { type: 'button', id: 'check-import', title: 'See what a STIX bundle would create or update, without writing anything' }, 'Check…');
   const exportSelect = h('select', { id: 'export', 'aria-label': 'Export the view' },
     h('option', { value: '' }, 'Export…'), h('option', { value: 'png' }, 'PNG image'), h('option', { value: 'svg' }, 'SVG image'),
     h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
@@ -67,7 +68,7 @@ export function startExplorer(deps: AppDeps): void {
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), incidentSelect,
     h('div', { role: 'tablist', class: 'tabs' }, tabGraph, tabHyp),
-    layoutSelect, fitButton, pathButton, showHidden, importButton, exportSelect, saveView,
+    layoutSelect, fitButton, pathButton, showHidden, importButton, checkButton, exportSelect, saveView,
     h('span', { class: 'spacer' }), who, signOut);
 
   const searchBox = h('section', { class: 'panel' });
@@ -387,7 +388,7 @@ export function startExplorer(deps: AppDeps): void {
 
   // ----- import / export -----------------------------------------------------------------------
   const importer = installImport(document.body, dialogs, {
-    importFile: async (kind: ImportKind, text: string, fileName: string): Promise<ImportResult> => {
+    importFile: async (kind: ImportKind, text: string, fileName: string, dryRun: boolean): Promise<ImportResult> => {
       if (kind === 'fact-sheet') {
         if (!deps.hypothesesApi.importFactSheet) throw new Error('Importing fact sheets is not available on this server yet; import a STIX bundle, or use the command line.');
         return deps.hypothesesApi.importFactSheet(client, text, fileName);
@@ -398,7 +399,7 @@ export function startExplorer(deps: AppDeps): void {
       } catch (error) {
         throw new Error(`Not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
       }
-      return (await client.request(IMPORT_STIX_BUNDLE, { bundle })).importStixBundle;
+      return (await client.request(IMPORT_STIX_BUNDLE, { bundle, dryRun })).importStixBundle;
     },
     onImported: (result) => {
       if (result.rejected > 0 || result.errors.length > 0) return say(`Import refused: ${result.errors.length} problem(s), nothing written.`);
@@ -484,6 +485,7 @@ export function startExplorer(deps: AppDeps): void {
     updateCounts(0, 'all nodes shown');
   });
   importButton.addEventListener('click', () => importer.open());
+  checkButton.addEventListener('click', () => importer.check());
   exportSelect.addEventListener('change', () => {
     const format = exportSelect.value;
     exportSelect.value = '';

@@ -85,6 +85,8 @@ export interface ImportResult {
   errors: ImportError[];
   /** The incident a fact sheet describes, once imported. */
   incidentId?: string | null;
+  /** A check (dry run) of a STIX bundle: the counts say what an import would do; nothing stored. */
+  dryRun?: boolean;
 }
 
 export interface ObjectVersion {
@@ -185,10 +187,10 @@ export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: strin
 // Import / export
 // ---------------------------------------------------------------------------------------------
 
-export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown }>(
+export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
   'WebImportStixBundle',
-  `mutation WebImportStixBundle($bundle: JSON!) {
-    importStixBundle(bundle: $bundle) { created updated unchanged rejected errors { objectId path message } }
+  `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
+    importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected dryRun errors { objectId path message } }
   }`,
 );
 
