@@ -281,22 +281,3 @@ export const COUNT_GRAPH = cypher(
    RETURN nodes, edges`,
 );
 
-/**
- * The write queries of an in-memory import, each run once with empty rows by the start-up warm-up
- * (services/warm-up.ts) so that Neo4j has planned and cached them all before the first import:
- * an import of ATT&CK uses ~25 of them, and planning each the first time costs the JVM more than
- * the rows it writes. Nothing is written: every one of them starts with UNWIND of an empty list.
- */
-export const IMPORT_WRITE_QUERIES: readonly CypherQuery[] = [
-  CLASSIFY,
-  MARKING_RANKS,
-  ARCHIVE_CURRENT,
-  ADD_HISTORY,
-  DELETE_RELATIONSHIP_EDGES,
-  DELETE_REF_EDGES,
-  ...UPSERT_NODES.values(),
-  ...CREATE_NODES.values(),
-  PLACEHOLDERS,
-  ...REF_EDGES.values(),
-  ...RELATIONSHIP_EDGES.values(),
-];

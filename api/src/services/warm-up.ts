@@ -1,6 +1,6 @@
 /**
- * Start-up warm-up of a freshly started Neo4j: every import write query planned once (with empty
- * rows), then dry-run imports (written, then rolled back) of a generated ATT&CK-shaped bundle, so
+ * Start-up warm-up of a freshly started Neo4j: every import write query run once with one row
+ * (so Neo4j plans and caches it) in a transaction rolled back, then dry-run imports (written, then rolled back) of a generated ATT&CK-shaped bundle, so
  * that Neo4j has cached its plans and the JVM compiled its write paths before an analyst's first
  * import. Measured (docs/graph-model.md, "Import speed and memory"): ATT&CK Enterprise into a
  * Neo4j that has just started takes 11-18 s, 6.5 s after this warm-up, ~5 s once the JVM is
@@ -38,6 +38,8 @@ export interface WarmUpReport {
   /** Every step done (false when aborted, or when a step failed: that is logged). */
   completed: boolean;
 }
+
+const ROLLED_BACK = Symbol('warm-up rolled back');
 
 const TACTICS = ['initial-access', 'execution', 'persistence', 'privilege-escalation', 'defense-evasion', 'discovery'];
 const PLATFORMS = ['Windows', 'Linux', 'macOS', 'Office Suite', 'Identity Provider'];
@@ -153,7 +155,19 @@ export async function warmUpImports(
   const started = Date.now();
   try {
     if (!options.signal?.aborted) {
-      await deps.graph.write((tx) => planImportQueries(tx, options.signal), { metadata: { phase: 'warm-up' } });
+      // planImportQueries writes (one row per query, so the cached plans are the ones imports
+      // use): always rolled back.
+      await deps.graph
+        .writeOnce(
+          async (tx) => {
+            await planImportQueries(tx, options.signal);
+            throw ROLLED_BACK;
+          },
+          { metadata: { phase: 'warm-up' } },
+        )
+        .catch((e: unknown) => {
+          if (e !== ROLLED_BACK) throw e;
+        });
       report.planMs = Date.now() - started;
     }
     for (let round = 0; round < rounds && !options.signal?.aborted; round++) {
