@@ -11,7 +11,7 @@ import { openGraph, prepareServices } from './compose';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
 import { makeViewer } from './services/viewer';
-import { startWarmUp } from './services/warm-up';
+import { startWarmUp, warmUpWanted } from './services/warm-up';
 import type { TlpLevel } from '../../schema/graph/kinds';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-  if (config.warmUp === 'on' || (config.warmUp === 'auto' && target.local)) {
+  if (warmUpWanted(config.warmUp, target.local)) {
     // A JVM that has just started runs a first import 2-3x slower (docs/graph-model.md): warm it
     // in the background; it yields to any import that starts.
     warmUp = startWarmUp(services, {});

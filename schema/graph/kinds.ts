@@ -187,16 +187,12 @@ export const REF_EDGE_TYPES = {
  */
 export const METADATA_REFS: ReadonlySet<string> = new Set(['created_by_ref', 'object_marking_refs', 'marking_ref', 'x_mitre_modified_by_ref']);
 
-export function isMetadataRef(name: string): boolean {
-  return METADATA_REFS.has(name);
-}
-
 /**
  * Whether a ref found at `property` (its JSON path; `name` its last key) of an object of `type`
  * becomes a ref edge: not a metadata ref, and not a relationship's own ends (its typed edge).
  */
 export function isEdgeRef(type: string, property: string, name: string): boolean {
-  if (isMetadataRef(name)) return false;
+  if (METADATA_REFS.has(name)) return false;
   return !(type === 'relationship' && (property === 'source_ref' || property === 'target_ref'));
 }
 

@@ -89,6 +89,23 @@ describe('the database module against the real Neo4j', () => {
     expect(rows[0]?.name).toBe('first');
   });
 
+  it('writeOnce with rollback returns what the work read inside the transaction and stores nothing', async () => {
+    const id = 'indicator--3b0f1a52-2a53-4c55-9d3e-7c1f0d1e2a01';
+    const created = '2025-12-11T20:00:00Z';
+    const seen = await graph.writeOnce(
+      async (tx) => {
+        await tx.run(CREATE, { id, type: 'indicator', name: 'dry', created });
+        return (await tx.run(READ, { id }))[0]?.name;
+      },
+      { rollback: true },
+    );
+    expect(seen).toBe('dry');
+    expect(await graph.read((tx) => tx.run(READ, { id }))).toHaveLength(0);
+    // Without it, the same work commits.
+    await graph.writeOnce((tx) => tx.run(CREATE, { id, type: 'indicator', name: 'kept', created }));
+    expect((await graph.read((tx) => tx.run(READ, { id })))[0]?.name).toBe('kept');
+  });
+
   it('returns plain values: integers as numbers, temporals as ISO strings, nodes as properties', async () => {
     const id = 'campaign--0c7b5b88-8ff7-4a4d-aa9c-feb398cd0061';
     await graph.write((tx) => tx.run(CREATE, { id, type: 'campaign', name: 'c', created: '2025-12-11T20:00:00Z' }));

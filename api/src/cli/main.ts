@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openGraph, prepareServices } from '../compose';
 import { createLogger } from '../logger';
 import { localNeo4jHome } from '../neo4j-target';
-import { warmUpImports } from '../services/warm-up';
+import { warmUpImports, warmUpWanted } from '../services/warm-up';
 import {
   CASE_USAGE,
   importCredentialsCommand,
@@ -47,7 +47,7 @@ async function neo4jCommand(args: string[]): Promise<number> {
         pageCache: process.env.AG_NEO4J_PAGECACHE,
       });
       let warmedUp: boolean | null = null;
-      if (config.warmUp === 'on' || (config.warmUp === 'auto' && handle.started)) {
+      if (warmUpWanted(config.warmUp, handle.started)) {
         // Later `import` commands reuse this Neo4j: warm, their first big import is ~2x faster.
         say('local-neo4j: warming up for imports (AG_NEO4J_WARMUP=off skips it)…');
         const started = Date.now();

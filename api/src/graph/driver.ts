@@ -30,6 +30,11 @@ export interface TxOptions {
   timeoutMs?: number;
 }
 
+export interface WriteOnceOptions extends TxOptions {
+  /** Roll back instead of committing when `work` resolves (dry runs): its result, nothing stored. */
+  rollback?: boolean;
+}
+
 export interface GraphStats {
   /** Queries sent to Neo4j since the graph was created (one round trip each). */
   queries: number;
@@ -42,11 +47,12 @@ export interface Graph {
   read<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   write<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
   /**
-   * One explicit write transaction, one attempt: committed when `work` resolves, rolled back when
-   * it throws. No automatic retry, so `work` may consume input that cannot be replayed; callers
-   * that want a retry fall back to `write` themselves (the STIX import does).
+   * One explicit write transaction, one attempt: committed when `work` resolves (rolled back with
+   * `rollback`), rolled back when it throws. No automatic retry, so `work` may consume input that
+   * cannot be replayed; callers that want a retry fall back to `write` themselves (the STIX import
+   * does).
    */
-  writeOnce<T>(work: (tx: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
+  writeOnce<T>(work: (tx: Tx) => Promise<T>, options?: WriteOnceOptions): Promise<T>;
   /** Checks that Neo4j answers; throws GraphUnavailableError otherwise. */
   verify(): Promise<void>;
   stats(): GraphStats;
@@ -117,7 +123,7 @@ export function createGraph(options: GraphOptions): Graph {
     }
   }
 
-  async function executeOnce<T>(work: (tx: Tx) => Promise<T>, txOptions: TxOptions = {}) {
+  async function executeOnce<T>(work: (tx: Tx) => Promise<T>, txOptions: WriteOnceOptions = {}) {
     const session = driver.session({ database: options.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       counters.transactions += 1;
@@ -132,7 +138,7 @@ export function createGraph(options: GraphOptions): Graph {
         if (tx.isOpen()) await tx.rollback().catch(() => {});
         throw error;
       }
-      await tx.commit();
+      await (txOptions.rollback ? tx.rollback() : tx.commit());
       return result;
     } catch (error) {
       throw translate(error);

@@ -154,7 +154,6 @@ type Outcome = 'created' | 'updated' | 'unchanged';
 
 /** Thrown inside the eager transaction to roll it back when the input is refused. */
 const REFUSED = Symbol('refused');
-const ROLLED_BACK = Symbol('rolled back (dry run)');
 
 interface Counts {
   created: number;
@@ -673,16 +672,18 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             counts.updated += result.local.updated;
             counts.unchanged += result.local.unchanged;
             result.localWarnings.forEach(warn);
-            if (dryRun) throw ROLLED_BACK;
           },
-          { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs },
+          {
+            metadata: { importId: ctx.importId, phase: 'single' },
+            timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs,
+            rollback: dryRun,
+          },
         );
       } catch (e) {
         if (e === REFUSED) {
           logger.info({ importId: ctx.importId, errors: errors.length }, 'STIX import refused');
           return report();
         }
-        if (e === ROLLED_BACK) return committed();
         if (e instanceof StixInputError || options.signal?.aborted) throw e;
         // Rolled back: nothing is stored. The classic path (validate all, then one managed,
         // retried transaction) takes it from the start.
@@ -714,20 +715,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       if (!staged) {
         const batch = [...pending.values()];
         stats.transactions += 1;
-        let result: Awaited<ReturnType<typeof prepareAndWrite>> | undefined;
-        try {
-          await graph.write(
-            async (tx) => {
-              result = await prepareAndWrite(tx, batch, history, false);
-              if (dryRun) throw ROLLED_BACK;
-            },
-            { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs },
-          );
-        } catch (e) {
-          if (e !== ROLLED_BACK) throw e;
-        }
-        Object.assign(counts, result!.local);
-        result!.localWarnings.forEach(warn);
+        const single = { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs };
+        const work = (tx: Tx) => prepareAndWrite(tx, batch, history, false);
+        // A dry run is one attempt, rolled back; a real one a managed, retried transaction.
+        const result = dryRun ? await graph.writeOnce(work, { ...single, rollback: true }) : await graph.write(work, single);
+        Object.assign(counts, result.local);
+        result.localWarnings.forEach(warn);
       } else {
         await flushPending(true);
         progress('commit');

@@ -39,8 +39,6 @@ export interface WarmUpReport {
   completed: boolean;
 }
 
-const ROLLED_BACK = Symbol('warm-up rolled back');
-
 const TACTICS = ['initial-access', 'execution', 'persistence', 'privilege-escalation', 'defense-evasion', 'discovery'];
 const PLATFORMS = ['Windows', 'Linux', 'macOS', 'Office Suite', 'Identity Provider'];
 const NODE_TYPES = ['attack-pattern', 'malware', 'intrusion-set', 'tool', 'course-of-action', 'x-warm-up-analytic'] as const;
@@ -157,17 +155,7 @@ export async function warmUpImports(
     if (!options.signal?.aborted) {
       // planImportQueries writes (one row per query, so the cached plans are the ones imports
       // use): always rolled back.
-      await deps.graph
-        .writeOnce(
-          async (tx) => {
-            await planImportQueries(tx, options.signal);
-            throw ROLLED_BACK;
-          },
-          { metadata: { phase: 'warm-up' } },
-        )
-        .catch((e: unknown) => {
-          if (e !== ROLLED_BACK) throw e;
-        });
+      await deps.graph.writeOnce((tx) => planImportQueries(tx, options.signal), { rollback: true, metadata: { phase: 'warm-up' } });
       report.planMs = Date.now() - started;
     }
     for (let round = 0; round < rounds && !options.signal?.aborted; round++) {
@@ -183,6 +171,14 @@ export async function warmUpImports(
   report.completed = !report.aborted && report.planMs !== null && report.roundsMs.length === rounds;
   logger.info({ ...report, ms: Date.now() - started }, report.aborted ? 'warm-up stopped: an import started' : 'warm-up done');
   return report;
+}
+
+/**
+ * Whether to warm up, from AG_NEO4J_WARMUP and whether this process started the local Neo4j (a
+ * fresh JVM; one that was already running, or any NEO4J_URI, is left alone under `auto`).
+ */
+export function warmUpWanted(setting: 'auto' | 'on' | 'off', startedByUs: boolean): boolean {
+  return setting === 'on' || (setting === 'auto' && startedByUs);
 }
 
 /**
