@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SAFETY_LIMITS,
+  compareTimestamps,
   upgradeObject20To21,
   validateBundle,
   validateStixObject,
@@ -189,16 +190,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** A 2.1 SDO/SRO/meta object always carries spec_version; one without it is STIX 2.0. */
 function needsUpgrade(obj: unknown): boolean {
   return isRecord(obj) && obj.spec_version === undefined && typeof obj.type === 'string';
-}
-
-function compareTimestamps(a: string, b: string): number {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  // Same millisecond: compare the fractional digits beyond it as written.
-  const fa = /\.(\d+)/.exec(a)?.[1]?.padEnd(9, '0') ?? '000000000';
-  const fb = /\.(\d+)/.exec(b)?.[1]?.padEnd(9, '0') ?? '000000000';
-  return fa < fb ? -1 : fa > fb ? 1 : 0;
 }
 
 export interface StixImportDeps {
@@ -537,10 +528,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
               warn({ objectId: id, path, message: `repeats objects[${prev.index}] exactly; imported once` });
               continue;
             }
-            const versions = prev.modified !== null && modified !== null && compareTimestamps(prev.modified, modified) !== 0;
+            // Validated timestamps: the schemas' comparison never answers null for them.
+            const versions = prev.modified !== null && modified !== null && (compareTimestamps(prev.modified, modified) ?? 0) !== 0;
             if (versions) {
               // Two versions of one object in the bundle: the newer is current, the older goes to history.
-              const newer = compareTimestamps(modified!, prev.modified!) > 0;
+              const newer = (compareTimestamps(modified, prev.modified) ?? 0) > 0;
               const older = newer ? (prevPending ?? null) : current;
               if (older) history.push(older);
               keep = newer;
