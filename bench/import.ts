@@ -29,6 +29,7 @@ import { createLogger } from '../api/src/logger';
 import { createStixImportService, type ImportOptions } from '../api/src/services/stix-import.service';
 import { SYSTEM_VIEWER } from '../api/src/services/viewer';
 import { warmUpImports } from '../api/src/services/warm-up';
+import { PYTHON } from '../test/support/python';
 
 const ATTACK = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
 const SELF = fileURLToPath(import.meta.url);
@@ -134,7 +135,7 @@ function pythonParse(): number | string {
 t = time.perf_counter()
 stix2.parse(open(sys.argv[1]).read(), allow_custom=True)
 print(time.perf_counter() - t)`;
-  const r = spawnSync('python3', ['-c', script, ATTACK], { encoding: 'utf8', timeout: 30 * 60_000 });
+  const r = spawnSync(PYTHON, ['-c', script, ATTACK], { encoding: 'utf8', timeout: 30 * 60_000 });
   if (r.status !== 0) return `failed: ${(r.stderr || String(r.error)).trim().split('\n').at(-1)}`;
   return Number(r.stdout.trim()) * 1000;
 }

@@ -20,7 +20,7 @@ import { launchBrowser } from '../test/e2e/support/browser';
 import { edgeTypeForRelationship } from '../schema/graph/kinds';
 import type { GraphEdgeInput, GraphNodeInput } from '../web/src/graph/elements';
 
-const CORPUS = '/work/shared/corpus/attack/enterprise-attack-18.1.stix20.json';
+const CORPUS = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);

@@ -13,8 +13,27 @@ import { caseIds } from '../../importers/factsheet/index';
 import { launchBrowser, type TestBrowser } from './support/browser';
 import { SCREENSHOTS, startTestApp, type TestApp } from './support/app';
 
-const OASIS = '/work/shared/corpus/oasis-examples';
+// A small bundle of our own in the shape of the OASIS example "indicator to campaign relationship":
+// a campaign, an indicator and the relationship between them.
 const BUNDLE_FILE = 'indicator-to-campaign-relationship.json';
+const CAMPAIGN_ID = 'campaign--b549a58c-afd9-4847-85c3-5be13d56d3cc';
+const BUNDLE_TEXT = JSON.stringify({
+  type: 'bundle',
+  id: 'bundle--44af6c39-c09b-49c5-9de2-394224b04982',
+  objects: [
+    { type: 'campaign', spec_version: '2.1', id: CAMPAIGN_ID, created: '2014-09-09T19:58:39.609Z', modified: '2014-09-09T19:58:39.609Z', name: 'Operation Omega' },
+    {
+      type: 'indicator', spec_version: '2.1', id: 'indicator--c43a0a05-e8d2-4f64-ae37-3f3fb153f8d9', created: '2014-09-09T19:58:39.609Z',
+      modified: '2014-09-09T19:58:39.609Z', name: 'test_name', description: 'Test description.', indicator_types: ['malicious-activity'],
+      pattern_type: 'stix', pattern: "[ ipv4-addr:value = '10.0.0.0' ]", valid_from: '2014-09-09T19:58:39.609Z',
+    },
+    {
+      type: 'relationship', spec_version: '2.1', id: 'relationship--eca24e47-2259-4850-9705-fd1065c77236', relationship_type: 'indicates',
+      created: '2014-09-09T19:58:39.609Z', modified: '2014-09-09T19:58:39.609Z',
+      source_ref: 'indicator--c43a0a05-e8d2-4f64-ae37-3f3fb153f8d9', target_ref: CAMPAIGN_ID,
+    },
+  ],
+});
 const SEED_TEXT = readFileSync(join(import.meta.dirname, '..', '..', 'seed', 'reference-case.yaml'), 'utf8');
 // A second case made from the reference one (new slug and title), and a revision of it.
 const SECOND_SLUG = 'e2e-second-case-2026-01';
@@ -118,8 +137,7 @@ describe('web explorer in Chromium', () => {
   });
 
   it('imports a STIX bundle dropped on the page and reports what it wrote', async () => {
-    const text = readFileSync(join(OASIS, BUNDLE_FILE), 'utf8');
-    await dropFile(BUNDLE_FILE, text, 'application/json');
+    await dropFile(BUNDLE_FILE, BUNDLE_TEXT, 'application/json');
     const dialog = page.locator('.import-dialog');
     await dialog.waitFor();
     await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toBe('Imported.');
@@ -343,7 +361,7 @@ describe('web explorer in Chromium', () => {
     const stix = await save('stix');
     const bundle = JSON.parse(stix.text) as { type: string; objects: { id: string }[] };
     expect(bundle.type).toBe('bundle');
-    expect(bundle.objects.map((o) => o.id)).toContain('campaign--b549a58c-afd9-4847-85c3-5be13d56d3cc');
+    expect(bundle.objects.map((o) => o.id)).toContain(CAMPAIGN_ID);
     await shot('14-after-exports');
   });
 

@@ -18,6 +18,7 @@
  * message when CI=true and skip with it locally.
  */
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from './python';
 
 const SCRIPT = String.raw`
 import json, os, re, sys
@@ -59,14 +60,14 @@ export interface ValidatorResult {
 }
 
 export function stix2ValidatorAvailability(): { ok: true } | { ok: false; reason: string } {
-  const r = spawnSync('python3', ['-c', 'import stix2validator'], { encoding: 'utf8' });
-  if (r.error) return { ok: false, reason: `python3 not found (${r.error.message}); install Python 3 and \`pip install stix2-validator\`` };
+  const r = spawnSync(PYTHON, ['-c', 'import stix2validator'], { encoding: 'utf8' });
+  if (r.error) return { ok: false, reason: `${PYTHON} not found (${r.error.message}); \`npm test\` sets it up (scripts/prereqs.mjs), or install Python 3 and \`pip install stix2-validator\`` };
   if (r.status !== 0) return { ok: false, reason: `python package stix2validator missing: \`pip install stix2-validator\` (${r.stderr.trim().split('\n').at(-1)})` };
   return { ok: true };
 }
 
 export function runStix2Validator(files: string[], options: { schemaDir?: string } = {}): ValidatorResult[] {
-  const r = spawnSync('python3', ['-c', SCRIPT, options.schemaDir ?? '', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(PYTHON, ['-c', SCRIPT, options.schemaDir ?? '', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`stix2-validator failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ValidatorResult[];
 }
