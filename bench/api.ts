@@ -14,6 +14,7 @@
  * where ATT&CK is imported once through the import service; or NEO4J_URI if set (it then must
  * already hold ATT&CK, or BENCH_IMPORT_OK=1 lets the bench import it). Prints figures; not a test.
  * Runs with NODE_ENV=production unless set otherwise (./production-env.ts, as the Docker image).
+ * `--scale 100000,1000000` measures instead how reads grow with the size of the graph (bench/scale.ts).
  */
 import './production-env';
 import { fork } from 'node:child_process';
@@ -258,7 +259,16 @@ async function serve() {
   process.on('disconnect', () => process.exit(0));
 }
 
-if (process.argv.includes('--serve')) {
+if (process.argv.includes('--scale')) {
+  // `--scale 100000,1000000`: how reads grow with the graph (bench/scale.ts, its own Neo4j).
+  import('./scale')
+    .then(({ runScale }) => runScale())
+    .then(() => process.exit(0))
+    .catch((error: unknown) => {
+      process.stderr.write(`bench:api --scale failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
+} else if (process.argv.includes('--serve')) {
   serve().catch((error: unknown) => {
     process.stderr.write(`bench:api server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
