@@ -4,7 +4,7 @@
  * See docs/candidates.md.
  */
 export { CANDIDATE_CONFIG, type CandidateConfig } from './config';
-export { attackIdOf, buildProfiles, channelOfType, itemOf, techniqueFamily, victimologyItems } from './profiles';
+export { PROFILE_ITEM_TYPES, attackIdOf, buildProfiles, channelOfType, itemOf, techniqueFamily, victimologyItems } from './profiles';
 export { idf, rankCandidates, specificityOf, type RankOptions, type Specificity } from './score';
 export { navigatorLayer, type NavigatorLayer, type NavigatorLayerInput } from './navigator';
 export * from './types';

@@ -77,6 +77,9 @@ const INFRASTRUCTURE_TYPES = new Set([
   'x509-certificate', 'directory', 'process', 'software',
 ]);
 
+/** Every STIX type that can be a profile item. */
+export const PROFILE_ITEM_TYPES: readonly string[] = ['attack-pattern', 'vulnerability', 'malware', 'tool', ...INFRASTRUCTURE_TYPES, 'identity', 'location'];
+
 /**
  * The channel of an item by STIX type: attack-pattern (and an exploited vulnerability, also a
  * "how") → technique; malware, tool → software; infrastructure, indicators and observables →
