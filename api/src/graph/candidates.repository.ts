@@ -4,7 +4,7 @@
  */
 import type { Tx } from './driver';
 import type { Plain } from './mappers';
-import { ACTOR_FACTS, CANDIDATE_CONTAINER_TYPES, INCIDENT_OBSERVED, ITEM_DETAILS } from './candidates.queries';
+import { ACTOR_FACTS, CANDIDATE_CONTAINER_TYPES, DEAD_RELATIONSHIPS, GRAPH_STAMP, INCIDENT_OBSERVED, ITEM_DETAILS } from './candidates.queries';
 
 export interface CandidateReadParams {
   maxRank: number;
@@ -12,6 +12,14 @@ export interface CandidateReadParams {
   asOf: string | null;
   /** STIX types that can be profile items. */
   itemTypes: readonly string[];
+  /** Relationship ids that do not count (readDeadRelationships). */
+  deadRelationships: readonly string[];
+}
+
+/** Ids of revoked relationships, and of those created after `asOf`. */
+export async function readDeadRelationships(tx: Tx, asOf: string | null): Promise<string[]> {
+  const [row] = await tx.run(DEAD_RELATIONSHIPS, { asOf });
+  return strs(row?.ids);
 }
 
 export interface IncidentObservedRecord {
@@ -32,6 +40,8 @@ export interface ActorFactsRecord {
 
 export interface ItemDetailsRecord {
   id: string;
+  /** Not revoked, not deprecated, created by asOf. */
+  live: boolean;
   type: string;
   name: string | null;
   externalIds: string[];
@@ -48,6 +58,7 @@ export async function readIncidentObserved(tx: Tx, incidentId: string, p: Candid
     maxRank: p.maxRank,
     asOf: p.asOf,
     itemTypes: [...p.itemTypes],
+    deadRelationships: [...p.deadRelationships],
     containerTypes: CANDIDATE_CONTAINER_TYPES,
   });
   if (!row) return null;
@@ -63,7 +74,7 @@ export async function readIncidentObserved(tx: Tx, incidentId: string, p: Candid
 }
 
 export async function readActorFacts(tx: Tx, p: CandidateReadParams): Promise<ActorFactsRecord[]> {
-  const rows = await tx.run(ACTOR_FACTS, { maxRank: p.maxRank, asOf: p.asOf, itemTypes: [...p.itemTypes] });
+  const rows = await tx.run(ACTOR_FACTS, { maxRank: p.maxRank, asOf: p.asOf, itemTypes: [...p.itemTypes], deadRelationships: [...p.deadRelationships] });
   return rows.map((r) => ({
     id: String(r.id),
     type: String(r.type),
@@ -80,10 +91,17 @@ export async function readItemDetails(tx: Tx, ids: readonly string[], maxRank: n
   const rows = await tx.run(ITEM_DETAILS, { ids: [...ids], maxRank, asOf });
   return rows.map((r) => ({
     id: String(r.id),
+    live: r.live === true,
     type: String(r.type),
     name: str(r.name),
     externalIds: strs(r.externalIds),
     raw: str(r.raw),
     locations: strs(r.locations),
   }));
+}
+
+/** The count-store stamp of the graph (see GRAPH_STAMP). */
+export async function readGraphStamp(tx: Tx): Promise<string> {
+  const [row] = await tx.run(GRAPH_STAMP);
+  return `${row?.nodes}/${row?.relationships}/${row?.staged}`;
 }

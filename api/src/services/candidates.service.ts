@@ -14,6 +14,7 @@ import {
   rankCandidates,
   victimologyItems,
   type ActorFacts,
+  type ActorProfile,
   type ActorType,
   type Candidate,
   type CandidateRanking,
@@ -24,8 +25,11 @@ import {
 import { ValidationError, NotFoundError, type Issue } from '../errors';
 import {
   readActorFacts,
+  readDeadRelationships,
+  readGraphStamp,
   readIncidentObserved,
   readItemDetails,
+  type ActorFactsRecord,
   type ItemDetailsRecord,
 } from '../graph/candidates.repository';
 import type { Graph } from '../graph/driver';
@@ -35,6 +39,8 @@ import type { EvidenceRecord, HypothesisRecord } from './case-model';
 import { makeViewer, requireRole, type Viewer } from './viewer';
 
 export const CANDIDATE_LIMITS = Object.freeze({ defaultFirst: 20, maxFirst: 500, maxChosen: 20 });
+/** Longest life of cached actor profiles, even when the graph's stamp is unchanged. */
+const PROFILE_CACHE_MS = 60_000;
 
 /** The analyst name under which the method rates the evidence it creates. */
 export const MACHINE_ANALYST = 'candidate-ranking (machine)';
@@ -167,30 +173,16 @@ export function createCandidateService(deps: { graph: Graph; logger: Logger; cas
     return { first, asOf: asOf === null ? null : new Date(asOf).toISOString() };
   }
 
-  async function rank(incidentId: string, viewer: Viewer, options: CandidateOptions = {}): Promise<CandidateResult> {
-    const { first, asOf } = check(incidentId, options);
-    const params = { maxRank: viewer.clearanceRank, asOf, itemTypes: PROFILE_ITEM_TYPES };
-    const read = await graph.read(
-      async (tx) => {
-        const incident = await readIncidentObserved(tx, incidentId, params);
-        if (!incident) return null;
-        const actors = await readActorFacts(tx, params);
-        const ids = new Set<string>(incident.observed.map((o) => o.id));
-        for (const a of actors) for (const id of [...a.items, ...a.indicators]) ids.add(id);
-        const details = await readItemDetails(tx, [...ids], viewer.clearanceRank, asOf);
-        return { incident, actors, details };
-      },
-      { metadata: { op: 'candidates' } },
-    );
-    if (!read) throw new NotFoundError(`No incident ${incidentId} that you may see.`);
+  /**
+   * Actor profiles per clearance rank (only for "now", not for `asOf`), valid while the graph's
+   * count-store stamp is unchanged and for at most PROFILE_CACHE_MS: reading every actor's profile
+   * costs ~0.3–3 s on ATT&CK (measured, docs/candidates.md), ranking against it a few ms.
+   */
+  interface CachedSide { stamp: string; at: number; profiles: ActorProfile[]; deadRelationships: string[] }
+  const profileCache = new Map<number, CachedSide>();
 
-    const expanded = new Map(read.details.map((d) => [d.id, expand(d)]));
-    const itemsOf = (ids: readonly string[]) => {
-      const out = new Map<string, ProfileItem>();
-      for (const id of ids) for (const item of expanded.get(id) ?? []) out.set(item.id, item);
-      return [...out.values()];
-    };
-    const facts: ActorFacts[] = read.actors
+  function factsOf(actors: readonly ActorFactsRecord[], itemsOf: (ids: readonly string[]) => ProfileItem[]): ActorFacts[] {
+    return actors
       .filter((a) => ACTOR_TYPES.has(a.type))
       .map((a) => {
         const raw = parseJson(a.raw);
@@ -206,9 +198,52 @@ export function createCandidateService(deps: { graph: Graph; logger: Logger; cas
           threatActorTypes: stringsOf(raw.threat_actor_types),
         };
       });
+  }
+
+  /** Profile items of the given graph ids (dead items dropped; identities and locations expanded). */
+  function itemsFrom(details: readonly ItemDetailsRecord[]) {
+    const expanded = new Map(details.filter((d) => d.live).map((d) => [d.id, expand(d)]));
+    return (ids: readonly string[]) => {
+      const out = new Map<string, ProfileItem>();
+      for (const id of ids) for (const item of expanded.get(id) ?? []) out.set(item.id, item);
+      return [...out.values()];
+    };
+  }
+
+  async function rank(incidentId: string, viewer: Viewer, options: CandidateOptions = {}): Promise<CandidateResult> {
+    const { first, asOf } = check(incidentId, options);
+    const read = await graph.read(
+      async (tx) => {
+        // Cached actor profiles (and dead relationships) for "now", while the graph's stamp holds.
+        let cached: CachedSide | null = null;
+        let stamp: string | null = null;
+        if (asOf === null) {
+          stamp = await readGraphStamp(tx);
+          const hit = profileCache.get(viewer.clearanceRank);
+          if (hit && hit.stamp === stamp && Date.now() - hit.at < PROFILE_CACHE_MS) cached = hit;
+        }
+        const deadRelationships = cached?.deadRelationships ?? (await readDeadRelationships(tx, asOf));
+        const params = { maxRank: viewer.clearanceRank, asOf, itemTypes: PROFILE_ITEM_TYPES, deadRelationships };
+        const incident = await readIncidentObserved(tx, incidentId, params);
+        if (!incident) return null;
+        let profiles = cached?.profiles ?? null;
+        if (!profiles) {
+          const actors = await readActorFacts(tx, params);
+          const ids = new Set<string>();
+          for (const a of actors) for (const id of [...a.items, ...a.indicators]) ids.add(id);
+          const details = await readItemDetails(tx, [...ids], viewer.clearanceRank, asOf);
+          profiles = buildProfiles(factsOf(actors, itemsFrom(details)));
+          if (stamp !== null) profileCache.set(viewer.clearanceRank, { stamp, at: Date.now(), profiles, deadRelationships });
+        }
+        const observedDetails = await readItemDetails(tx, [...new Set(incident.observed.map((o) => o.id))], viewer.clearanceRank, asOf);
+        return { incident, profiles, observed: itemsFrom(observedDetails)(incident.observed.map((o) => o.id)) };
+      },
+      { metadata: { op: 'candidates' } },
+    );
+    if (!read) throw new NotFoundError(`No incident ${incidentId} that you may see.`);
+
+    const { profiles, observed } = read;
     const incidentRaw = parseJson(read.incident.raw);
-    const observed = itemsOf(read.incident.observed.map((o) => o.id));
-    const profiles = buildProfiles(facts);
     const ranking = rankCandidates(profiles, { items: observed, time: strOf(incidentRaw.first_seen) ?? strOf(incidentRaw.created) }, { first });
     log.debug({ incidentId, actors: profiles.length, observed: observed.length }, 'candidates ranked');
     return {
