@@ -19,6 +19,7 @@ import { renderDetailPanel, type DetailContext } from './views/detail-panel';
 import { download, h } from './views/dom';
 import { renderFilterPanel } from './views/filter-panel';
 import { renderHypotheses, type HypothesesCallbacks } from './views/hypotheses-view';
+import { renderCandidatesPanel } from './views/candidates-panel';
 import { installImport, type ImportKind } from './views/import-drop';
 import { renderLegend } from './views/legend';
 import { createSearchPanel } from './views/search-panel';
@@ -331,7 +332,10 @@ export function startExplorer(deps: AppDeps): void {
     hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
-      const render = () => renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks);
+      // The candidates panel (views/candidates-panel.ts) lives below the matrix; kept across re-renders.
+      const candidates = h('section', { class: 'candidates-panel', 'aria-label': 'Candidate actors' });
+      void renderCandidatesPanel(candidates, { client, incidentId: incident.id, canEdit, onCreated: async () => { await refreshIncidents(); await showHypotheses(); } });
+      const render = () => { renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks); hypView.append(candidates); };
       const callbacks: HypothesesCallbacks = {
         setMode: (mode) => {
           setState({ matrix: mode });

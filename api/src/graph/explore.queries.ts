@@ -38,7 +38,7 @@ export const VISIBLE_EDGE = (r: string) =>
      MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = ${r}.id AND sro:${STAGED} })`;
 
 /** Binds `stagingActive`: whether some staged import is unfinished (a handful of marker nodes). */
-const STAGING_ACTIVE = `CALL { MATCH (imp:${STIX_IMPORT} {status: 'staged'}) RETURN count(imp) > 0 AS stagingActive }`;
+export const STAGING_ACTIVE = `CALL { MATCH (imp:${STIX_IMPORT} {status: 'staged'}) RETURN count(imp) > 0 AS stagingActive }`;
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { candidatesResolvers } from './candidates/candidates.resolvers';
 import { caseResolvers } from './case/case.resolvers';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { authResolvers } from './auth/auth.resolvers';
@@ -28,7 +29,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers],
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers, candidatesResolvers],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { createAssessmentService, type AssessmentService } from './assessment.service';
 import { createAuthService, type AuthService } from './auth.service';
 import { withCaseExport } from './case-export';
+import { createCandidateService, type CandidateService } from './candidates.service';
 import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
@@ -39,12 +40,15 @@ export interface Services {
   readonly cases: CaseService;
   /** Fact sheets into the graph; the reference case on first run. */
   readonly seed: SeedService;
+  /** Candidate actors of an incident from the graph (docs/candidates.md). */
+  readonly candidates: CandidateService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const events = createEventBus();
   const stixImport = createStixImportService({ ...deps, events });
   const assessment = createAssessmentService(deps);
+  const cases = createCaseService({ ...deps, assessment, events });
   return {
     graph: deps.graph,
     logger: deps.logger,
@@ -56,7 +60,8 @@ export function createServices(deps: ServiceDeps): Services {
     history: createObjectHistoryService(deps),
     events,
     assessment,
-    cases: createCaseService({ ...deps, assessment, events }),
+    cases,
     seed: createSeedService({ ...deps, stixImport }),
+    candidates: createCandidateService({ ...deps, cases }),
   };
 }

@@ -8,6 +8,7 @@ import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as explore from '../../../web/src/api/operations';
 import * as cases from '../../../web/src/api/hypotheses';
+import * as candidates from '../../../web/src/api/candidates';
 import type { Operation } from '../../../web/src/api/client';
 
 const SDL_DIR = join(import.meta.dirname, '..', '..', '..', 'schema', 'graphql');
@@ -20,7 +21,7 @@ const schema = buildSchema(
 const isOperation = (value: unknown): boolean =>
   typeof value === 'object' && value !== null && typeof (value as { document?: unknown }).document === 'string' && typeof (value as { name?: unknown }).name === 'string';
 const LIVE: Record<string, Operation<unknown, unknown>> = Object.fromEntries(
-  Object.entries({ ...explore, ...cases } as Record<string, unknown>).filter(([, value]) => isOperation(value)) as [string, Operation<unknown, unknown>][],
+  Object.entries({ ...explore, ...cases, ...candidates } as Record<string, unknown>).filter(([, value]) => isOperation(value)) as [string, Operation<unknown, unknown>][],
 );
 
 it('finds the operations (fact-sheet import and version history among them)', () => {
