@@ -14,6 +14,7 @@ import { createObjectHistoryService, type ObjectHistoryService } from './object-
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
+import { createTaxiiService, type TaxiiService } from './taxii.service';
 
 export interface ServiceDeps {
   graph: Graph;
@@ -39,6 +40,8 @@ export interface Services {
   readonly cases: CaseService;
   /** Fact sheets into the graph; the reference case on first run. */
   readonly seed: SeedService;
+  /** The TAXII 2.1 server's collections, objects, POSTs and statuses (docs/taxii.md). */
+  readonly taxii: TaxiiService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -58,5 +61,6 @@ export function createServices(deps: ServiceDeps): Services {
     assessment,
     cases: createCaseService({ ...deps, assessment, events }),
     seed: createSeedService({ ...deps, stixImport }),
+    taxii: createTaxiiService({ ...deps, stixImport }),
   };
 }
