@@ -14,6 +14,7 @@ import { createObjectHistoryService, type ObjectHistoryService } from './object-
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
+import { createTaxiiFeedsService, type TaxiiFeedsService } from './taxii-feeds.service';
 import { createTaxiiService, type TaxiiService } from './taxii.service';
 
 export interface ServiceDeps {
@@ -42,6 +43,8 @@ export interface Services {
   readonly seed: SeedService;
   /** The TAXII 2.1 server's collections, objects, POSTs and statuses (docs/taxii.md). */
   readonly taxii: TaxiiService;
+  /** The TAXII client side: pull remote collections (incremental), push to them, scheduled feeds. */
+  readonly taxiiFeeds: TaxiiFeedsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -62,5 +65,6 @@ export function createServices(deps: ServiceDeps): Services {
     cases: createCaseService({ ...deps, assessment, events }),
     seed: createSeedService({ ...deps, stixImport }),
     taxii: createTaxiiService({ ...deps, stixImport }),
+    taxiiFeeds: createTaxiiFeedsService({ ...deps, stixImport }),
   };
 }
