@@ -209,7 +209,18 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
         params.set('limit', String(options.pageSize ?? 1000));
         if (after) params.set('added_after', after);
         if (next) params.set('next', next);
-        const page = await remote.objectsPage(options.collection, params);
+        let page;
+        try {
+          page = await remote.objectsPage(options.collection, params);
+        } catch (e) {
+          // A `next` the server forgot (sessions expire): the spec's other way on is added_after
+          // with the last page's X-TAXII-Date-Added-Last, which we hold.
+          if (!(next && e instanceof TaxiiRemoteError && (e.status === 400 || e.status === 404) && report.lastAddedLast)) throw e;
+          options.remote?.onRetry?.(`${e.message}; going on from added_after=${report.lastAddedLast}`);
+          next = null;
+          after = report.lastAddedLast;
+          continue;
+        }
         report.pages += 1;
         report.objects += page.objects.length;
         if (page.objects.length > 0) {
@@ -337,4 +348,27 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
       return out;
     },
   };
+}
+
+/**
+ * The app's schedule: every `everyMs` (default a minute), pulls the registered feeds that are due,
+ * one run at a time. `stop()` ends it (an ongoing pull finishes its page and is recorded).
+ */
+export function scheduleFeeds(
+  feeds: TaxiiFeedsService,
+  options: { viewer: Viewer; logger: Logger; everyMs?: number },
+): { stop(): void } {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    feeds
+      .runDue(options.viewer)
+      .catch((e: unknown) => options.logger.error({ err: e }, 'scheduled TAXII pulls failed'))
+      .finally(() => {
+        busy = false;
+      });
+  }, options.everyMs ?? 60_000);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

@@ -261,7 +261,7 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
   async function requireObject(viewer: Viewer, collection: ResolvedCollection, objectId: string): Promise<void> {
     const found = await graph.read((tx) => objectExists(tx, objectId, viewer.clearanceRank, collection.filter));
     // The same answer for "absent" and "above your clearance": nothing is learnt of the latter.
-    if (!found) throw new NotFoundError(`object ${objectId.slice(0, 120)} is not in collection ${collection.view.id}`);
+    if (!found) throw new NotFoundError(`no such object in collection ${collection.view.id}`);
   }
 
   function statusView(s: {
