@@ -137,7 +137,7 @@ describe.skipIf(!python.ok || !HAVE_CORPUS)(`taxii pull against medallion (skipp
     expect(feeds.find((f) => f.collection === ICS_COLLECTION)).toMatchObject({ url: apiRoot, lastAddedLast: first.lastAddedLast });
     // medallion's memory backend filters a first page in time quadratic in the collection (about
     // 50 s for these 1 826 objects on a busy 2-core machine, measured with curl); pages by `next` are quick.
-  }, 400_000);
+  }, 600_000);
 
   it('brings a version added later on the next pull, and only it', async () => {
     const first = await pull(VERSIONED_COLLECTION);
