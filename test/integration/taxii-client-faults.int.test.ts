@@ -90,6 +90,18 @@ describe('taxii pull against a faulty peer', () => {
     expect(broken.error).toMatch(/malformed envelope/);
     expect(broken.lastAddedLast).toBe(ADDED[3]);
     expect(await stored()).toEqual(OBJECTS.slice(0, 4).map((o) => o.id).sort());
+    // The last run is visible over GraphQL.
+    const analyst = await api.token('analyst', 'GREEN');
+    const feeds = await api.gql(analyst, '{ taxiiFeeds { apiRoot collection lastAddedLast lastRun { pages objects created error } } }');
+    expect(feeds.errors).toBeUndefined();
+    expect(feeds.data?.taxiiFeeds).toEqual([
+      {
+        apiRoot,
+        collection: 'c',
+        lastAddedLast: ADDED[3],
+        lastRun: { pages: 2, objects: 4, created: 4, error: expect.stringMatching(/malformed envelope/) },
+      },
+    ]);
 
     const resumed = await pull();
     expect(resumed).toMatchObject({ error: null, addedAfter: ADDED[3], objects: 2, created: 2, lastAddedLast: ADDED[5] });
