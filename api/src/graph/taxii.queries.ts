@@ -80,6 +80,9 @@ export const STAMP_DATE_ADDED = cypher(
    RETURN size(todo) AS stamped`,
 );
 
+/** The clock's last stamp, read at the end of a stamping transaction: the reads' horizon. */
+export const CLOCK_LAST = cypher('taxii-clock-last', 'READ', `MATCH (c:${TAXII_CLOCK} {id: $clock}) RETURN toString(c.last) AS last`);
+
 // ---------------------------------------------------------------------------------------------
 // Rows of a collection
 
@@ -93,7 +96,9 @@ const VERSION_VISIBLE = (v: string) => `coalesce(${v}.tlp_rank, $unknownRank) <=
 
 /**
  * One page of versions a collection serves, in `date_added` order (stamps are unique, so the last
- * `date_added` of a page is an exact cursor). `$last`/`$first`/`$all`/`$versions`: match[version].
+ * `date_added` of a page is an exact cursor), up to `$horizon`: the clock as the reader's own
+ * stamping left it, so a stamping another process commits while this query runs (Neo4j reads are
+ * read-committed, not snapshots) cannot show part of itself. `$last`/`$first`/`$all`/`$versions`: match[version].
  * Variants: by one id (object, versions endpoints) or any; with the JSON text or without (manifest).
  */
 function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
@@ -106,13 +111,13 @@ function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
     'READ',
     `CALL {
        MATCH ${match('n')}
-       WHERE n.date_added > datetime($after) AND ${objectFilter('n')}
+       WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${objectFilter('n')}
        RETURN n.id AS id, n.type AS type, ${withRaw ? 'n.raw' : 'null'} AS raw, n.date_added AS added,
          coalesce(n.modified, n.created, n.date_added) AS version, true AS isLast,
          NOT EXISTS { MATCH (n)-[:${PREVIOUS_VERSION}]->(w:${STIX_VERSION}) WHERE ${VERSION_VISIBLE('w')} } AS isFirst
        UNION ALL
        MATCH ${match('n')}-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})
-       WHERE $history AND v.date_added > datetime($after) AND ${VERSION_VISIBLE('v')} AND ${objectFilter('n')}
+       WHERE $history AND v.date_added > datetime($after) AND v.date_added <= datetime($horizon) AND ${VERSION_VISIBLE('v')} AND ${objectFilter('n')}
        RETURN n.id AS id, n.type AS type, ${withRaw ? 'v.raw' : 'null'} AS raw, v.date_added AS added,
          v.modified AS version, false AS isLast,
          NOT EXISTS {

@@ -17,6 +17,7 @@ import {
   GET_STATUS,
   LIST_COLLECTIONS,
   LIST_FEEDS,
+  CLOCK_LAST,
   LOCK_CLOCK,
   OBJECT_EXISTS,
   OBJECT_MANIFEST,
@@ -40,12 +41,13 @@ export async function applyTaxiiMigrations(graph: Graph): Promise<void> {
 
 /**
  * Stamps every committed version that has no `date_added` yet, in as many transactions as needed;
- * each transaction holds the clock's lock, so stamps grow in commit order. Returns how many.
+ * each transaction holds the clock's lock, so stamps grow in commit order. Returns how many, and
+ * the clock's last stamp once done: reads serve nothing later than it (their horizon).
  */
-export async function stampDateAdded(graph: Graph): Promise<number> {
+export async function stampDateAdded(graph: Graph): Promise<{ stamped: number; horizon: string }> {
   let total = 0;
   for (;;) {
-    const stamped = await graph.write(
+    const { stamped, last } = await graph.write(
       async (tx) => {
         await tx.run(LOCK_CLOCK, { clock: CLOCK_ID });
         const [row] = await tx.run(STAMP_DATE_ADDED, {
@@ -53,12 +55,13 @@ export async function stampDateAdded(graph: Graph): Promise<number> {
           now: new Date().toISOString(),
           limit: neo4j.int(STAMPS_PER_TRANSACTION),
         });
-        return Number(row?.stamped ?? 0);
+        const [clock] = await tx.run(CLOCK_LAST, { clock: CLOCK_ID });
+        return { stamped: Number(row?.stamped ?? 0), last: String(clock?.last ?? EPOCH) };
       },
       { metadata: { phase: 'taxii-stamp' } },
     );
     total += stamped;
-    if (stamped < STAMPS_PER_TRANSACTION) return total;
+    if (stamped < STAMPS_PER_TRANSACTION) return { stamped: total, horizon: last };
   }
 }
 
@@ -76,6 +79,8 @@ export interface RowQuery {
   filter: CollectionFilter;
   /** Exclusive lower bound on date_added (ISO text), or EPOCH. */
   after: string;
+  /** Inclusive upper bound: the clock after the reader's own stamping. */
+  horizon: string;
   ids: string[] | null;
   types: string[] | null;
   version: { last: boolean; first: boolean; all: boolean; at: string[] };
@@ -101,6 +106,7 @@ function rowParams(q: RowQuery) {
     cMarkings: q.filter.markings,
     cCreators: q.filter.creators,
     after: q.after,
+    horizon: q.horizon,
     ids: q.ids,
     types: q.types,
     history: !(q.version.last && !q.version.first && !q.version.all && q.version.at.length === 0),

@@ -198,11 +198,14 @@ export function statusDetails(objects: unknown[], report: ImportReport): { succe
 export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
   const { graph } = deps;
   const logger = deps.logger.child({ area: 'taxii' });
-  let stamping: Promise<number> | null = null;
+  let stamping: Promise<{ stamped: number; horizon: string }> | null = null;
 
-  /** One stamping at a time; a request arriving meanwhile waits for it and starts the next. */
-  async function stamp(): Promise<number> {
-    while (stamping) await stamping.catch(() => 0);
+  /**
+   * One stamping at a time; a request arriving meanwhile waits for it and starts the next (so what
+   * was committed before the request arrived is stamped). Resolves with the read horizon.
+   */
+  async function stampForRead(): Promise<{ stamped: number; horizon: string }> {
+    while (stamping) await stamping.catch(() => null);
     stamping = stampDateAdded(graph).finally(() => {
       stamping = null;
     });
@@ -224,7 +227,7 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
   ): Promise<{ rows: VersionRow[]; more: boolean; collection: ResolvedCollection }> {
     const collection = await resolve(viewer, collectionId);
     if (!q.specVersionMatches) return { rows: [], more: false, collection };
-    await stamp();
+    const { horizon } = await stampForRead();
     const rows = await graph.read((tx) =>
       versionRows(
         tx,
@@ -232,6 +235,7 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
           maxRank: viewer.clearanceRank,
           filter: collection.filter,
           after: q.after ?? EPOCH,
+          horizon,
           ids: q.ids,
           types: q.types,
           version: q.version,
@@ -299,7 +303,7 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
       await applyTaxiiMigrations(graph);
     },
 
-    stamp,
+    stamp: async () => (await stampForRead()).stamped,
 
     async collections(viewer) {
       const stored = await graph.read((tx) => listCollections(tx));
