@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const PROJECT_ROOT = resolve(__dirname, '..', '..');
+const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
 
 export function pythonExecutable(): string {
   if (process.env.AG_PYTHON) return process.env.AG_PYTHON;
