@@ -132,6 +132,27 @@ function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
   );
 }
 
+/**
+ * The common case, the last version only (match[version] absent or `last`): no history branch, so
+ * Neo4j walks the `date_added` range index in order and stops after `$limit` rows instead of
+ * sorting every visible object for each page.
+ */
+function lastRowsQuery(name: string, withRaw: boolean): CypherQuery {
+  return cypher(
+    name,
+    'READ',
+    `MATCH (n:${STIX_OBJECT})
+     WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${VISIBLE_OBJECT('n')}
+       AND ($ids IS NULL OR n.id IN $ids) AND ($types IS NULL OR n.type IN $types)
+       AND ${COLLECTION_FILTER('n')}
+     WITH n ORDER BY n.date_added LIMIT $limit
+     RETURN n.id AS id, n.type AS type, ${withRaw ? 'n.raw' : 'null'} AS raw, toString(n.date_added) AS added,
+       toString(coalesce(n.modified, n.created, n.date_added)) AS version`,
+  );
+}
+
+export const COLLECTION_LAST_ROWS = lastRowsQuery('taxii-collection-last-rows', true);
+export const COLLECTION_LAST_MANIFEST = lastRowsQuery('taxii-collection-last-manifest', false);
 export const COLLECTION_ROWS = rowsQuery('taxii-collection-rows', false, true);
 export const COLLECTION_MANIFEST = rowsQuery('taxii-collection-manifest', false, false);
 export const OBJECT_ROWS = rowsQuery('taxii-object-rows', true, true);

@@ -6,6 +6,8 @@ import neo4j from 'neo4j-driver';
 import { UNKNOWN_MARKING_RANK } from '../../../schema/graph/kinds';
 import type { Graph, Tx } from './driver';
 import {
+  COLLECTION_LAST_MANIFEST,
+  COLLECTION_LAST_ROWS,
   COLLECTION_MANIFEST,
   COLLECTION_ROWS,
   CREATE_COLLECTION,
@@ -130,15 +132,20 @@ function toVersionRow(r: Record<string, unknown>): VersionRow {
 
 /** Rows of a collection (`id` given: of that one object), `limit` at most, in date_added order. */
 export async function versionRows(tx: Tx, q: RowQuery, options: { id?: string; manifest?: boolean }): Promise<VersionRow[]> {
+  const params = rowParams(q);
   const query =
-    options.id === undefined
+    options.id !== undefined
       ? options.manifest
-        ? COLLECTION_MANIFEST
-        : COLLECTION_ROWS
-      : options.manifest
         ? OBJECT_MANIFEST
-        : OBJECT_ROWS;
-  const rows = await tx.run(query, { ...rowParams(q), id: options.id ?? null });
+        : OBJECT_ROWS
+      : !params.history
+        ? options.manifest
+          ? COLLECTION_LAST_MANIFEST
+          : COLLECTION_LAST_ROWS
+        : options.manifest
+          ? COLLECTION_MANIFEST
+          : COLLECTION_ROWS;
+  const rows = await tx.run(query, { ...params, id: options.id ?? null });
   return rows.map(toVersionRow);
 }
 
