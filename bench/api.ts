@@ -12,6 +12,12 @@
  *
  * `--cases a,b` runs only the cases whose names start with one of those words (e.g.
  * `--cases candidates`).
+ * Then a full pull of every object over TAXII 2.1 (/taxii2/, pages of 1 000) by `taxii2-client`
+ * (the project's Python, test/support/python.ts) and by our own client (services/taxii-remote.ts,
+ * fetch only), side by side with the same objects read through GraphQL `objects` (pages of 500,
+ * its maximum): objects per second and the per-page p95 as the client sees it on loopback.
+ * `--only taxii` runs that part alone.
+ *
  * The load generator is autocannon on loopback with `--connections` (default 8) for
  * `--duration` seconds (default 10) per case, against the app in a child process (so the load
  * generator does not share its event loop); the direct runs use the same concurrency.
@@ -39,6 +45,9 @@ import { EXPLORE_LIMITS, luceneQuery } from '../api/src/services/explore.service
 import { SYSTEM_VIEWER } from '../api/src/services/viewer';
 import { neighborhoodFieldsOf } from '../api/src/modules/explore/selection';
 import { Kind, parse, type FieldNode, type OperationDefinitionNode } from 'graphql';
+import { DEFAULT_COLLECTION_ID } from '../api/src/services/taxii.service';
+import { taxiiRemote } from '../api/src/services/taxii-remote';
+import { runPython } from '../test/support/python';
 
 const ATTACK = resolve(import.meta.dirname, '../../shared/corpus/attack/enterprise-attack-18.1.stix20.json');
 const COUNT_ATTACK = cypher('bench-count-attack', 'READ', "MATCH (n:AttackPattern) RETURN count(n) AS n");
@@ -145,6 +154,7 @@ async function main() {
   const logger = createLogger('warn');
   const services = createServices({ graph, logger });
   await services.auth.ensureSchema();
+  await services.taxii.ensureSchema();
   const [count] = await graph.read((tx) => tx.run(COUNT_ATTACK));
   if (Number(count?.n ?? 0) === 0) {
     if (process.env.NEO4J_URI && process.env.BENCH_IMPORT_OK !== '1') throw new Error('NEO4J_URI holds no ATT&CK; set BENCH_IMPORT_OK=1 to import it');
@@ -239,6 +249,12 @@ async function main() {
   say(`neighbourhood of APT28: ${sample.nodes.length} nodes, ${sample.edges.length} edges, truncated ${sample.truncated}`);
   say(`load: ${CONNECTIONS} concurrent connections, ${DURATION} s per case, loopback, NODE_ENV=${process.env.NODE_ENV}\n`);
 
+  if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'taxii') {
+    await taxiiBench(url.replace(/\/graphql$/, ''), token, say);
+    stopServer();
+    await graph.close();
+    process.exit(0);
+  }
   const rows: string[] = [];
   const fmt = (n: number) => n.toFixed(1).padStart(7);
   rows.push(
@@ -256,9 +272,100 @@ async function main() {
     process.stdout.write(`${rows.splice(0).join('\n')}\n`);
   }
   process.stdout.write('\nTargets: neighbourhood p95 ≤ 50 ms through the API; API overhead ≤ 1.5×; candidates p95 ≤ 100 ms through the API.\n');
+  await taxiiBench(url.replace(/\/graphql$/, ''), token, say);
   stopServer();
   await graph.close();
   process.exit(0);
+}
+
+const TAXII2CLIENT_PULL = String.raw`
+import json, sys, time
+from taxii2client.v21 import Collection, as_pages
+url, token = sys.argv[1:3]
+col = Collection(url, user="bench", password=token)
+col.refresh()
+times, count = [], 0
+started = time.perf_counter()
+t = time.perf_counter()
+for env in as_pages(col.get_objects, per_request=1000):
+    times.append((time.perf_counter() - t) * 1000)
+    count += len(env.get("objects", []))
+    t = time.perf_counter()
+print(json.dumps({"objects": count, "seconds": time.perf_counter() - started, "pages": times}))
+`;
+
+interface PullFigures {
+  objects: number;
+  seconds: number;
+  pages: number[];
+}
+
+/** Full pull of every object: taxii2-client, our client, GraphQL `objects`; objects/s and page p95. */
+async function taxiiBench(base: string, token: string, say: (line: string) => void) {
+  const collectionUrl = `${base}/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/`;
+  const remote = taxiiRemote(`${base}/taxii2/api/`, { auth: { kind: 'bearer', token } });
+  // The first TAXII read stamps date_added on every version not stamped yet (once per database).
+  let t = performance.now();
+  await remote.objectsPage(DEFAULT_COLLECTION_ID, new URLSearchParams({ limit: '1' }));
+  say(`first TAXII read (stamps date_added where missing): ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const ours = async (): Promise<PullFigures> => {
+    const pages: number[] = [];
+    let objects = 0;
+    let next: string | null = null;
+    const started = performance.now();
+    for (;;) {
+      const params = new URLSearchParams({ limit: '1000' });
+      if (next) params.set('next', next);
+      t = performance.now();
+      const page = await remote.objectsPage(DEFAULT_COLLECTION_ID, params);
+      pages.push(performance.now() - t);
+      objects += page.objects.length;
+      if (!page.more || !page.next) break;
+      next = page.next;
+    }
+    return { objects, seconds: (performance.now() - started) / 1000, pages };
+  };
+  const graphql = async (): Promise<PullFigures> => {
+    const query = 'query ($after: String) { objects(first: 500, after: $after) { edges { node { id raw } } pageInfo { hasNextPage endCursor } } }';
+    const pages: number[] = [];
+    let objects = 0;
+    let after: string | null = null;
+    const started = performance.now();
+    for (;;) {
+      t = performance.now();
+      const response = await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query, variables: { after } }),
+      });
+      const body = (await response.json()) as { data?: { objects: { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }; errors?: unknown };
+      if (!body.data) throw new Error(`GraphQL objects failed: ${JSON.stringify(body.errors)}`);
+      pages.push(performance.now() - t);
+      objects += body.data.objects.edges.length;
+      if (!body.data.objects.pageInfo.hasNextPage) break;
+      after = body.data.objects.pageInfo.endCursor;
+    }
+    return { objects, seconds: (performance.now() - started) / 1000, pages };
+  };
+  const python = async (): Promise<PullFigures> => {
+    const out = JSON.parse(await runPython(TAXII2CLIENT_PULL, [collectionUrl, token])) as { objects: number; seconds: number; pages: number[] };
+    return out;
+  };
+
+  const rows = [`${'full pull'.padEnd(34)} ${'objects'.padStart(8)} ${'seconds'.padStart(8)} ${'objects/s'.padStart(10)} ${'page p95 ms'.padStart(12)}`];
+  for (const [name, run] of [
+    ['TAXII, taxii2-client (1 000/page)', python],
+    ['TAXII, our client (1 000/page)', ours],
+    ['GraphQL objects (500/page)', graphql],
+  ] as const) {
+    const f = await run();
+    const sorted = [...f.pages].sort((a, b) => a - b);
+    rows.push(
+      `${name.padEnd(34)} ${String(f.objects).padStart(8)} ${f.seconds.toFixed(1).padStart(8)} ${(f.objects / f.seconds).toFixed(0).padStart(10)} ${percentile(sorted, 95).toFixed(0).padStart(12)}`,
+    );
+    process.stdout.write(`${rows.splice(0).join('\n')}\n`);
+  }
 }
 
 /** The `neighborhood` field of a one-field query, as the resolver's `info` would hold it. */

@@ -1,6 +1,6 @@
 /**
- * Builds the app without listening: the GraphQL endpoint (graphql-yoga), health probes and the
- * web front end's static files. Tests call `app.fetch` / `app.handle` directly.
+ * Builds the app without listening: the GraphQL endpoint (graphql-yoga), health probes, the TAXII
+ * 2.1 server (taxii/) and the web front end's static files. Tests call `app.fetch` / `app.handle` directly.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +17,7 @@ import { QUERY_LIMITS, useLimits } from './plugins/use-limits';
 import type { Services } from './services';
 import type { Viewer } from './services/viewer';
 import { serveStatic } from './http/static';
+import { createTaxiiHttp, TAXII_PREFIX } from './taxii/taxii.http';
 
 /** Header a browser cannot send cross-site without a CORS preflight; the web client sends it. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -120,10 +121,20 @@ export function createApp(options: AppOptions): App {
     return undefined;
   }
 
+  // TAXII 2.1 under /taxii2/ (docs/taxii.md): same tokens, same services, its own media types.
+  const taxii = createTaxiiHttp({
+    services,
+    logger,
+    anonymous: options.anonymous ?? null,
+    maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+  });
+  const isTaxii = (pathname: string) => pathname === TAXII_PREFIX || pathname.startsWith(`${TAXII_PREFIX}/`);
+
   const fetchHandler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     const probe = await health(url.pathname);
     if (probe) return probe;
+    if (isTaxii(url.pathname)) return taxii.fetch(request);
     return yoga.fetch(request);
   };
 
@@ -131,6 +142,10 @@ export function createApp(options: AppOptions): App {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
       void yoga.handle(req, res);
+      return;
+    }
+    if (isTaxii(pathname)) {
+      taxii.handle(req, res);
       return;
     }
     if (pathname === '/healthz' || pathname === '/readyz') {

@@ -35,5 +35,6 @@ export async function prepareServices(graph: Graph, logger: Logger): Promise<Ser
   const services = createServices({ graph, logger });
   await services.auth.ensureSchema();
   await services.cases.ensureSchema();
+  await services.taxii.ensureSchema();
   return services;
 }

@@ -10,7 +10,8 @@ import { ConfigError, loadConfig } from './config';
 import { openGraph, prepareServices } from './compose';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
-import { makeViewer } from './services/viewer';
+import { scheduleFeeds } from './services/taxii-feeds.service';
+import { makeViewer, SYSTEM_VIEWER } from './services/viewer';
 import { startWarmUp, warmUpWanted } from './services/warm-up';
 import type { TlpLevel } from '../../schema/graph/kinds';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const graph = openGraph(config, target);
   let server: Server | undefined;
   let warmUp: ReturnType<typeof startWarmUp> | undefined;
+  let feeds: ReturnType<typeof scheduleFeeds> | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     server?.close();
     server?.closeAllConnections();
     warmUp?.stop();
+    feeds?.stop();
     await warmUp?.done;
     await graph.close().catch(() => {});
     await target.stop().catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
       `Attribution Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       `  web      ${base}/`,
       `  GraphQL  ${base}/graphql`,
+      `  TAXII    ${base}/taxii2/ (TAXII 2.1; the same tokens, also as the Basic password; docs/taxii.md)`,
       `  health   ${base}/healthz  ${base}/readyz`,
       `  Neo4j    ${target.uri} (database "${config.neo4j.database}"${target.local ? ', local, stops with the app' : ''})`,
       `  token    ${adminTokenFile} (local admin, mode 600${adminToken.created ? ', just created' : ''})`,
@@ -85,6 +89,8 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // Registered TAXII feeds (attribution-graph taxii feed add) are pulled when due, as the operator.
+  feeds = scheduleFeeds(services.taxiiFeeds, { viewer: SYSTEM_VIEWER, logger });
   if (warmUpWanted(config.warmUp, target.local)) {
     // A JVM that has just started runs a first import 2-3x slower (docs/graph-model.md): warm it
     // in the background; it yields to any import that starts.

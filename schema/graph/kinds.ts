@@ -20,6 +20,14 @@ export const API_TOKEN = 'ApiToken' as const;
 export const STIX_IMPORT = 'StixImport' as const;
 /** Audit record of a case mutation (who, when, what before/after); not a STIX object. */
 export const AUDIT_ENTRY = 'AuditEntry' as const;
+/** A TAXII collection defined by an admin (a filtered, read-only or writable view); not STIX. */
+export const TAXII_COLLECTION = 'TaxiiCollection' as const;
+/** The status of a TAXII POST (what became of each object of the envelope); not STIX. */
+export const TAXII_STATUS = 'TaxiiStatus' as const;
+/** The one clock node that hands out TAXII `date_added` stamps in commit order; not STIX. */
+export const TAXII_CLOCK = 'TaxiiClock' as const;
+/** A remote TAXII collection pulled by this instance, with where the last pull stopped; not STIX. */
+export const TAXII_FEED = 'TaxiiFeed' as const;
 /** Label for STIX types we have no dedicated label for (custom `x-` objects, extension SDOs). */
 export const CUSTOM_OBJECT = 'CustomObject' as const;
 

@@ -12,6 +12,7 @@ import { TLP_LEVELS, type TlpLevel } from '../../schema/graph/kinds';
 import { createTestApi, type TestApi } from '../support/api';
 import { connectTestGraph, resetGraph } from '../support/graph';
 import { bundle, rel, sdo, sid, TLP, type Stix } from '../support/stix-fixtures';
+import { DEFAULT_COLLECTION_ID } from '../../api/src/services/taxii.service';
 
 const UNKNOWN_MARKING = 'marking-definition--00000000-dead-4000-8000-000000000001';
 /** Marking choice → rank it confers (null: unmarked). */
@@ -133,6 +134,34 @@ describe('TLP clearance holds on every query path (property)', () => {
           const total = responses[2 + i]!.data?.search.totalCount;
           expect(total, `search for ${name}`).toBe(stored.get(ids[i]!)!.rank <= clearanceRank ? 1 : 0);
         });
+
+        // TAXII: objects, manifest, object by id, versions; a forbidden object answers exactly as
+        // an absent one does.
+        const taxii = async (path: string) => {
+          const response = await api.app.fetch(
+            new Request(`http://localhost/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/${path}`, {
+              headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' },
+            }),
+          );
+          return { status: response.status, text: await response.text() };
+        };
+        const listed = await Promise.all([taxii('objects/?match[version]=all&limit=10000'), taxii('manifest/?limit=10000')]);
+        for (const r of listed) {
+          expect(r.status).toBe(200);
+          for (const [id] of forbidden) expect(r.text.includes(id), `TAXII revealed ${id} to ${clearance}`).toBe(false);
+          expect((JSON.parse(r.text) as { objects?: unknown[] }).objects?.length ?? 0).toBe(visibleCount);
+        }
+        const absent = await taxii(`objects/${sid('malware', 0xfffff, 0xffff)}/`);
+        for (const id of ids) {
+          const [one, versions] = await Promise.all([taxii(`objects/${id}/`), taxii(`objects/${id}/versions/`)]);
+          if (stored.get(id)!.rank > clearanceRank) {
+            expect(one).toEqual(absent);
+            expect(versions).toEqual(absent);
+          } else {
+            expect(JSON.parse(one.text).objects.map((o: Stix) => o.id)).toEqual([id]);
+            expect(versions.status).toBe(200);
+          }
+        }
       }),
       { numRuns: 30, seed: Number(process.env.FC_SEED ?? 20251211), endOnFailure: true },
     );

@@ -16,6 +16,7 @@ import {
 } from './case.commands';
 import { CANDIDATES_USAGE, candidatesCommand } from './candidates.commands';
 import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
+import { TAXII_USAGE, taxiiCommand } from './taxii.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.commands';
 
 const USAGE = `Usage: attribution-graph <command> [options]
@@ -25,7 +26,7 @@ Commands:
                   it starts is warmed up for imports first (~20 s; AG_NEO4J_WARMUP=off skips it)
   neo4j stop      stop the local Neo4j
   neo4j status    print whether the local Neo4j runs, as JSON
-${STIX_USAGE}${CASE_USAGE}${CANDIDATES_USAGE}${TOKEN_USAGE}
+${STIX_USAGE}${CASE_USAGE}${CANDIDATES_USAGE}${TOKEN_USAGE}${TAXII_USAGE}
 Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
 `;
 
@@ -96,6 +97,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return tokenCommand(rest);
     case 'candidates':
       return candidatesCommand(rest);
+    case 'taxii':
+      return taxiiCommand(rest);
     case undefined:
     case 'help':
     case '--help':

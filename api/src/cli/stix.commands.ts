@@ -62,7 +62,7 @@ function progressPrinter(label: string): { onProgress: (p: ImportProgress) => vo
   };
 }
 
-function parseFlags(args: string[], known: Record<string, boolean>): { flags: Map<string, string[]>; rest: string[] } {
+export function parseFlags(args: string[], known: Record<string, boolean>): { flags: Map<string, string[]>; rest: string[] } {
   const flags = new Map<string, string[]>();
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -59,7 +59,8 @@ export const ARCHIVE_CURRENT = cypher(
    MATCH (n:${STIX_OBJECT} {id: id})
    CREATE (n)-[:${PREVIOUS_VERSION}]->(:${STIX_VERSION} {
      id: n.id, modified: n.modified, raw: n.raw, import_id: n.import_id,
-     imported_by: n.imported_by, imported_at: n.imported_at, tlp_rank: n.tlp_rank})`,
+     imported_by: n.imported_by, imported_at: n.imported_at, tlp_rank: n.tlp_rank,
+     date_added: n.date_added})`,
 );
 
 /** Older versions met in the same bundle: kept in history (once). */

@@ -15,6 +15,7 @@ import { exploreResolvers } from './explore/explore.resolvers';
 import { stixObjectResolvers } from './explore/stix-object.resolvers';
 import { stixResolvers } from './stix/stix.resolvers';
 import { systemResolvers } from './system/system.resolvers';
+import { taxiiResolvers } from './taxii/taxii.resolvers';
 import { webExtrasResolvers } from './web/web-extras.resolvers';
 
 const SDL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema', 'graphql');
@@ -29,7 +30,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers, candidatesResolvers],
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers, candidatesResolvers, taxiiResolvers],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',

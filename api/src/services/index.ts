@@ -15,6 +15,8 @@ import { createObjectHistoryService, type ObjectHistoryService } from './object-
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
+import { createTaxiiFeedsService, type TaxiiFeedsService } from './taxii-feeds.service';
+import { createTaxiiService, type TaxiiService } from './taxii.service';
 
 export interface ServiceDeps {
   graph: Graph;
@@ -42,6 +44,10 @@ export interface Services {
   readonly seed: SeedService;
   /** Candidate actors of an incident from the graph (docs/candidates.md). */
   readonly candidates: CandidateService;
+  /** The TAXII 2.1 server's collections, objects, POSTs and statuses (docs/taxii.md). */
+  readonly taxii: TaxiiService;
+  /** The TAXII client side: pull remote collections (incremental), push to them, scheduled feeds. */
+  readonly taxiiFeeds: TaxiiFeedsService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -63,5 +69,7 @@ export function createServices(deps: ServiceDeps): Services {
     cases,
     seed: createSeedService({ ...deps, stixImport }),
     candidates: createCandidateService({ ...deps, cases }),
+    taxii: createTaxiiService({ ...deps, stixImport }),
+    taxiiFeeds: createTaxiiFeedsService({ ...deps, stixImport }),
   };
 }
