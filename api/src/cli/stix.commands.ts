@@ -11,7 +11,7 @@ import { createLogger } from '../logger';
 import { resolveNeo4jTarget } from '../neo4j-target';
 import type { Services } from '../services';
 import type { ConflictPolicy, ImportProgress, ImportReport } from '../services/stix-import.service';
-import { SYSTEM_VIEWER } from '../services/viewer';
+import { SYSTEM_VIEWER, type Viewer } from '../services/viewer';
 
 export const STIX_USAGE = `  import <file|url|->… [--on-conflict reject|keep-first|keep-last] [--max-bytes N] [--dry-run]
                   import STIX 2.0/2.1 bundles (.json, .json.gz, https URL, - for stdin);
@@ -23,6 +23,18 @@ export const STIX_USAGE = `  import <file|url|->… [--on-conflict reject|keep-f
 
 export class StixUsageError extends Error {
   override name = 'UsageError';
+}
+
+/**
+ * Who a command acts as: the holder of the API token in `AG_TOKEN` when it is set (their role and
+ * clearance apply, exactly as over GraphQL), else the local operator (admin, cleared RED).
+ */
+export async function cliViewer(services: Services): Promise<Viewer> {
+  const token = process.env.AG_TOKEN?.trim();
+  if (!token) return SYSTEM_VIEWER;
+  const viewer = await services.auth.authenticate(token);
+  if (!viewer) throw new StixUsageError('AG_TOKEN is not a valid, unrevoked API token');
+  return viewer;
 }
 
 export async function withServices<T>(work: (services: Services) => Promise<T>): Promise<T> {
@@ -97,12 +109,13 @@ export async function importCommand(args: string[]): Promise<number> {
   }
   const reports = await withServices(async (services) => {
     const out: ImportReport[] = [];
+    const viewer = await cliViewer(services);
     for (const source of rest) {
       const printer = progressPrinter(source === '-' ? 'stdin' : source);
       try {
         out.push(
           await services.stixImport.importFile(source, {
-            viewer: SYSTEM_VIEWER,
+            viewer,
             onConflict: policy,
             dryRun: flags.has('--dry-run'),
             onProgress: printer.onProgress,

@@ -38,16 +38,23 @@ export const CLASSIFY = cypher(
           WHEN datetime(row.modified) < n.modified THEN -1
           ELSE 0 END AS cmp,
      coalesce(n.raw_hash = row.hash, false) AS same,
-     coalesce(n.revoked, false) AS revoked`,
+     coalesce(n.revoked, false) AS revoked,
+     coalesce(n.tlp_rank, 0) AS rank`,
 );
 
-/** Ranks of marking-definitions already in the graph. */
+/**
+ * Ranks of marking-definitions already in the graph that the writer may rely on: one registered by
+ * an admin or the local operator (no `marking_owner`), or by the writer themself. A marking an
+ * analyst registered is unknown to everybody else (issue 14 #7: nobody pre-registers a marking id
+ * so that someone else's objects carrying it become visible).
+ */
 export const MARKING_RANKS = cypher(
   'stix-marking-ranks',
   'READ',
   `UNWIND $ids AS id
    MATCH (m:${STIX_TYPE_LABELS['marking-definition']} {id: id})
    WHERE m.marking_rank IS NOT NULL AND NOT m:${PLACEHOLDER}
+     AND (m.marking_owner IS NULL OR m.marking_owner = $writerId)
    RETURN m.id AS id, m.marking_rank AS rank`,
 );
 

@@ -48,6 +48,8 @@ export interface Stored {
   /** stored raw is byte-identical to the incoming one */
   same: boolean;
   revoked: boolean;
+  /** tlp_rank of the stored node (0 for a placeholder): compared with the writer's clearance. */
+  rank: number;
 }
 
 export interface ImportContext {
@@ -157,17 +159,21 @@ export async function classify(
         cmp: r.cmp as -1 | 0 | 1,
         same: r.same === true,
         revoked: r.revoked === true,
+        rank: Number(r.rank ?? 0),
       });
     }
   }
   return out;
 }
 
-/** Ranks of marking-definitions stored in the graph (for markings not in the bundle). */
-export async function markingRanks(tx: Tx, ids: string[]): Promise<Map<string, number>> {
+/**
+ * Ranks of marking-definitions stored in the graph (for markings not in the bundle) that `writerId`
+ * (a token id) may rely on: see MARKING_RANKS.
+ */
+export async function markingRanks(tx: Tx, ids: string[], writerId: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ids.length === 0) return out;
-  for (const r of await tx.run(MARKING_RANKS, { ids })) out.set(String(r.id), Number(r.rank));
+  for (const r of await tx.run(MARKING_RANKS, { ids, writerId })) out.set(String(r.id), Number(r.rank));
   return out;
 }
 
@@ -359,7 +365,7 @@ export async function planImportQueries(tx: Tx, signal?: AbortSignal): Promise<n
 
   const first = node('CustomObject');
   await classify(tx, ctx.importId, [{ id: first.node.id, modified: at, hash: '-' }]);
-  await markingRanks(tx, [first.node.id]);
+  await markingRanks(tx, [first.node.id], 'warm-up');
   queries += 2;
   await write({ ...empty(), archive: [first.node.id], clearEdges: [first.node.id], history: [{ id: first.node.id, modified: at, raw: '{}', tlp_rank: 0 }] });
   // Nodes of every label, created (absent ids) and merged, a few labels per writeBatch.

@@ -34,7 +34,7 @@ import {
   type ReadLimits,
   type StixInput,
 } from '../../../importers/stix/parse';
-import { TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
+import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
 import type { Issue } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import {
@@ -48,6 +48,7 @@ import {
   writeBatch,
   type HistoryRow,
   type ImportContext,
+  type Stored,
   type WriteBatch,
   type WriteStats,
 } from '../graph/stix.repository';
@@ -55,7 +56,7 @@ import type { Logger } from '../logger';
 import type { EventBus, ImportProgressEvent } from './events';
 import { limitHeapGrowth } from './heap-growth';
 import { SeenIndex } from './stix-seen';
-import { requireRole, type Viewer } from './viewer';
+import { hasRole, requireRole, type Viewer } from './viewer';
 
 export type ConflictPolicy = 'reject' | 'keep-first' | 'keep-last';
 
@@ -152,6 +153,13 @@ interface Prepared {
 
 /** What the first write of an id did in eager mode (a later duplicate may have to undo a count). */
 type Outcome = 'created' | 'updated' | 'unchanged';
+
+/**
+ * The one answer for an id stored above the caller's clearance (the same whatever the hidden
+ * object's version, content or revocation): see docs/api.md, "Write-side rules".
+ */
+export const NOT_WRITABLE =
+  'this id cannot be written with your clearance (an id you cannot read is never written over); nothing was stored for it';
 
 /** Thrown inside the eager transaction to roll it back when the input is refused. */
 const REFUSED = Symbol('refused');
@@ -346,7 +354,8 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           if (TLP_MARKING_IDS[m] === undefined && !bundleMarkings.has(m)) unknown.add(m);
         }
       }
-      const stored = await markingRanks(tx, [...unknown]);
+      // Only markings the caller may rely on (see MARKING_RANKS); any other counts as unknown (RED).
+      const stored = await markingRanks(tx, [...unknown], options.viewer.id);
       return (id) => {
         const tlp = TLP_MARKING_IDS[id];
         if (tlp !== undefined) return tlpRank(tlp);
@@ -376,10 +385,23 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         tlp_rank: tlpRankOf(p.obj, lookup),
       }));
       const write: WriteBatch = { objects: [], absent: new Set(), archive: [], clearEdges: [], history: historyRows };
-      const add = (p: Prepared) => write.objects.push(mapStixObject(p.obj, lookup, p.raw, p.hash));
+      const owner = hasRole(options.viewer, 'admin') ? null : options.viewer.id;
+      const add = (p: Prepared) => {
+        const mapped = mapStixObject(p.obj, lookup, p.raw, p.hash);
+        if (p.obj.type === 'marking-definition') mapped.node.props.marking_owner = owner;
+        write.objects.push(mapped);
+      };
+      const refusals: Issue[] = [];
       for (const p of batch) {
         const s = stored.get(p.id);
         const path = `objects[${p.index}]`;
+        // Write-side TLP (docs/api.md, "Write-side rules"), before anything that compares with the
+        // stored object, so that a hidden id gets one answer whatever its version or content.
+        const refusal = writeRefusal(p, s, lookup);
+        if (refusal !== null) {
+          refusals.push({ objectId: p.id, path, message: refusal });
+          continue;
+        }
         if (p.rewrite) {
           // Eager mode: replaces what this transaction wrote for the id; counted at its first write.
           if (p.rewrite === 'version') write.archive.push(p.id);
@@ -435,8 +457,30 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           );
         }
       }
+      if (refusals.length > 0) {
+        refusals.forEach(error);
+        throw REFUSED; // inside the transaction: everything it wrote is rolled back
+      }
       addStats(await writeBatch(tx, write, { ...ctx, staged: stagedWrite }));
       return { local, localWarnings, later };
+    }
+
+    /**
+     * Why the caller may not write this object, or null. Two rules: nobody writes an object they
+     * could not read once stored (its markings above their clearance), and nobody writes over a
+     * stored object above their clearance (create-over, update, revoke, re-mark). The second answer
+     * is one fixed message: it does not depend on the hidden object's version, content or state.
+     */
+    function writeRefusal(p: Prepared, s: Stored | undefined, lookup: (id: string) => number | undefined): string | null {
+      const clearance = options.viewer.clearanceRank;
+      const rank = tlpRankOf(p.obj, lookup);
+      if (rank > clearance) {
+        return `marked ${TLP_LEVELS[rank] ?? 'RED'} (or with a marking you have not defined), above your clearance ${options.viewer.clearance}: you could not read it once stored, so you cannot write it`;
+      }
+      if (s !== undefined && s.state !== 'placeholder' && s.state !== 'staged' && s.rank > clearance) {
+        return NOT_WRITABLE;
+      }
+      return null;
     }
 
     async function writeStagedBatch(batch: Prepared[]) {
@@ -691,7 +735,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       return committed();
     }
 
-    await consume(null);
+    try {
+      await consume(null);
+    } catch (e) {
+      if (e !== REFUSED) throw e; // refused by the write-side rules: reported below
+    }
 
     if (errors.length > 0) {
       if (staged) {
@@ -734,7 +782,10 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       }
     } catch (e) {
       if (staged) await cleanupStaged(ctx.importId).catch(() => {});
-      throw e;
+      if (e !== REFUSED) throw e;
+      if (staged) await graph.write((tx) => finishImportMarker(tx, ctx.importId, 'failed'));
+      logger.info({ importId: ctx.importId, errors: errors.length }, 'STIX import refused');
+      return report();
     }
     return committed();
 
