@@ -55,6 +55,9 @@ export interface NodeProps {
    * confers its rank on later imports by that analyst only; for anyone else it is unknown (RED).
    */
   marking_owner?: string | null;
+  /** Repaired objects only (issue 13): the JSON as it came, and the repairs made (JSON list). */
+  raw_original?: string | null;
+  repairs?: string | null;
 }
 
 export interface NodeRow {

@@ -18,6 +18,15 @@
  * message when CI=true and skip with it locally.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** AG_PYTHON, else the test prerequisites' venv (.data/python), else python3 on the PATH. */
+function python(): string {
+  if (process.env.AG_PYTHON) return process.env.AG_PYTHON;
+  const venv = join(import.meta.dirname, '..', '..', '.data', 'python', 'bin', 'python');
+  return existsSync(venv) ? venv : 'python3';
+}
 
 const SCRIPT = String.raw`
 import json, os, re, sys
@@ -59,14 +68,14 @@ export interface ValidatorResult {
 }
 
 export function stix2ValidatorAvailability(): { ok: true } | { ok: false; reason: string } {
-  const r = spawnSync('python3', ['-c', 'import stix2validator'], { encoding: 'utf8' });
+  const r = spawnSync(python(), ['-c', 'import stix2validator'], { encoding: 'utf8' });
   if (r.error) return { ok: false, reason: `python3 not found (${r.error.message}); install Python 3 and \`pip install stix2-validator\`` };
   if (r.status !== 0) return { ok: false, reason: `python package stix2validator missing: \`pip install stix2-validator\` (${r.stderr.trim().split('\n').at(-1)})` };
   return { ok: true };
 }
 
 export function runStix2Validator(files: string[], options: { schemaDir?: string } = {}): ValidatorResult[] {
-  const r = spawnSync('python3', ['-c', SCRIPT, options.schemaDir ?? '', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(python(), ['-c', SCRIPT, options.schemaDir ?? '', ...files], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`stix2-validator failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as ValidatorResult[];
 }

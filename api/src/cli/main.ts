@@ -14,7 +14,7 @@ import {
   importFactSheetCommand,
   isFactSheetImport,
 } from './case.commands';
-import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
+import { exportCommand, importCommand, quarantineCommand, STIX_USAGE, StixUsageError } from './stix.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.commands';
 
 const USAGE = `Usage: attribution-graph <command> [options]
@@ -91,6 +91,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return importCredentialsCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'quarantine':
+      return quarantineCommand(rest);
     case 'token':
       return tokenCommand(rest);
     case undefined:

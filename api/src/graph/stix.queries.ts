@@ -8,6 +8,7 @@ import {
   CUSTOM_OBJECT,
   PLACEHOLDER,
   PREVIOUS_VERSION,
+  QUARANTINED,
   REFERS_TO,
   REF_EDGE_TYPES,
   RELATIONSHIP_EDGE_TYPES,
@@ -288,3 +289,67 @@ export const COUNT_GRAPH = cypher(
    RETURN nodes, edges`,
 );
 
+
+// ---------------------------------------------------------------------------------------------
+// Quarantine (issue 13): input objects an import kept aside. Readers: analysts, tlp_rank-filtered.
+
+export const ADD_QUARANTINED = cypher(
+  'stix-quarantine-add',
+  'WRITE',
+  `UNWIND $rows AS row
+   CREATE (:${QUARANTINED} {id: row.id, import_id: $importId, object_id: row.object_id, type: row.type,
+     input_path: row.path, raw: row.raw, reasons: row.reasons, tlp_rank: row.tlp_rank, source: $source,
+     imported_by: $importedBy, imported_by_id: $importedById, quarantined_at: datetime($importedAt)})`,
+);
+
+const QUARANTINE_FIELDS = `q.id AS id, q.import_id AS importId, q.object_id AS objectId, q.type AS type,
+   q.input_path AS path, q.reasons AS reasons, q.tlp_rank AS tlpRank, q.source AS source,
+   q.imported_by AS importedBy, toString(q.quarantined_at) AS quarantinedAt`;
+
+/** One page, newest import first then input order; `$importId` null for every import. */
+export const LIST_QUARANTINED = cypher(
+  'stix-quarantine-list',
+  'READ',
+  `MATCH (q:${QUARANTINED})
+   WHERE q.tlp_rank <= $maxRank AND ($importId IS NULL OR q.import_id = $importId) AND q.id > $after
+   RETURN ${QUARANTINE_FIELDS}
+   ORDER BY q.id
+   LIMIT $limit`,
+);
+
+export const COUNT_QUARANTINED = cypher(
+  'stix-quarantine-count',
+  'READ',
+  `MATCH (q:${QUARANTINED})
+   WHERE q.tlp_rank <= $maxRank AND ($importId IS NULL OR q.import_id = $importId)
+   RETURN count(q) AS n`,
+);
+
+export const QUARANTINED_BY_IDS = cypher(
+  'stix-quarantine-by-ids',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (q:${QUARANTINED} {id: id})
+   WHERE q.tlp_rank <= $maxRank
+   RETURN ${QUARANTINE_FIELDS}, q.raw AS raw
+   ORDER BY q.import_id, q.input_path`,
+);
+
+export const QUARANTINED_OF_IMPORT = cypher(
+  'stix-quarantine-of-import',
+  'READ',
+  `MATCH (q:${QUARANTINED} {import_id: $importId})
+   WHERE q.tlp_rank <= $maxRank
+   RETURN ${QUARANTINE_FIELDS}, q.raw AS raw
+   ORDER BY q.id`,
+);
+
+export const DELETE_QUARANTINED = cypher(
+  'stix-quarantine-delete',
+  'WRITE',
+  `UNWIND $ids AS id
+   MATCH (q:${QUARANTINED} {id: id})
+   WHERE q.tlp_rank <= $maxRank
+   DELETE q
+   RETURN count(*) AS deleted`,
+);

@@ -9,6 +9,12 @@ import type { MappedObject, NodeProps, NodeRow, RelationshipEdgeRow } from '../.
 import type { Tx } from './driver';
 import {
   ABANDONED_IMPORTS,
+  ADD_QUARANTINED,
+  COUNT_QUARANTINED,
+  DELETE_QUARANTINED,
+  LIST_QUARANTINED,
+  QUARANTINED_BY_IDS,
+  QUARANTINED_OF_IMPORT,
   ADD_HISTORY,
   ARCHIVE_CURRENT,
   CLASSIFY,
@@ -392,4 +398,109 @@ export async function planImportQueries(tx: Tx, signal?: AbortSignal): Promise<n
   });
   await write({ ...empty(), objects: [source, ...edges], absent: new Set([source.node.id, ...edges.map((e) => e.node.id)]) });
   return queries;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quarantine (issue 13)
+
+export interface QuarantineRow {
+  /** Our own id of the record (UUID). */
+  id: string;
+  /** The STIX id of the object when it had a string one. */
+  object_id: string | null;
+  type: string | null;
+  /** Where it was in the input, e.g. `objects[12]`. */
+  path: string;
+  /** The JSON as it came (or, for a write refusal, as imported after the 2.0 upgrade). */
+  raw: string;
+  /** JSON list of `{ path, message }`. */
+  reasons: string;
+  tlp_rank: number;
+}
+
+export interface QuarantinedRecord {
+  id: string;
+  importId: string;
+  objectId: string | null;
+  type: string | null;
+  path: string;
+  reasons: { path: string; message: string }[];
+  tlpRank: number;
+  source: string | null;
+  importedBy: string;
+  quarantinedAt: string;
+  raw?: string;
+}
+
+export async function addQuarantined(
+  tx: Tx,
+  rows: QuarantineRow[],
+  ctx: ImportContext & { importedById: string; source: string | null },
+): Promise<void> {
+  for (const chunk of chunks(rows, 1_000)) {
+    await tx.run(ADD_QUARANTINED, {
+      rows: chunk.map((r) => ({ ...r, tlp_rank: neo4j.int(r.tlp_rank) })),
+      importId: ctx.importId,
+      importedBy: ctx.importedBy,
+      importedById: ctx.importedById,
+      importedAt: ctx.importedAt,
+      source: ctx.source,
+    });
+  }
+}
+
+function quarantinedRecord(r: Record<string, unknown>): QuarantinedRecord {
+  let reasons: { path: string; message: string }[] = [];
+  try {
+    reasons = JSON.parse(String(r.reasons)) as { path: string; message: string }[];
+  } catch {
+    reasons = [];
+  }
+  return {
+    id: String(r.id),
+    importId: String(r.importId),
+    objectId: typeof r.objectId === 'string' ? r.objectId : null,
+    type: typeof r.type === 'string' ? r.type : null,
+    path: String(r.path ?? ''),
+    reasons,
+    tlpRank: Number(r.tlpRank),
+    source: typeof r.source === 'string' ? r.source : null,
+    importedBy: String(r.importedBy ?? ''),
+    quarantinedAt: String(r.quarantinedAt),
+    ...(typeof r.raw === 'string' ? { raw: r.raw } : {}),
+  };
+}
+
+export async function listQuarantined(
+  tx: Tx,
+  q: { importId: string | null; after: string; limit: number; maxRank: number },
+): Promise<QuarantinedRecord[]> {
+  const rows = await tx.run(LIST_QUARANTINED, { ...q, limit: neo4j.int(q.limit), maxRank: neo4j.int(q.maxRank) });
+  return rows.map(quarantinedRecord);
+}
+
+export async function countQuarantined(tx: Tx, importId: string | null, maxRank: number): Promise<number> {
+  const [row] = await tx.run(COUNT_QUARANTINED, { importId, maxRank: neo4j.int(maxRank) });
+  return Number(row?.n ?? 0);
+}
+
+/** Records with their raw JSON: by record ids, or every record of an import. */
+export async function quarantinedWithRaw(
+  tx: Tx,
+  q: { ids: string[] | null; importId: string | null; maxRank: number },
+): Promise<QuarantinedRecord[]> {
+  const maxRank = neo4j.int(q.maxRank);
+  const rows = q.ids !== null
+    ? await tx.run(QUARANTINED_BY_IDS, { ids: q.ids, maxRank })
+    : await tx.run(QUARANTINED_OF_IMPORT, { importId: q.importId, maxRank });
+  return rows.map(quarantinedRecord);
+}
+
+export async function deleteQuarantined(tx: Tx, ids: string[], maxRank: number): Promise<number> {
+  let deleted = 0;
+  for (const chunk of chunks(ids, 1_000)) {
+    const [row] = await tx.run(DELETE_QUARANTINED, { ids: chunk, maxRank: neo4j.int(maxRank) });
+    deleted += Number(row?.deleted ?? 0);
+  }
+  return deleted;
 }

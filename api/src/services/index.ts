@@ -11,6 +11,7 @@ import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
 import { createObjectHistoryService, type ObjectHistoryService } from './object-history.service';
+import { createQuarantineService, type QuarantineService } from './quarantine.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
@@ -39,6 +40,8 @@ export interface Services {
   readonly cases: CaseService;
   /** Fact sheets into the graph; the reference case on first run. */
   readonly seed: SeedService;
+  /** Objects tolerant imports kept aside: list, show, export as they came, retry. */
+  readonly quarantine: QuarantineService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -58,5 +61,6 @@ export function createServices(deps: ServiceDeps): Services {
     assessment,
     cases: createCaseService({ ...deps, assessment, events }),
     seed: createSeedService({ ...deps, stixImport }),
+    quarantine: createQuarantineService({ graph: deps.graph, stixImport }),
   };
 }

@@ -13,10 +13,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SAFETY_LIMITS,
+  checkSafety,
   compareTimestamps,
+  repairStixObject,
   upgradeObject20To21,
   validateBundle,
   validateStixObject,
+  type Repair,
   type SafetyLimits,
 } from '../../../schema/stix/index';
 import {
@@ -39,6 +42,7 @@ import type { Issue } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import {
   abandonedImports,
+  addQuarantined,
   classify,
   createImportMarker,
   deleteStagedBatch,
@@ -48,6 +52,7 @@ import {
   writeBatch,
   type HistoryRow,
   type ImportContext,
+  type QuarantineRow,
   type Stored,
   type WriteBatch,
   type WriteStats,
@@ -100,6 +105,20 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Stops the import: whatever it wrote is rolled back (or, when staged, deleted) and it throws. */
   signal?: AbortSignal;
+  /**
+   * true (the service's default, for compatibility): all-or-nothing, any problem refuses the whole
+   * input. false (the default of every user-facing entry point: CLI, GraphQL, uploads, feeds):
+   * tolerant, every object ends imported, repaired or quarantined (docs/import-policy.md). Input
+   * that is not a bundle, breaks a safety limit or redefines a built-in TLP marking is refused
+   * whole either way.
+   */
+  strict?: boolean;
+}
+
+/** A repair made to an object on the way in (docs/import-policy.md). */
+export interface ImportRepair extends Issue {
+  /** What was done. */
+  fix: string;
 }
 
 export interface ImportReport {
@@ -112,6 +131,21 @@ export interface ImportReport {
   rejected: number;
   errors: Issue[];
   warnings: Issue[];
+  /** True when the import ran all-or-nothing (strict); false: tolerant. */
+  strict: boolean;
+  /**
+   * The fate of every object read (tolerant imports; imported + repaired + quarantined = objects
+   * unless the input was refused): imported as it came (created, updated or unchanged) …
+   */
+  imported: number;
+  /** … imported after documented repairs (listed in `repairs`; the original JSON is kept) … */
+  repaired: number;
+  /** … or kept aside in the quarantine (reasons in `quarantine`; `attribution-graph quarantine`). */
+  quarantined: number;
+  /** Every repair made, object by object. */
+  repairs: ImportRepair[];
+  /** Every reason an object was quarantined (several per object possible). */
+  quarantine: Issue[];
   /** Objects read from the input. */
   objects: number;
   /** True when the import went through staged batches. */
@@ -144,6 +178,9 @@ interface Prepared {
   raw: string;
   hash: string;
   modified: string | null;
+  /** Repaired objects: the repairs and the JSON as it came. */
+  repairs?: Repair[];
+  original?: string;
   /**
    * Eager mode only: this object replaces the one this same transaction already wrote for its id
    * ('version': a newer version, the written one goes to history; 'replace': a kept conflict).
@@ -152,7 +189,23 @@ interface Prepared {
 }
 
 /** What the first write of an id did in eager mode (a later duplicate may have to undo a count). */
-type Outcome = 'created' | 'updated' | 'unchanged';
+type Outcome = 'created' | 'updated' | 'unchanged' | 'refused';
+
+/** An input object set aside (tolerant mode), waiting to be written to the quarantine. */
+interface Aside {
+  index: number;
+  objectId: string | null;
+  type: string | null;
+  raw: string;
+  /** The object when it is one (its markings decide the record's TLP). */
+  obj: JsonObject | null;
+  reasons: Issue[];
+  /** Set aside while reading (never entered deduplication), not by the write-side rules. */
+  onRead: boolean;
+}
+
+/** Most objects one tolerant import may quarantine; beyond, the input is refused whole. */
+const MAX_QUARANTINED = 100_000;
 
 /**
  * The one answer for an id stored above the caller's clearance (the same whatever the hidden
@@ -193,6 +246,17 @@ function lazilyParsed(index: number, id: string, raw: string, hash: string, modi
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Problems no tolerance covers: the whole input is refused even in tolerant mode. An object beyond
+ * the safety limits (sizes, nesting, keys) is hostile or broken, and a built-in TLP marking id with
+ * other content than its published one would redefine what that marking means.
+ */
+function isFatal(obj: unknown, path: string, limits: SafetyLimits): boolean {
+  if (!isRecord(obj)) return false;
+  if (typeof obj.id === 'string' && TLP_MARKING_IDS[obj.id] !== undefined) return true;
+  return checkSafety(obj, { path, objectId: null, limits }).length > 0;
 }
 
 /** A 2.1 SDO/SRO/meta object always carries spec_version; one without it is STIX 2.0. */
@@ -282,6 +346,13 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     };
     const source = options.source ?? null;
     const dryRun = options.dryRun === true;
+    const strict = options.strict !== false;
+    /** Tolerant mode: objects set aside, written to the quarantine with the commit. */
+    const aside: Aside[] = [];
+    /** Ids whose object was set aside by the write-side rules (their in-input history goes too). */
+    const refusedIds = new Set<string>();
+    const repairs: ImportRepair[] = [];
+    let repairedCount = 0;
     const errors: Issue[] = [];
     const warnings: Issue[] = [];
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
@@ -295,6 +366,23 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     };
     const warn = (issue: Issue) => {
       if (warnings.length < MAX_REPORTED_ISSUES) warnings.push(issue);
+    };
+    /** Tolerant mode: keeps an input object aside (quarantine) with its reasons. */
+    const setAside = (item: unknown, at: number, reasons: Issue[], raw?: string, onRead = true) => {
+      if (aside.length >= MAX_QUARANTINED) {
+        error({ objectId: null, path: `objects[${at}]`, message: `more than ${MAX_QUARANTINED} objects would be quarantined; the input is refused whole` });
+        return;
+      }
+      const obj = isRecord(item) ? (item as JsonObject) : null;
+      aside.push({
+        index: at,
+        objectId: typeof obj?.id === 'string' ? obj.id.slice(0, 300) : null,
+        type: typeof obj?.type === 'string' ? obj.type.slice(0, 250) : null,
+        raw: raw ?? JSON.stringify(item) ?? 'null',
+        obj,
+        reasons,
+        onRead,
+      });
     };
 
     const seen = new SeenIndex();
@@ -329,15 +417,22 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
 
     const report = (): ImportReport => {
       const failed = errors.length > 0;
+      const objects = index + 1;
       return {
         importId: ctx.importId,
         source,
         created: failed ? 0 : counts.created,
         updated: failed ? 0 : counts.updated,
         unchanged: failed ? 0 : counts.unchanged,
-        rejected: failed ? index + 1 : 0,
+        rejected: failed ? objects : 0,
         errors,
         warnings,
+        strict,
+        imported: failed ? 0 : objects - repairedCount - aside.length,
+        repaired: failed ? 0 : repairedCount,
+        quarantined: failed ? 0 : aside.length,
+        repairs: failed ? [] : repairs,
+        quarantine: failed ? [] : aside.flatMap((a) => a.reasons).slice(0, MAX_REPORTED_ISSUES),
         objects: index + 1,
         staged,
         dryRun,
@@ -378,20 +473,22 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         batch.map((p) => ({ id: p.id, modified: p.modified, hash: p.hash })),
       );
       const lookup = await rankLookup(tx, [...batch, ...older]);
-      const historyRows: HistoryRow[] = older.map((p) => ({
-        id: p.id,
-        modified: p.modified ?? '',
-        raw: p.raw,
-        tlp_rank: tlpRankOf(p.obj, lookup),
-      }));
+      const historyRows: HistoryRow[] = [];
       const write: WriteBatch = { objects: [], absent: new Set(), archive: [], clearEdges: [], history: historyRows };
       const owner = hasRole(options.viewer, 'admin') ? null : options.viewer.id;
       const add = (p: Prepared) => {
         const mapped = mapStixObject(p.obj, lookup, p.raw, p.hash);
         if (p.obj.type === 'marking-definition') mapped.node.props.marking_owner = owner;
+        if (p.repairs) {
+          mapped.node.props.raw_original = p.original ?? null;
+          mapped.node.props.repairs = JSON.stringify(p.repairs.map((r) => ({ path: r.path, message: r.message, fix: r.fix })));
+        }
         write.objects.push(mapped);
       };
       const refusals: Issue[] = [];
+      /** Tolerant mode: objects the write-side rules refused, for the quarantine. */
+      const refused: { p: Prepared; issue: Issue }[] = [];
+      const refusedHere = new Set<string>();
       for (const p of batch) {
         const s = stored.get(p.id);
         const path = `objects[${p.index}]`;
@@ -399,7 +496,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         // stored object, so that a hidden id gets one answer whatever its version or content.
         const refusal = writeRefusal(p, s, lookup);
         if (refusal !== null) {
-          refusals.push({ objectId: p.id, path, message: refusal });
+          const issue = { objectId: p.id, path, message: refusal };
+          if (strict) refusals.push(issue);
+          else refused.push({ p, issue });
+          refusedHere.add(p.id);
+          if (eager) outcomes.set(p.id, 'refused');
           continue;
         }
         if (p.rewrite) {
@@ -461,8 +562,42 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         refusals.forEach(error);
         throw REFUSED; // inside the transaction: everything it wrote is rolled back
       }
+      for (const p of older) {
+        if (refusedIds.has(p.id) || refusedHere.has(p.id)) continue; // never under a refused id
+        historyRows.push({ id: p.id, modified: p.modified ?? '', raw: p.raw, tlp_rank: tlpRankOf(p.obj, lookup) });
+      }
       addStats(await writeBatch(tx, write, { ...ctx, staged: stagedWrite }));
-      return { local, localWarnings, later };
+      return { local, localWarnings, later, refused };
+    }
+
+    /** Records the objects a batch's write-side rules refused (after its transaction succeeded). */
+    function keepRefused(refused: { p: Prepared; issue: Issue }[]) {
+      for (const { p, issue } of refused) {
+        refusedIds.add(p.id);
+        if (p.repairs) repairedCount -= 1; // its fate is the quarantine now
+        setAside(p.obj, p.index, [issue], p.original ?? p.raw, false);
+      }
+    }
+
+    /** Writes the quarantine records (tolerant mode), with the final transaction of the import. */
+    async function writeAside(tx: Tx, extra: { p: Prepared; issue: Issue }[]) {
+      const pending = [...aside];
+      for (const { p, issue } of extra) {
+        pending.push({ index: p.index, objectId: p.id, type: String(p.obj.type), raw: p.original ?? p.raw, obj: p.obj, reasons: [issue], onRead: false });
+      }
+      if (pending.length === 0) return;
+      const lookup = await rankLookup(tx, pending.flatMap((a) => (a.obj ? [{ obj: a.obj } as Prepared] : [])));
+      const rows: QuarantineRow[] = pending.map((a) => ({
+        id: randomUUID(),
+        object_id: a.objectId,
+        type: a.type,
+        path: `objects[${a.index}]`,
+        raw: a.raw,
+        reasons: JSON.stringify(a.reasons.map((r) => ({ path: r.path, message: r.message }))),
+        // Not an object, or markings that cannot be read: only readers cleared for all see it.
+        tlp_rank: a.obj ? tlpRankOf(a.obj, lookup) : UNKNOWN_MARKING_RANK,
+      }));
+      await addQuarantined(tx, rows, { ...ctx, importedById: options.viewer.id, source });
     }
 
     /**
@@ -491,6 +626,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       });
       counts.created += result.local.created;
       result.localWarnings.forEach(warn);
+      keepRefused(result.refused);
       deferred.push(...result.later);
     }
 
@@ -553,9 +689,21 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             if (obj !== item) upgraded += 1;
           }
           const issues = validateStixObject(obj, { path, limits });
+          let repaired: { repairs: Repair[]; original: string } | null = null;
           if (issues.length > 0) {
-            issues.forEach(error);
-            continue;
+            if (strict || isFatal(obj, path, limits)) {
+              issues.forEach(error);
+              continue;
+            }
+            // Tolerant: repair what is safe to repair, else set the object aside.
+            const fixed = repairStixObject(obj, path);
+            const again = fixed.repairs.length > 0 ? validateStixObject(fixed.object, { path, limits }) : issues;
+            if (again.length > 0) {
+              setAside(item, index, again);
+              continue;
+            }
+            repaired = { repairs: fixed.repairs, original: JSON.stringify(item) };
+            obj = fixed.object;
           }
           const o = obj as JsonObject;
           const id = o.id as string;
@@ -563,6 +711,10 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           const hash = hashRaw(raw);
           const modified = typeof o.modified === 'string' ? o.modified : null;
           const current: Prepared = streamed ? lazilyParsed(index, id, raw, hash, modified) : { index, id, obj: o, raw, hash, modified };
+          if (repaired) {
+            current.repairs = repaired.repairs;
+            current.original = repaired.original;
+          }
           const prev = seen.get(id);
           /** The earlier object of this id when it is still waiting to be written. */
           const prevPending = prev ? pending.get(id) : undefined;
@@ -580,6 +732,14 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
               const older = newer ? (prevPending ?? null) : current;
               if (older) history.push(older);
               keep = newer;
+            } else if (policy === 'reject' && !strict) {
+              // Tolerant: the first one stays; this one waits in the quarantine for a decision.
+              setAside(item, index, [{
+                objectId: id,
+                path,
+                message: `conflicts with objects[${prev.index}]: same id${modified ? ' and "modified"' : ''}, different content; the first one was imported`,
+              }], raw);
+              continue;
             } else if (policy === 'reject') {
               error({
                 objectId: id,
@@ -603,8 +763,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             } else if (eagerTx) {
               // The earlier one is already written in this transaction: its outcome must be known.
               await eagerChain;
-              if (outcomes.get(id) === 'unchanged') {
+              const outcome = outcomes.get(id);
+              if (outcome === 'unchanged') {
                 counts.unchanged -= 1; // nothing was written for it: this one is classified afresh
+              } else if (outcome === 'refused') {
+                // Set aside by the write-side rules: this one is classified afresh.
               } else {
                 current.rewrite = versions ? 'version' : 'replace';
               }
@@ -620,6 +783,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           }
           seen.set(id, { index, hash, modified });
           pending.set(id, current);
+          if (repaired) {
+            repairedCount += 1;
+            for (const r of repaired.repairs) {
+              if (repairs.length < MAX_REPORTED_ISSUES) repairs.push({ objectId: id, path: r.path, message: r.message, fix: r.fix });
+            }
+          }
           if (errors.length > 0) {
             // Nothing will be written: keep validating, but do not hold objects in memory.
             pending = new Map();
@@ -667,6 +836,20 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       if (envelope && !inputBroken) {
         const env: Record<string, unknown> = { ...envelope };
         if (env.spec_version === '2.0') delete env.spec_version;
+        if (!strict) {
+          // 2.1 bundles carry only type, id and objects; some producers add 2.0's spec_version or
+          // timestamps. The envelope is not stored, so they are dropped (a repair of the input).
+          for (const key of ['spec_version', 'created', 'modified'] as const) {
+            if (env[key] === undefined) continue;
+            repairs.push({
+              objectId: typeof env.id === 'string' ? env.id : null,
+              path: key,
+              message: `a STIX 2.1 bundle has no "${key}"`,
+              fix: 'ignored (the bundle envelope is not stored)',
+            });
+            delete env[key];
+          }
+        }
         for (const issue of validateBundle(env, { limits })) error(issue);
       }
       if (upgraded > 0) {
@@ -684,6 +867,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         counts.updated += result.local.updated;
         counts.unchanged += result.local.unchanged;
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
         progress('write');
       });
       eagerChain.catch(() => {}); // awaited later; never an unhandled rejection
@@ -704,10 +888,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             await eagerChain;
             if (errors.length > 0) throw REFUSED;
             const result = await prepareAndWrite(tx, [...pending.values()], history, false);
+            await writeAside(tx, result.refused);
             counts.created += result.local.created;
             counts.updated += result.local.updated;
             counts.unchanged += result.local.unchanged;
             result.localWarnings.forEach(warn);
+            keepRefused(result.refused);
           },
           {
             metadata: { importId: ctx.importId, phase: 'single' },
@@ -756,11 +942,16 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         const batch = [...pending.values()];
         stats.transactions += 1;
         const single = { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs };
-        const work = (tx: Tx) => prepareAndWrite(tx, batch, history, false);
+        const work = async (tx: Tx) => {
+          const r = await prepareAndWrite(tx, batch, history, false);
+          await writeAside(tx, r.refused);
+          return r;
+        };
         // A dry run is one attempt, rolled back; a real one a managed, retried transaction.
         const result = dryRun ? await graph.writeOnce(work, { ...single, rollback: true }) : await graph.write(work, single);
         Object.assign(counts, result.local);
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
       } else {
         await flushPending(true);
         progress('commit');
@@ -769,6 +960,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         const result = await graph.write(
           async (tx) => {
             const r = await prepareAndWrite(tx, rest, history, false);
+            await writeAside(tx, r.refused);
             await unstage(tx, ctx.importId);
             await finishImportMarker(tx, ctx.importId, 'committed');
             return r;
@@ -779,6 +971,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         counts.updated += result.local.updated;
         counts.unchanged += result.local.unchanged;
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
       }
     } catch (e) {
       if (staged) await cleanupStaged(ctx.importId).catch(() => {});
@@ -792,7 +985,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     function committed(): ImportReport {
       progress('commit');
       // Objects dropped as exact repeats or older in-bundle versions are unchanged too.
-      counts.unchanged += index + 1 - seen.size;
+      counts.unchanged += index + 1 - seen.size - aside.filter((a) => a.onRead).length;
       const r = report();
       logger.info(
         { importId: ctx.importId, created: r.created, updated: r.updated, unchanged: r.unchanged, ms: r.stats.durationMs },
@@ -822,6 +1015,12 @@ function refused(e: StixInputError, importId: string, options: ImportOptions): I
     rejected: 0,
     errors: e.issues,
     warnings: [],
+    strict: options.strict !== false,
+    imported: 0,
+    repaired: 0,
+    quarantined: 0,
+    repairs: [],
+    quarantine: [],
     objects: 0,
     staged: false,
     dryRun: options.dryRun === true,
