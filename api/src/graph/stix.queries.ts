@@ -23,16 +23,28 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 
-/** Which stored objects a batch touches, and how they compare with the incoming version. */
+/**
+ * Which stored objects a batch touches, and how they compare with the incoming version. It takes
+ * each stored node's write lock first (an idempotent SET/REMOVE), then reads: the version decision
+ * is made under the lock the write will hold until commit, so two imports of v2 and v3 over v1
+ * are serialised and the later one compares with what the first committed (issue 14 #6).
+ */
 export const CLASSIFY = cypher(
   'stix-classify',
-  'READ',
+  'WRITE',
   `UNWIND $rows AS row
    MATCH (n:${STIX_OBJECT} {id: row.id})
+   SET n.classify_lock = true
+   REMOVE n.classify_lock
+   WITH row, n
    RETURN row.id AS id,
      CASE WHEN n:${PLACEHOLDER} THEN 'placeholder'
-          WHEN n:${STAGED} AND n.import_id <> $importId THEN 'abandoned'
-          WHEN n:${STAGED} THEN 'staged'
+          WHEN n:${STAGED} AND n.import_id = $importId THEN 'staged'
+          WHEN n:${STAGED} AND EXISTS {
+            MATCH (m:${STIX_IMPORT} {id: n.import_id})
+            WHERE m.status = 'staged' AND coalesce(m.heartbeat_at, m.started_at) >= datetime($aliveSince)
+          } THEN 'foreign'
+          WHEN n:${STAGED} THEN 'abandoned'
           ELSE 'current' END AS state,
      CASE WHEN n.modified IS NULL OR row.modified IS NULL THEN 0
           WHEN datetime(row.modified) > n.modified THEN 1
@@ -183,7 +195,14 @@ export const CREATE_IMPORT_MARKER = cypher(
   'stix-import-marker-create',
   'WRITE',
   `CREATE (:${STIX_IMPORT} {id: $importId, bundle_id: $bundleId, source: $source, status: 'staged',
-     started_at: datetime($importedAt), imported_by: $importedBy})`,
+     started_at: datetime($importedAt), heartbeat_at: datetime($importedAt), imported_by: $importedBy})`,
+);
+
+/** A staged import is alive while its heartbeat is recent (one per staged batch). */
+export const IMPORT_HEARTBEAT = cypher(
+  'stix-import-heartbeat',
+  'WRITE',
+  `MATCH (m:${STIX_IMPORT} {id: $importId}) SET m.heartbeat_at = datetime()`,
 );
 
 export const FINISH_IMPORT_MARKER = cypher(
@@ -193,12 +212,16 @@ export const FINISH_IMPORT_MARKER = cypher(
    SET m.status = $status, m.finished_at = datetime()`,
 );
 
-/** Unfinished staged imports of the same bundle (a crashed earlier run), to clean up first. */
+/**
+ * Unfinished staged imports whose heartbeat stopped before `$aliveSince` (a crashed run), to clean
+ * up. Keyed by each import's own id, never by bundle id: two imports of one bundle at once (public
+ * feeds have well-known bundle ids) never take each other for abandoned (issue 14 #4).
+ */
 export const ABANDONED_IMPORTS = cypher(
   'stix-abandoned-imports',
   'READ',
   `MATCH (m:${STIX_IMPORT} {status: 'staged'})
-   WHERE m.bundle_id = $bundleId AND m.id <> $importId
+   WHERE m.id <> $importId AND coalesce(m.heartbeat_at, m.started_at) < datetime($aliveSince)
    RETURN m.id AS id`,
 );
 

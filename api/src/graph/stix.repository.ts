@@ -26,6 +26,7 @@ import {
   EXPORT_ALL_PAGE,
   EXPORT_BY_IDS,
   FINISH_IMPORT_MARKER,
+  IMPORT_HEARTBEAT,
   MARKING_RANKS,
   NEIGHBOURS,
   CREATE_NODES,
@@ -45,7 +46,16 @@ export const ROWS_PER_QUERY = 5_000;
 /** Write queries sent ahead of their results inside one transaction (see writeBatch). */
 const IN_FLIGHT = 3;
 
-export type StoredState = 'placeholder' | 'staged' | 'abandoned' | 'current';
+/**
+ * 'staged': written by this import; 'foreign': staged by another import still alive (heartbeat);
+ * 'abandoned': staged by an import whose heartbeat stopped.
+ */
+export type StoredState = 'placeholder' | 'staged' | 'foreign' | 'abandoned' | 'current';
+
+/** A staged import whose heartbeat is older than this is abandoned (a staged batch never takes longer). */
+export const STAGED_ALIVE_MS = 30 * 60_000;
+
+const aliveSince = () => new Date(Date.now() - STAGED_ALIVE_MS).toISOString();
 
 export interface Stored {
   state: StoredState;
@@ -159,7 +169,7 @@ export async function classify(
 ): Promise<Map<string, Stored>> {
   const out = new Map<string, Stored>();
   for (const chunk of chunks(rows)) {
-    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId })) {
+    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId, aliveSince: aliveSince() })) {
       out.set(String(r.id), {
         state: r.state as StoredState,
         cmp: r.cmp as -1 | 0 | 1,
@@ -287,8 +297,13 @@ export async function finishImportMarker(tx: Tx, importId: string, status: 'comm
   await tx.run(FINISH_IMPORT_MARKER, { importId, status });
 }
 
-export async function abandonedImports(tx: Tx, bundleId: string, importId: string): Promise<string[]> {
-  return (await tx.run(ABANDONED_IMPORTS, { bundleId, importId })).map((r) => String(r.id));
+/** Staged imports (other than `importId`) whose heartbeat stopped more than STAGED_ALIVE_MS ago. */
+export async function abandonedImports(tx: Tx, importId: string, staleBefore = aliveSince()): Promise<string[]> {
+  return (await tx.run(ABANDONED_IMPORTS, { importId, aliveSince: staleBefore })).map((r) => String(r.id));
+}
+
+export async function importHeartbeat(tx: Tx, importId: string): Promise<void> {
+  await tx.run(IMPORT_HEARTBEAT, { importId });
 }
 
 /** Deletes up to `limit` staged nodes of an import; returns how many went. */

@@ -47,6 +47,7 @@ import {
   createImportMarker,
   deleteStagedBatch,
   finishImportMarker,
+  importHeartbeat,
   markingRanks,
   unstage,
   writeBatch,
@@ -159,6 +160,12 @@ export interface ImportReport {
 export interface StixImportService {
   importBundle(input: unknown, options: ImportOptions): Promise<ImportReport>;
   importFile(pathOrUrl: string, options: ImportOptions): Promise<ImportReport>;
+  /**
+   * Deletes what crashed staged imports left (staged nodes of imports whose heartbeat stopped more
+   * than `olderThanMs` ago, default STAGED_ALIVE_MS); every staged import runs it when it starts.
+   * Returns the ids of the imports cleaned.
+   */
+  cleanAbandonedImports(options?: { olderThanMs?: number }): Promise<string[]>;
 }
 
 export const IMPORT_DEFAULTS = Object.freeze({
@@ -284,6 +291,22 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
    * who started it. The TLP of an input is unknown while it is read, so its events count as RED for
    * clearance (the starter and admins see them; see eventVisibleTo).
    */
+  /** Deletes the staged nodes of imports whose heartbeat stopped (crashed runs); returns their ids. */
+  async function cleanAbandoned(exceptImportId = '', staleBefore?: string): Promise<string[]> {
+    const abandoned = await graph.read((tx) => abandonedImports(tx, exceptImportId, staleBefore), {
+      metadata: { phase: 'abandoned-imports' },
+    });
+    for (const old of abandoned) {
+      logger.info({ abandoned: old }, 'deleting staged leftovers of an unfinished import');
+      for (;;) {
+        const deleted = await graph.write((tx) => deleteStagedBatch(tx, old), { metadata: { importId: old, phase: 'cleanup' } });
+        if (deleted === 0) break;
+      }
+      await graph.write((tx) => finishImportMarker(tx, old, 'failed'));
+    }
+    return abandoned;
+  }
+
   async function announced(options: ImportOptions, open: () => StixInput | Promise<StixInput>): Promise<ImportReport> {
     requireRole(options.viewer, 'analyst');
     const importId = randomUUID();
@@ -523,6 +546,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           local.created += 1;
           write.clearEdges.push(p.id);
           add(p);
+        } else if (s.state === 'foreign' && !stagedWrite) {
+          // Staged by another import still in flight: written visible at our commit, under our
+          // import id (its flip and its cleanup only touch nodes still staged under its own id).
+          local.created += 1;
+          write.clearEdges.push(p.id);
+          add(p);
         } else if (stagedWrite) {
           later.push(p);
         } else if (s.state === 'placeholder') {
@@ -620,7 +649,10 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
 
     async function writeStagedBatch(batch: Prepared[]) {
       stats.transactions += 1;
-      const result = await graph.write((tx) => prepareAndWrite(tx, batch, [], true), {
+      const result = await graph.write(async (tx) => {
+        await importHeartbeat(tx, ctx.importId);
+        return prepareAndWrite(tx, batch, [], true);
+      }, {
         metadata: { importId: ctx.importId, phase: 'staged-batch' },
         timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs,
       });
@@ -643,18 +675,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     async function startStaging(bundleId: string | null) {
       staged = true;
       stats.transactions += 1;
-      const abandoned = await graph.write(
-        async (tx) => {
-          await createImportMarker(tx, ctx, bundleId, source);
-          return bundleId ? abandonedImports(tx, bundleId, ctx.importId) : [];
-        },
-        { metadata: { importId: ctx.importId, phase: 'marker' } },
-      );
-      for (const old of abandoned) {
-        logger.info({ importId: ctx.importId, abandoned: old }, 'deleting staged leftovers of an unfinished import');
-        await cleanupStaged(old);
-        await graph.write((tx) => finishImportMarker(tx, old, 'failed'));
-      }
+      await graph.write((tx) => createImportMarker(tx, ctx, bundleId, source), {
+        metadata: { importId: ctx.importId, phase: 'marker' },
+      });
+      // Leftovers of crashed imports (heartbeat stopped), whatever their bundle: never one in flight.
+      await cleanAbandoned(ctx.importId);
     }
 
     async function flushPending(force: boolean) {
@@ -996,6 +1021,8 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
   }
 
   return {
+    cleanAbandonedImports: (options = {}) =>
+      cleanAbandoned('', options.olderThanMs === undefined ? undefined : new Date(Date.now() - options.olderThanMs).toISOString()),
     async importBundle(input, options) {
       return announced(options, () => inputFromValue(input));
     },
