@@ -7,7 +7,9 @@
  *    still being validated; rolled back on any error);
  *  - a bigger one is written in batches as `:Staged` nodes behind an import marker, then flipped
  *    visible in one transaction. Readers never see a half import; a crash leaves only invisible
- *    staged nodes, which the next run of the same bundle deletes before completing the import.
+ *    staged nodes, deleted once its heartbeat is older than STAGED_ALIVE_MS.
+ * Tolerant mode (`strict: false`): every object ends imported, repaired or quarantined instead
+ * (docs/import-policy.md). Write-side TLP rules: docs/api.md.
  * See docs/graph-model.md.
  */
 import { randomUUID } from 'node:crypto';
