@@ -88,7 +88,8 @@ export const DEFECT_CASES: DefectCase[] = [
     objects: [base('observed-data', 8, {
       first_observed: T, last_observed: T, number_observed: 1, objects: { 0: { type: 'ipv4-addr', value: '198.51.100.1' } },
     })],
-    fates: ['imported'], // deprecated but allowed in 2.1
+    fates: ['repaired'], // deprecated but allowed in 2.1, as full SCOs: the observable gets its id
+    repairedPaths: ['objects["0"].id'],
   },
   {
     name: 'vocabulary string given as a list',

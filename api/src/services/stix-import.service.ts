@@ -32,6 +32,7 @@ import {
   tlpRankOf,
   type JsonObject,
 } from '../../../importers/stix/map';
+import { withEmbeddedScoIds } from '../../../importers/stix/embedded-ids';
 import {
   inputFromValue,
   openStixSource,
@@ -714,6 +715,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           if (needsUpgrade(obj)) {
             obj = upgradeObject20To21(obj);
             if (obj !== item) upgraded += 1;
+            obj = withEmbeddedScoIds(obj).object; // part of the 2.0 upgrade (embedded-ids.ts)
           }
           const issues = validateStixObject(obj, { path, limits });
           let repaired: { repairs: Repair[]; original: string } | null = null;
@@ -724,13 +726,15 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             }
             // Tolerant: repair what is safe to repair, else set the object aside.
             const fixed = repairStixObject(obj, path);
-            const again = fixed.repairs.length > 0 ? validateStixObject(fixed.object, { path, limits }) : issues;
+            const embedded = withEmbeddedScoIds(fixed.object, path);
+            const all = [...fixed.repairs, ...embedded.repairs];
+            const again = all.length > 0 ? validateStixObject(embedded.object, { path, limits }) : issues;
             if (again.length > 0) {
               setAside(item, index, again);
               continue;
             }
-            repaired = { repairs: fixed.repairs, original: JSON.stringify(item) };
-            obj = fixed.object;
+            repaired = { repairs: all, original: JSON.stringify(item) };
+            obj = embedded.object;
           }
           const o = obj as JsonObject;
           const id = o.id as string;

@@ -42,7 +42,7 @@ describe('repairStixObject', () => {
       { path: 'objects[0].external_references[0].url', message: 'not a valid URI (characters a URI cannot hold)', fix: 'percent-encoded: "https://ex.org/a%20b%7Cc%25zz%41%C3%A9"' },
     ]);
     expect(validateStixObject(r.object)).toEqual([]);
-    expect(o.external_references[0]!.url).toBe('https://ex.org/a b|c%zz%41é'); // input untouched
+    expect((o as unknown as { external_references: { url: string }[] }).external_references[0]!.url).toBe('https://ex.org/a b|c%zz%41é'); // input untouched
   });
 
   it('does not invent a scheme', () => {
