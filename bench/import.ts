@@ -10,7 +10,12 @@
  *   4. OASIS python `stix2.parse` of the same file (`--no-python` to skip), as a time ratio;
  *   5. optional `--synthetic N` (e.g. 1000000): a generated bundle of N objects, streamed;
  *   6. ATT&CK gzipped (a .json.gz is always streamed): the streaming reader on real data.
- * `--only-streaming` runs phases 5 and 6 alone (the streaming reader's figures).
+ *   7. tolerant mode (issue 13): ATT&CK clean and ATT&CK with 1 % of its objects corrupted at random
+ *      (seeded; a third with a repairable bad URL, a third with `modified` before `created`, a
+ *      third with an unreadable `created`, which is quarantined), each into an empty database,
+ *      alternated `--tolerant-runs N` times (default 3): the times side by side and the fates.
+ * `--only-streaming` runs phases 5 and 6 alone (the streaming reader's figures); `--only-tolerant`
+ * runs phase 7 alone.
  * Each phase runs in its own child process so "peak RSS" (getrusage maxrss) is that phase's.
  *
  * Database: its own local Neo4j in .data/neo4j-bench (port BENCH_BOLT_PORT, default 7797),
@@ -59,7 +64,7 @@ async function child(phase: string, target: Target) {
   const service = createStixImportService({ graph, logger: createLogger('warn') });
   const opts: ImportOptions = { viewer: SYSTEM_VIEWER };
   let file = ATTACK;
-  if (['empty', 'warmup-empty', 'naive', 'synthetic', 'stream'].includes(phase)) await wipe(graph);
+  if (['empty', 'warmup-empty', 'naive', 'synthetic', 'stream', 'tolerant-clean', 'tolerant-corrupt'].includes(phase)) await wipe(graph);
   await applyMigrations(graph);
   // The full-text index is filled after each commit on Neo4j's own thread: let the previous
   // phase's (and the wipe's) indexing finish so it does not run inside this phase's timing.
@@ -78,7 +83,8 @@ async function child(phase: string, target: Target) {
     await graph.close();
     return;
   }
-  if (phase === 'synthetic' || phase === 'stream') file = arg('--file')!;
+  if (phase === 'synthetic' || phase === 'stream' || phase === 'tolerant-corrupt') file = arg('--file')!;
+  if (phase.startsWith('tolerant-')) opts.strict = false;
   const started = performance.now();
   const report = await service.importFile(file, opts);
   const ms = performance.now() - started;
@@ -91,6 +97,7 @@ async function child(phase: string, target: Target) {
     updated: report.updated,
     unchanged: report.unchanged,
     errors: report.errors.length,
+    ...(phase.startsWith('tolerant-') ? { imported: report.imported, repaired: report.repaired, quarantined: report.quarantined } : {}),
     staged: report.staged,
     queries: report.stats.queries,
     maxRowsPerQuery: report.stats.maxRowsPerQuery,
@@ -111,6 +118,41 @@ function runPhase(phase: string, target: Target, extra: string[] = []): Record<s
   });
   if (r.status !== 0) throw new Error(`phase ${phase} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number | string | boolean>;
+}
+
+/**
+ * ATT&CK with `fraction` of its objects corrupted (seeded, so every run corrupts the same ones),
+ * written to `path`; returns how many were corrupted of each kind.
+ */
+function writeCorrupted(path: string, fraction: number, seed = 13): { repairable: number; quarantinable: number } {
+  const bundle = JSON.parse(readFileSync(ATTACK, 'utf8')) as { objects: Record<string, unknown>[] };
+  let state = seed >>> 0;
+  const random = () => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const counts = { repairable: 0, quarantinable: 0 };
+  bundle.objects = bundle.objects.map((o) => {
+    if (o.type === 'marking-definition' || o.type === 'identity' || random() >= fraction) return o;
+    const kind = Math.floor(random() * 3);
+    if (kind === 0) {
+      counts.repairable += 1;
+      const refs = Array.isArray(o.external_references) ? o.external_references : [];
+      return { ...o, external_references: [...refs, { source_name: 'bench', url: 'https://example.org/a report|v 2.pdf' }] };
+    }
+    if (kind === 1 && typeof o.created === 'string') {
+      counts.repairable += 1;
+      return { ...o, modified: '2000-01-01T00:00:00.000Z' };
+    }
+    counts.quarantinable += 1;
+    return { ...o, created: 'not a timestamp' };
+  });
+  writeFileSync(path, JSON.stringify(bundle));
+  return counts;
 }
 
 async function writeSynthetic(path: string, n: number) {
@@ -190,6 +232,34 @@ async function main() {
     if (n > 0 && !existsSync(resolve('.data', `bench-synthetic-${n}.json`))) {
       await writeSynthetic(resolve('.data', `bench-synthetic-${n}.json`), n);
     }
+    const tolerant = () => {
+      const file = resolve('.data', 'bench-attack-corrupt-1pct.json');
+      const corrupted = writeCorrupted(file, 0.01);
+      const runs = Math.max(1, Number(arg('--tolerant-runs') ?? 3));
+      const clean: Record<string, number | string | boolean>[] = [];
+      const corrupt: Record<string, number | string | boolean>[] = [];
+      for (let i = 1; i <= runs; i++) {
+        say(`phase 7: tolerant ATT&CK, clean then 1 % corrupted, run ${i} of ${runs}…`);
+        clean.push(runPhase('tolerant-clean', target));
+        corrupt.push(runPhase('tolerant-corrupt', target, ['--file', file]));
+      }
+      const median = (rs: Record<string, number | string | boolean>[]) => [...rs].sort((a, b) => Number(a.ms) - Number(b.ms))[Math.floor((rs.length - 1) / 2)]!;
+      const c = median(clean);
+      const k = median(corrupt);
+      return {
+        corrupted,
+        cleanRunsMs: clean.map((r) => Math.round(Number(r.ms))),
+        corruptRunsMs: corrupt.map((r) => Math.round(Number(r.ms))),
+        clean: c,
+        corrupt: k,
+        corruptOverCleanMedian: +(Number(k.ms) / Number(c.ms)).toFixed(3),
+        everyCleanOneImported: Number(k.imported) === Number(k.objects) - corrupted.repairable - corrupted.quarantinable,
+      };
+    };
+    if (process.argv.includes('--only-tolerant')) {
+      process.stdout.write(`${JSON.stringify({ machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`, tolerant: tolerant() }, null, 2)}\n`);
+      return;
+    }
     if (process.argv.includes('--only-streaming')) {
       const attackStreamed = streaming();
       process.stdout.write(`${JSON.stringify({ machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`, synthetic, attackStreamed }, null, 2)}\n`);
@@ -227,6 +297,7 @@ async function main() {
       python = pythonParse();
     }
     const attackStreamed = streaming();
+    const tolerantRuns = tolerant();
     const summary = {
       machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`,
       attackEmptyColdJvm: { ...cold, objectsPerSecond: Math.round(rate(cold)) },
@@ -241,6 +312,7 @@ async function main() {
           : python,
       synthetic,
       attackStreamed,
+      tolerant: tolerantRuns,
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } finally {

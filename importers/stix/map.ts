@@ -50,6 +50,14 @@ export interface NodeProps {
   target_ref: string | null;
   /** marking-definitions only: the rank this marking confers on what it marks. */
   marking_rank: number | null;
+  /**
+   * marking-definitions registered by an analyst (not an admin): their token id. Such a marking
+   * confers its rank on later imports by that analyst only; for anyone else it is unknown (RED).
+   */
+  marking_owner?: string | null;
+  /** Repaired objects only (issue 13): the JSON as it came, and the repairs made (JSON list). */
+  raw_original?: string | null;
+  repairs?: string | null;
 }
 
 export interface NodeRow {
@@ -138,6 +146,15 @@ export function markingRankOf(marking: JsonObject): number {
   if (marking.definition_type === 'statement' && isRecord(definition) && typeof definition.statement === 'string') {
     return 0;
   }
+  return markingTlpLevel(marking) ?? UNKNOWN_MARKING_RANK;
+}
+
+/**
+ * The TLP level a marking-definition's content states (TLP 1.0 `definition.tlp` or the TLP 2.0
+ * extension's `tlp_2_0`), as a rank, whatever its id; null when it states none.
+ */
+export function markingTlpLevel(marking: JsonObject): number | null {
+  const definition = marking.definition;
   if (marking.definition_type === 'tlp' && isRecord(definition) && typeof definition.tlp === 'string') {
     const level = TLP_BY_NAME[definition.tlp.toLowerCase()];
     if (level !== undefined) return tlpRank(level);
@@ -147,7 +164,7 @@ export function markingRankOf(marking: JsonObject): number {
     const level = TLP_BY_NAME[ext.tlp_2_0.toLowerCase()];
     if (level !== undefined) return tlpRank(level);
   }
-  return UNKNOWN_MARKING_RANK;
+  return null;
 }
 
 /** Marking ids an object is marked with: object_marking_refs and granular markings' marking_ref. */

@@ -54,6 +54,39 @@ export interface ReadLimits {
   inMemoryMaxBytes: number;
   /** Streamed input: largest single object of `objects` (or envelope value), in bytes. */
   maxObjectBytes?: number;
+  /** URLs: the whole fetch (redirects, headers and body) must end within this many ms. */
+  fetchTimeoutMs?: number;
+}
+
+/** Default overall time limit of a URL import (fetch and body): 10 minutes. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 10 * 60_000;
+/** Most redirects followed by a URL import (each must stay https). */
+export const MAX_REDIRECTS = 5;
+
+/**
+ * GET `url` following at most MAX_REDIRECTS redirects by hand, each of which must stay https: an
+ * https-only import never lands on plain http (or any other scheme) through a redirect.
+ */
+export async function fetchHttpsOnly(url: URL, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<Response> {
+  let current = url;
+  for (let hops = 0; ; hops++) {
+    const response = await fetchImpl(current, { redirect: 'manual', signal });
+    if (response.status < 300 || response.status >= 400 || response.status === 304) return response;
+    const location = response.headers.get('location');
+    await response.body?.cancel().catch(() => {});
+    if (location === null) throw new StixInputError(`could not fetch ${current.origin}${current.pathname}: HTTP ${response.status} without a Location`);
+    if (hops >= MAX_REDIRECTS) throw new StixInputError(`could not fetch ${url.origin}${url.pathname}: more than ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = new URL(location, current);
+    } catch {
+      throw new StixInputError(`could not fetch ${current.origin}${current.pathname}: redirect to an invalid URL`);
+    }
+    if (next.protocol !== 'https:') {
+      throw new StixInputError(`refused a redirect from ${current.origin} to ${next.protocol}//${next.host}: only https URLs are fetched`);
+    }
+    current = next;
+  }
 }
 
 /** Largest single object (an element of `objects`, or an envelope value) by default: 64 MiB. */
@@ -219,6 +252,7 @@ export async function openStixSource(
   source: string,
   limits: Partial<ReadLimits> = {},
   stdin: Readable = process.stdin,
+  fetchImpl: typeof fetch = fetch,
 ): Promise<StixInput> {
   const lim: ReadLimits = { ...DEFAULT_READ_LIMITS, ...limits };
   if (source === '-') return inputFromStream(stdin, lim, null);
@@ -231,10 +265,14 @@ export async function openStixSource(
     }
     if (url.protocol !== 'https:') throw new StixInputError(`only https URLs are fetched (got ${url.protocol})`);
     let response: Response;
+    // One deadline for everything, body included (the signal also aborts the body stream).
+    const signal = AbortSignal.timeout(lim.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS);
     try {
-      response = await fetch(url, { redirect: 'follow' });
+      response = await fetchHttpsOnly(url, signal, fetchImpl);
     } catch (error) {
-      throw new StixInputError(`could not fetch ${url.origin}${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof StixInputError) throw error;
+      const why = signal.aborted ? `no answer within ${lim.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS} ms` : error instanceof Error ? error.message : String(error);
+      throw new StixInputError(`could not fetch ${url.origin}${url.pathname}: ${why}`);
     }
     if (!response.ok || response.body === null) {
       throw new StixInputError(`could not fetch ${url.origin}${url.pathname}: HTTP ${response.status}`);

@@ -18,6 +18,11 @@ export const STAGED = 'Staged' as const;
 export const API_TOKEN = 'ApiToken' as const;
 /** Marker of a staged STIX import (status staged → committed | failed); not a STIX object. */
 export const STIX_IMPORT = 'StixImport' as const;
+/**
+ * An input object an import did not store as a graph object (issue 13): kept with its raw JSON,
+ * source, import id and reasons, TLP-filtered, analyst-only; not a STIX object.
+ */
+export const QUARANTINED = 'Quarantined' as const;
 /** Audit record of a case mutation (who, when, what before/after); not a STIX object. */
 export const AUDIT_ENTRY = 'AuditEntry' as const;
 /** A TAXII collection defined by an admin (a filtered, read-only or writable view); not STIX. */

@@ -32,3 +32,4 @@ export { checkSafety, DEFAULT_SAFETY_LIMITS, FORBIDDEN_KEYS, type SafetyLimits }
 export { checkCrossFieldRules, compareTimestamps } from './cross-field';
 export { validateStixObject, validateBundle, validatorForType, isIpv6WithPrefix, type ValidateOptions } from './validate';
 export { upgradeObject20To21, upgradeBundle, detectSpecVersion, LABELS_TO_TYPES } from './upgrade';
+export { repairStixObject, normalizeTimestamp, type Repair } from './repair';

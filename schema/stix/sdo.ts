@@ -200,9 +200,12 @@ export const ObservedData = sdoSchema(
     first_observed: Timestamp,
     last_observed: Timestamp,
     number_observed: Type.Integer({ minimum: 1, maximum: 999_999_999 }),
-    /** Deprecated in 2.1 (2.0 style): a dictionary of cyber observables, kept for 2.0 content. */
+    /**
+     * Deprecated in 2.1 (2.0 style): a dictionary of cyber observables, kept for 2.0 content. As in
+     * the OASIS schemas, each is a 2.1 SCO with an `id` (the 2.0 upgrade gives them one).
+     */
     objects: Type.Optional(
-      Dictionary(Type.Object({ type: Type.String() }), { deprecated: true }),
+      Dictionary(Type.Object({ type: Type.String(), id: Identifier }), { deprecated: true }),
     ),
     object_refs: Type.Optional(List(identifierNotOf(...OBSERVED_DATA_REF_FORBIDDEN))),
   },

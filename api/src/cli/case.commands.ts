@@ -2,14 +2,13 @@
  * `attribution-graph import-factsheet <file>…` and `attribution-graph import-credentials <file>`
  * (and `attribution-graph import case.yaml`, which routes fact sheets here): argument parsing and
  * printing only; the seed service validates, maps and imports, as the local operator
- * (SYSTEM_VIEWER). A bad file prints every problem as `file:line:column path: message` on stderr,
+ * (SYSTEM_VIEWER, or the holder of AG_TOKEN). A bad file prints every problem as `file:line:column path: message` on stderr,
  * writes nothing and exits 1.
  */
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../errors';
 import type { FactSheetImportResult } from '../services/seed.service';
-import { SYSTEM_VIEWER } from '../services/viewer';
-import { StixUsageError, withServices } from './stix.commands';
+import { StixUsageError, cliViewer, withServices } from './stix.commands';
 import { TLP_VALUES, type Tlp } from '../../../importers/factsheet/index';
 
 export const CASE_USAGE = `  import-factsheet <file.yaml|file.json>…
@@ -62,7 +61,8 @@ export async function importFactSheetCommand(args: string[]): Promise<number> {
   return run(() =>
     withServices(async (services) => {
       const out: FactSheetImportResult[] = [];
-      for (const { file, text } of texts) out.push(await services.seed.importFactSheet(text, { viewer: SYSTEM_VIEWER, file }));
+      const viewer = await cliViewer(services);
+      for (const { file, text } of texts) out.push(await services.seed.importFactSheet(text, { viewer, file }));
       return out;
     }),
   );
@@ -100,7 +100,7 @@ export async function importCredentialsCommand(args: string[]): Promise<number> 
   return run(() =>
     withServices(async (services) => [
       await services.seed.importCredentials(text, {
-        viewer: SYSTEM_VIEWER,
+        viewer: await cliViewer(services),
         file,
         slug,
         staffDomains: staff.split(','),

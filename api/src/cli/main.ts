@@ -15,7 +15,7 @@ import {
   isFactSheetImport,
 } from './case.commands';
 import { CANDIDATES_USAGE, candidatesCommand } from './candidates.commands';
-import { exportCommand, importCommand, STIX_USAGE, StixUsageError } from './stix.commands';
+import { exportCommand, importCommand, quarantineCommand, STIX_USAGE, StixUsageError } from './stix.commands';
 import { TAXII_USAGE, taxiiCommand } from './taxii.commands';
 import { TOKEN_USAGE, tokenCommand } from './token.commands';
 
@@ -93,6 +93,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return importCredentialsCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'quarantine':
+      return quarantineCommand(rest);
     case 'token':
       return tokenCommand(rest);
     case 'candidates':

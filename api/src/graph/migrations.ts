@@ -2,7 +2,7 @@
  * Schema migrations: constraints and indexes, all `IF NOT EXISTS`, applied at every start.
  * Applying them twice is a no-op. Labels come from schema/graph/kinds.ts.
  */
-import { METADATA_REFS, STIX_OBJECT, STIX_TYPE_LABELS, STIX_VERSION } from '../../../schema/graph/kinds';
+import { METADATA_REFS, QUARANTINED, STIX_OBJECT, STIX_TYPE_LABELS, STIX_VERSION } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import type { Graph } from './driver';
 
@@ -20,6 +20,12 @@ export const MIGRATIONS: readonly CypherQuery[] = [
     'WRITE',
     `CREATE CONSTRAINT stix_id_unique IF NOT EXISTS FOR (n:${STIX_OBJECT}) REQUIRE n.id IS UNIQUE`,
   ),
+  cypher(
+    'constraint-quarantined-id',
+    'WRITE',
+    `CREATE CONSTRAINT quarantined_id_unique IF NOT EXISTS FOR (q:${QUARANTINED}) REQUIRE q.id IS UNIQUE`,
+  ),
+  cypher('index-quarantined-import', 'WRITE', `CREATE INDEX quarantined_import IF NOT EXISTS FOR (q:${QUARANTINED}) ON (q.import_id)`),
   cypher('index-stix-type', 'WRITE', `CREATE INDEX stix_type IF NOT EXISTS FOR (n:${STIX_OBJECT}) ON (n.type)`),
   cypher('index-stix-name', 'WRITE', `CREATE INDEX stix_name IF NOT EXISTS FOR (n:${STIX_OBJECT}) ON (n.name)`),
   cypher(

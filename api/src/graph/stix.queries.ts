@@ -8,6 +8,7 @@ import {
   CUSTOM_OBJECT,
   PLACEHOLDER,
   PREVIOUS_VERSION,
+  QUARANTINED,
   REFERS_TO,
   REF_EDGE_TYPES,
   RELATIONSHIP_EDGE_TYPES,
@@ -22,32 +23,51 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 
-/** Which stored objects a batch touches, and how they compare with the incoming version. */
+/**
+ * Which stored objects a batch touches, and how they compare with the incoming version. It takes
+ * each stored node's write lock first (an idempotent SET/REMOVE), then reads: the version decision
+ * is made under the lock the write will hold until commit, so two imports of v2 and v3 over v1
+ * are serialised and the later one compares with what the first committed (issue 14 #6).
+ */
 export const CLASSIFY = cypher(
   'stix-classify',
-  'READ',
+  'WRITE',
   `UNWIND $rows AS row
    MATCH (n:${STIX_OBJECT} {id: row.id})
+   SET n.classify_lock = true
+   REMOVE n.classify_lock
+   WITH row, n
    RETURN row.id AS id,
      CASE WHEN n:${PLACEHOLDER} THEN 'placeholder'
-          WHEN n:${STAGED} AND n.import_id <> $importId THEN 'abandoned'
-          WHEN n:${STAGED} THEN 'staged'
+          WHEN n:${STAGED} AND n.import_id = $importId THEN 'staged'
+          WHEN n:${STAGED} AND EXISTS {
+            MATCH (m:${STIX_IMPORT} {id: n.import_id})
+            WHERE m.status = 'staged' AND coalesce(m.heartbeat_at, m.started_at) >= datetime($aliveSince)
+          } THEN 'foreign'
+          WHEN n:${STAGED} THEN 'abandoned'
           ELSE 'current' END AS state,
      CASE WHEN n.modified IS NULL OR row.modified IS NULL THEN 0
           WHEN datetime(row.modified) > n.modified THEN 1
           WHEN datetime(row.modified) < n.modified THEN -1
           ELSE 0 END AS cmp,
      coalesce(n.raw_hash = row.hash, false) AS same,
-     coalesce(n.revoked, false) AS revoked`,
+     coalesce(n.revoked, false) AS revoked,
+     coalesce(n.tlp_rank, 0) AS rank`,
 );
 
-/** Ranks of marking-definitions already in the graph. */
+/**
+ * Ranks of marking-definitions already in the graph that the writer may rely on: one registered by
+ * an admin or the local operator (no `marking_owner`), or by the writer themself. A marking an
+ * analyst registered is unknown to everybody else (issue 14 #7: nobody pre-registers a marking id
+ * so that someone else's objects carrying it become visible).
+ */
 export const MARKING_RANKS = cypher(
   'stix-marking-ranks',
   'READ',
   `UNWIND $ids AS id
    MATCH (m:${STIX_TYPE_LABELS['marking-definition']} {id: id})
    WHERE m.marking_rank IS NOT NULL AND NOT m:${PLACEHOLDER}
+     AND (m.marking_owner IS NULL OR m.marking_owner = $writerId)
    RETURN m.id AS id, m.marking_rank AS rank`,
 );
 
@@ -176,7 +196,14 @@ export const CREATE_IMPORT_MARKER = cypher(
   'stix-import-marker-create',
   'WRITE',
   `CREATE (:${STIX_IMPORT} {id: $importId, bundle_id: $bundleId, source: $source, status: 'staged',
-     started_at: datetime($importedAt), imported_by: $importedBy})`,
+     started_at: datetime($importedAt), heartbeat_at: datetime($importedAt), imported_by: $importedBy})`,
+);
+
+/** A staged import is alive while its heartbeat is recent (one per staged batch). */
+export const IMPORT_HEARTBEAT = cypher(
+  'stix-import-heartbeat',
+  'WRITE',
+  `MATCH (m:${STIX_IMPORT} {id: $importId}) SET m.heartbeat_at = datetime()`,
 );
 
 export const FINISH_IMPORT_MARKER = cypher(
@@ -186,12 +213,16 @@ export const FINISH_IMPORT_MARKER = cypher(
    SET m.status = $status, m.finished_at = datetime()`,
 );
 
-/** Unfinished staged imports of the same bundle (a crashed earlier run), to clean up first. */
+/**
+ * Unfinished staged imports whose heartbeat stopped before `$aliveSince` (a crashed run), to clean
+ * up. Keyed by each import's own id, never by bundle id: two imports of one bundle at once (public
+ * feeds have well-known bundle ids) never take each other for abandoned (issue 14 #4).
+ */
 export const ABANDONED_IMPORTS = cypher(
   'stix-abandoned-imports',
   'READ',
   `MATCH (m:${STIX_IMPORT} {status: 'staged'})
-   WHERE m.bundle_id = $bundleId AND m.id <> $importId
+   WHERE m.id <> $importId AND coalesce(m.heartbeat_at, m.started_at) < datetime($aliveSince)
    RETURN m.id AS id`,
 );
 
@@ -282,3 +313,67 @@ export const COUNT_GRAPH = cypher(
    RETURN nodes, edges`,
 );
 
+
+// ---------------------------------------------------------------------------------------------
+// Quarantine (issue 13): input objects an import kept aside. Readers: analysts, tlp_rank-filtered.
+
+export const ADD_QUARANTINED = cypher(
+  'stix-quarantine-add',
+  'WRITE',
+  `UNWIND $rows AS row
+   CREATE (:${QUARANTINED} {id: row.id, import_id: $importId, object_id: row.object_id, type: row.type,
+     input_path: row.path, raw: row.raw, reasons: row.reasons, tlp_rank: row.tlp_rank, source: $source,
+     imported_by: $importedBy, imported_by_id: $importedById, quarantined_at: datetime($importedAt)})`,
+);
+
+const QUARANTINE_FIELDS = `q.id AS id, q.import_id AS importId, q.object_id AS objectId, q.type AS type,
+   q.input_path AS path, q.reasons AS reasons, q.tlp_rank AS tlpRank, q.source AS source,
+   q.imported_by AS importedBy, toString(q.quarantined_at) AS quarantinedAt`;
+
+/** One page, newest import first then input order; `$importId` null for every import. */
+export const LIST_QUARANTINED = cypher(
+  'stix-quarantine-list',
+  'READ',
+  `MATCH (q:${QUARANTINED})
+   WHERE q.tlp_rank <= $maxRank AND ($importId IS NULL OR q.import_id = $importId) AND q.id > $after
+   RETURN ${QUARANTINE_FIELDS}
+   ORDER BY q.id
+   LIMIT $limit`,
+);
+
+export const COUNT_QUARANTINED = cypher(
+  'stix-quarantine-count',
+  'READ',
+  `MATCH (q:${QUARANTINED})
+   WHERE q.tlp_rank <= $maxRank AND ($importId IS NULL OR q.import_id = $importId)
+   RETURN count(q) AS n`,
+);
+
+export const QUARANTINED_BY_IDS = cypher(
+  'stix-quarantine-by-ids',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (q:${QUARANTINED} {id: id})
+   WHERE q.tlp_rank <= $maxRank
+   RETURN ${QUARANTINE_FIELDS}, q.raw AS raw
+   ORDER BY q.import_id, q.input_path`,
+);
+
+export const QUARANTINED_OF_IMPORT = cypher(
+  'stix-quarantine-of-import',
+  'READ',
+  `MATCH (q:${QUARANTINED} {import_id: $importId})
+   WHERE q.tlp_rank <= $maxRank
+   RETURN ${QUARANTINE_FIELDS}, q.raw AS raw
+   ORDER BY q.id`,
+);
+
+export const DELETE_QUARANTINED = cypher(
+  'stix-quarantine-delete',
+  'WRITE',
+  `UNWIND $ids AS id
+   MATCH (q:${QUARANTINED} {id: id})
+   WHERE q.tlp_rank <= $maxRank
+   DELETE q
+   RETURN count(*) AS deleted`,
+);

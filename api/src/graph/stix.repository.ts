@@ -9,6 +9,12 @@ import type { MappedObject, NodeProps, NodeRow, RelationshipEdgeRow } from '../.
 import type { Tx } from './driver';
 import {
   ABANDONED_IMPORTS,
+  ADD_QUARANTINED,
+  COUNT_QUARANTINED,
+  DELETE_QUARANTINED,
+  LIST_QUARANTINED,
+  QUARANTINED_BY_IDS,
+  QUARANTINED_OF_IMPORT,
   ADD_HISTORY,
   ARCHIVE_CURRENT,
   CLASSIFY,
@@ -20,6 +26,7 @@ import {
   EXPORT_ALL_PAGE,
   EXPORT_BY_IDS,
   FINISH_IMPORT_MARKER,
+  IMPORT_HEARTBEAT,
   MARKING_RANKS,
   NEIGHBOURS,
   CREATE_NODES,
@@ -39,7 +46,16 @@ export const ROWS_PER_QUERY = 5_000;
 /** Write queries sent ahead of their results inside one transaction (see writeBatch). */
 const IN_FLIGHT = 3;
 
-export type StoredState = 'placeholder' | 'staged' | 'abandoned' | 'current';
+/**
+ * 'staged': written by this import; 'foreign': staged by another import still alive (heartbeat);
+ * 'abandoned': staged by an import whose heartbeat stopped.
+ */
+export type StoredState = 'placeholder' | 'staged' | 'foreign' | 'abandoned' | 'current';
+
+/** A staged import whose heartbeat is older than this is abandoned (a staged batch never takes longer). */
+export const STAGED_ALIVE_MS = 30 * 60_000;
+
+const aliveSince = () => new Date(Date.now() - STAGED_ALIVE_MS).toISOString();
 
 export interface Stored {
   state: StoredState;
@@ -48,6 +64,8 @@ export interface Stored {
   /** stored raw is byte-identical to the incoming one */
   same: boolean;
   revoked: boolean;
+  /** tlp_rank of the stored node (0 for a placeholder): compared with the writer's clearance. */
+  rank: number;
 }
 
 export interface ImportContext {
@@ -151,23 +169,27 @@ export async function classify(
 ): Promise<Map<string, Stored>> {
   const out = new Map<string, Stored>();
   for (const chunk of chunks(rows)) {
-    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId })) {
+    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId, aliveSince: aliveSince() })) {
       out.set(String(r.id), {
         state: r.state as StoredState,
         cmp: r.cmp as -1 | 0 | 1,
         same: r.same === true,
         revoked: r.revoked === true,
+        rank: Number(r.rank ?? 0),
       });
     }
   }
   return out;
 }
 
-/** Ranks of marking-definitions stored in the graph (for markings not in the bundle). */
-export async function markingRanks(tx: Tx, ids: string[]): Promise<Map<string, number>> {
+/**
+ * Ranks of marking-definitions stored in the graph (for markings not in the bundle) that `writerId`
+ * (a token id) may rely on: see MARKING_RANKS.
+ */
+export async function markingRanks(tx: Tx, ids: string[], writerId: string): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ids.length === 0) return out;
-  for (const r of await tx.run(MARKING_RANKS, { ids })) out.set(String(r.id), Number(r.rank));
+  for (const r of await tx.run(MARKING_RANKS, { ids, writerId })) out.set(String(r.id), Number(r.rank));
   return out;
 }
 
@@ -275,8 +297,13 @@ export async function finishImportMarker(tx: Tx, importId: string, status: 'comm
   await tx.run(FINISH_IMPORT_MARKER, { importId, status });
 }
 
-export async function abandonedImports(tx: Tx, bundleId: string, importId: string): Promise<string[]> {
-  return (await tx.run(ABANDONED_IMPORTS, { bundleId, importId })).map((r) => String(r.id));
+/** Staged imports (other than `importId`) whose heartbeat stopped more than STAGED_ALIVE_MS ago. */
+export async function abandonedImports(tx: Tx, importId: string, staleBefore = aliveSince()): Promise<string[]> {
+  return (await tx.run(ABANDONED_IMPORTS, { importId, aliveSince: staleBefore })).map((r) => String(r.id));
+}
+
+export async function importHeartbeat(tx: Tx, importId: string): Promise<void> {
+  await tx.run(IMPORT_HEARTBEAT, { importId });
 }
 
 /** Deletes up to `limit` staged nodes of an import; returns how many went. */
@@ -359,7 +386,7 @@ export async function planImportQueries(tx: Tx, signal?: AbortSignal): Promise<n
 
   const first = node('CustomObject');
   await classify(tx, ctx.importId, [{ id: first.node.id, modified: at, hash: '-' }]);
-  await markingRanks(tx, [first.node.id]);
+  await markingRanks(tx, [first.node.id], 'warm-up');
   queries += 2;
   await write({ ...empty(), archive: [first.node.id], clearEdges: [first.node.id], history: [{ id: first.node.id, modified: at, raw: '{}', tlp_rank: 0 }] });
   // Nodes of every label, created (absent ids) and merged, a few labels per writeBatch.
@@ -386,4 +413,109 @@ export async function planImportQueries(tx: Tx, signal?: AbortSignal): Promise<n
   });
   await write({ ...empty(), objects: [source, ...edges], absent: new Set([source.node.id, ...edges.map((e) => e.node.id)]) });
   return queries;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quarantine (issue 13)
+
+export interface QuarantineRow {
+  /** Our own id of the record (UUID). */
+  id: string;
+  /** The STIX id of the object when it had a string one. */
+  object_id: string | null;
+  type: string | null;
+  /** Where it was in the input, e.g. `objects[12]`. */
+  path: string;
+  /** The JSON as it came (or, for a write refusal, as imported after the 2.0 upgrade). */
+  raw: string;
+  /** JSON list of `{ path, message }`. */
+  reasons: string;
+  tlp_rank: number;
+}
+
+export interface QuarantinedRecord {
+  id: string;
+  importId: string;
+  objectId: string | null;
+  type: string | null;
+  path: string;
+  reasons: { path: string; message: string }[];
+  tlpRank: number;
+  source: string | null;
+  importedBy: string;
+  quarantinedAt: string;
+  raw?: string;
+}
+
+export async function addQuarantined(
+  tx: Tx,
+  rows: QuarantineRow[],
+  ctx: ImportContext & { importedById: string; source: string | null },
+): Promise<void> {
+  for (const chunk of chunks(rows, 1_000)) {
+    await tx.run(ADD_QUARANTINED, {
+      rows: chunk.map((r) => ({ ...r, tlp_rank: neo4j.int(r.tlp_rank) })),
+      importId: ctx.importId,
+      importedBy: ctx.importedBy,
+      importedById: ctx.importedById,
+      importedAt: ctx.importedAt,
+      source: ctx.source,
+    });
+  }
+}
+
+function quarantinedRecord(r: Record<string, unknown>): QuarantinedRecord {
+  let reasons: { path: string; message: string }[] = [];
+  try {
+    reasons = JSON.parse(String(r.reasons)) as { path: string; message: string }[];
+  } catch {
+    reasons = [];
+  }
+  return {
+    id: String(r.id),
+    importId: String(r.importId),
+    objectId: typeof r.objectId === 'string' ? r.objectId : null,
+    type: typeof r.type === 'string' ? r.type : null,
+    path: String(r.path ?? ''),
+    reasons,
+    tlpRank: Number(r.tlpRank),
+    source: typeof r.source === 'string' ? r.source : null,
+    importedBy: String(r.importedBy ?? ''),
+    quarantinedAt: String(r.quarantinedAt),
+    ...(typeof r.raw === 'string' ? { raw: r.raw } : {}),
+  };
+}
+
+export async function listQuarantined(
+  tx: Tx,
+  q: { importId: string | null; after: string; limit: number; maxRank: number },
+): Promise<QuarantinedRecord[]> {
+  const rows = await tx.run(LIST_QUARANTINED, { ...q, limit: neo4j.int(q.limit), maxRank: neo4j.int(q.maxRank) });
+  return rows.map(quarantinedRecord);
+}
+
+export async function countQuarantined(tx: Tx, importId: string | null, maxRank: number): Promise<number> {
+  const [row] = await tx.run(COUNT_QUARANTINED, { importId, maxRank: neo4j.int(maxRank) });
+  return Number(row?.n ?? 0);
+}
+
+/** Records with their raw JSON: by record ids, or every record of an import. */
+export async function quarantinedWithRaw(
+  tx: Tx,
+  q: { ids: string[] | null; importId: string | null; maxRank: number },
+): Promise<QuarantinedRecord[]> {
+  const maxRank = neo4j.int(q.maxRank);
+  const rows = q.ids !== null
+    ? await tx.run(QUARANTINED_BY_IDS, { ids: q.ids, maxRank })
+    : await tx.run(QUARANTINED_OF_IMPORT, { importId: q.importId, maxRank });
+  return rows.map(quarantinedRecord);
+}
+
+export async function deleteQuarantined(tx: Tx, ids: string[], maxRank: number): Promise<number> {
+  let deleted = 0;
+  for (const chunk of chunks(ids, 1_000)) {
+    const [row] = await tx.run(DELETE_QUARANTINED, { ids: chunk, maxRank: neo4j.int(maxRank) });
+    deleted += Number(row?.deleted ?? 0);
+  }
+  return deleted;
 }

@@ -39,7 +39,7 @@ export async function writeVersionAndAudit(tx: Tx, w: VersionWrite): Promise<num
   const importId = randomUUID();
 
   const custom = markingRefsOf(obj).filter((m) => TLP_MARKING_IDS[m] === undefined);
-  const storedRanks = await markingRanks(tx, custom);
+  const storedRanks = await markingRanks(tx, custom, w.viewer.id);
   const rankOf = (marking: string) => {
     const tlp = TLP_MARKING_IDS[marking];
     return tlp !== undefined ? tlpRank(tlp) : storedRanks.get(marking);

@@ -12,6 +12,7 @@ import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
 import { createObjectHistoryService, type ObjectHistoryService } from './object-history.service';
+import { createQuarantineService, type QuarantineService } from './quarantine.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
 import { createStixImportService, type StixImportService } from './stix-import.service';
@@ -48,6 +49,8 @@ export interface Services {
   readonly taxii: TaxiiService;
   /** The TAXII client side: pull remote collections (incremental), push to them, scheduled feeds. */
   readonly taxiiFeeds: TaxiiFeedsService;
+  /** Objects tolerant imports kept aside: list, show, export as they came, retry. */
+  readonly quarantine: QuarantineService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -71,5 +74,6 @@ export function createServices(deps: ServiceDeps): Services {
     candidates: createCandidateService({ ...deps, cases }),
     taxii: createTaxiiService({ ...deps, stixImport }),
     taxiiFeeds: createTaxiiFeedsService({ ...deps, stixImport }),
+    quarantine: createQuarantineService({ graph: deps.graph, stixImport }),
   };
 }

@@ -7,16 +7,21 @@
  *    still being validated; rolled back on any error);
  *  - a bigger one is written in batches as `:Staged` nodes behind an import marker, then flipped
  *    visible in one transaction. Readers never see a half import; a crash leaves only invisible
- *    staged nodes, which the next run of the same bundle deletes before completing the import.
+ *    staged nodes, deleted once its heartbeat is older than STAGED_ALIVE_MS.
+ * Tolerant mode (`strict: false`): every object ends imported, repaired or quarantined instead
+ * (docs/import-policy.md). Write-side TLP rules: docs/api.md.
  * See docs/graph-model.md.
  */
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_SAFETY_LIMITS,
+  checkSafety,
   compareTimestamps,
+  repairStixObject,
   upgradeObject20To21,
   validateBundle,
   validateStixObject,
+  type Repair,
   type SafetyLimits,
 } from '../../../schema/stix/index';
 import {
@@ -27,6 +32,7 @@ import {
   tlpRankOf,
   type JsonObject,
 } from '../../../importers/stix/map';
+import { withEmbeddedScoIds } from '../../../importers/stix/embedded-ids';
 import {
   inputFromValue,
   openStixSource,
@@ -34,20 +40,24 @@ import {
   type ReadLimits,
   type StixInput,
 } from '../../../importers/stix/parse';
-import { TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
+import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
 import type { Issue } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import {
   abandonedImports,
+  addQuarantined,
   classify,
   createImportMarker,
   deleteStagedBatch,
   finishImportMarker,
+  importHeartbeat,
   markingRanks,
   unstage,
   writeBatch,
   type HistoryRow,
   type ImportContext,
+  type QuarantineRow,
+  type Stored,
   type WriteBatch,
   type WriteStats,
 } from '../graph/stix.repository';
@@ -55,7 +65,7 @@ import type { Logger } from '../logger';
 import type { EventBus, ImportProgressEvent } from './events';
 import { limitHeapGrowth } from './heap-growth';
 import { SeenIndex } from './stix-seen';
-import { requireRole, type Viewer } from './viewer';
+import { hasRole, requireRole, type Viewer } from './viewer';
 
 export type ConflictPolicy = 'reject' | 'keep-first' | 'keep-last';
 
@@ -99,6 +109,20 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Stops the import: whatever it wrote is rolled back (or, when staged, deleted) and it throws. */
   signal?: AbortSignal;
+  /**
+   * true (the service's default, for compatibility): all-or-nothing, any problem refuses the whole
+   * input. false (the default of every user-facing entry point: CLI, GraphQL, uploads, feeds):
+   * tolerant, every object ends imported, repaired or quarantined (docs/import-policy.md). Input
+   * that is not a bundle, breaks a safety limit or redefines a built-in TLP marking is refused
+   * whole either way.
+   */
+  strict?: boolean;
+}
+
+/** A repair made to an object on the way in (docs/import-policy.md). */
+export interface ImportRepair extends Issue {
+  /** What was done. */
+  fix: string;
 }
 
 export interface ImportReport {
@@ -111,6 +135,21 @@ export interface ImportReport {
   rejected: number;
   errors: Issue[];
   warnings: Issue[];
+  /** True when the import ran all-or-nothing (strict); false: tolerant. */
+  strict: boolean;
+  /**
+   * The fate of every object read (tolerant imports; imported + repaired + quarantined = objects
+   * unless the input was refused): imported as it came (created, updated or unchanged) …
+   */
+  imported: number;
+  /** … imported after documented repairs (listed in `repairs`; the original JSON is kept) … */
+  repaired: number;
+  /** … or kept aside in the quarantine (reasons in `quarantine`; `attribution-graph quarantine`). */
+  quarantined: number;
+  /** Every repair made, object by object. */
+  repairs: ImportRepair[];
+  /** Every reason an object was quarantined (several per object possible). */
+  quarantine: Issue[];
   /** Objects read from the input. */
   objects: number;
   /** True when the import went through staged batches. */
@@ -124,6 +163,12 @@ export interface ImportReport {
 export interface StixImportService {
   importBundle(input: unknown, options: ImportOptions): Promise<ImportReport>;
   importFile(pathOrUrl: string, options: ImportOptions): Promise<ImportReport>;
+  /**
+   * Deletes what crashed staged imports left (staged nodes of imports whose heartbeat stopped more
+   * than `olderThanMs` ago, default STAGED_ALIVE_MS); every staged import runs it when it starts.
+   * Returns the ids of the imports cleaned.
+   */
+  cleanAbandonedImports(options?: { olderThanMs?: number }): Promise<string[]>;
 }
 
 export const IMPORT_DEFAULTS = Object.freeze({
@@ -143,6 +188,9 @@ interface Prepared {
   raw: string;
   hash: string;
   modified: string | null;
+  /** Repaired objects: the repairs and the JSON as it came. */
+  repairs?: Repair[];
+  original?: string;
   /**
    * Eager mode only: this object replaces the one this same transaction already wrote for its id
    * ('version': a newer version, the written one goes to history; 'replace': a kept conflict).
@@ -151,7 +199,30 @@ interface Prepared {
 }
 
 /** What the first write of an id did in eager mode (a later duplicate may have to undo a count). */
-type Outcome = 'created' | 'updated' | 'unchanged';
+type Outcome = 'created' | 'updated' | 'unchanged' | 'refused';
+
+/** An input object set aside (tolerant mode), waiting to be written to the quarantine. */
+interface Aside {
+  index: number;
+  objectId: string | null;
+  type: string | null;
+  raw: string;
+  /** The object when it is one (its markings decide the record's TLP). */
+  obj: JsonObject | null;
+  reasons: Issue[];
+  /** Set aside while reading (never entered deduplication), not by the write-side rules. */
+  onRead: boolean;
+}
+
+/** Most objects one tolerant import may quarantine; beyond, the input is refused whole. */
+const MAX_QUARANTINED = 100_000;
+
+/**
+ * The one answer for an id stored above the caller's clearance (the same whatever the hidden
+ * object's version, content or revocation): see docs/api.md, "Write-side rules".
+ */
+export const NOT_WRITABLE =
+  'this id cannot be written with your clearance (an id you cannot read is never written over); nothing was stored for it';
 
 /** Thrown inside the eager transaction to roll it back when the input is refused. */
 const REFUSED = Symbol('refused');
@@ -187,6 +258,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Problems no tolerance covers: the whole input is refused even in tolerant mode. An object beyond
+ * the safety limits (sizes, nesting, keys) is hostile or broken, and a built-in TLP marking id with
+ * other content than its published one would redefine what that marking means.
+ */
+function isFatal(obj: unknown, path: string, limits: SafetyLimits): boolean {
+  if (!isRecord(obj)) return false;
+  if (typeof obj.id === 'string' && TLP_MARKING_IDS[obj.id] !== undefined) return true;
+  return checkSafety(obj, { path, objectId: null, limits }).length > 0;
+}
+
 /** A 2.1 SDO/SRO/meta object always carries spec_version; one without it is STIX 2.0. */
 function needsUpgrade(obj: unknown): boolean {
   return isRecord(obj) && obj.spec_version === undefined && typeof obj.type === 'string';
@@ -212,6 +294,22 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
    * who started it. The TLP of an input is unknown while it is read, so its events count as RED for
    * clearance (the starter and admins see them; see eventVisibleTo).
    */
+  /** Deletes the staged nodes of imports whose heartbeat stopped (crashed runs); returns their ids. */
+  async function cleanAbandoned(exceptImportId = '', staleBefore?: string): Promise<string[]> {
+    const abandoned = await graph.read((tx) => abandonedImports(tx, exceptImportId, staleBefore), {
+      metadata: { phase: 'abandoned-imports' },
+    });
+    for (const old of abandoned) {
+      logger.info({ abandoned: old }, 'deleting staged leftovers of an unfinished import');
+      for (;;) {
+        const deleted = await graph.write((tx) => deleteStagedBatch(tx, old), { metadata: { importId: old, phase: 'cleanup' } });
+        if (deleted === 0) break;
+      }
+      await graph.write((tx) => finishImportMarker(tx, old, 'failed'));
+    }
+    return abandoned;
+  }
+
   async function announced(options: ImportOptions, open: () => StixInput | Promise<StixInput>): Promise<ImportReport> {
     requireRole(options.viewer, 'analyst');
     const importId = randomUUID();
@@ -274,6 +372,13 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     };
     const source = options.source ?? null;
     const dryRun = options.dryRun === true;
+    const strict = options.strict !== false;
+    /** Tolerant mode: objects set aside, written to the quarantine with the commit. */
+    const aside: Aside[] = [];
+    /** Ids whose object was set aside by the write-side rules (their in-input history goes too). */
+    const refusedIds = new Set<string>();
+    const repairs: ImportRepair[] = [];
+    let repairedCount = 0;
     const errors: Issue[] = [];
     const warnings: Issue[] = [];
     const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
@@ -287,6 +392,23 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     };
     const warn = (issue: Issue) => {
       if (warnings.length < MAX_REPORTED_ISSUES) warnings.push(issue);
+    };
+    /** Tolerant mode: keeps an input object aside (quarantine) with its reasons. */
+    const setAside = (item: unknown, at: number, reasons: Issue[], raw?: string, onRead = true) => {
+      if (aside.length >= MAX_QUARANTINED) {
+        error({ objectId: null, path: `objects[${at}]`, message: `more than ${MAX_QUARANTINED} objects would be quarantined; the input is refused whole` });
+        return;
+      }
+      const obj = isRecord(item) ? (item as JsonObject) : null;
+      aside.push({
+        index: at,
+        objectId: typeof obj?.id === 'string' ? obj.id.slice(0, 300) : null,
+        type: typeof obj?.type === 'string' ? obj.type.slice(0, 250) : null,
+        raw: raw ?? JSON.stringify(item) ?? 'null',
+        obj,
+        reasons,
+        onRead,
+      });
     };
 
     const seen = new SeenIndex();
@@ -321,15 +443,22 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
 
     const report = (): ImportReport => {
       const failed = errors.length > 0;
+      const objects = index + 1;
       return {
         importId: ctx.importId,
         source,
         created: failed ? 0 : counts.created,
         updated: failed ? 0 : counts.updated,
         unchanged: failed ? 0 : counts.unchanged,
-        rejected: failed ? index + 1 : 0,
+        rejected: failed ? objects : 0,
         errors,
         warnings,
+        strict,
+        imported: failed ? 0 : objects - repairedCount - aside.length,
+        repaired: failed ? 0 : repairedCount,
+        quarantined: failed ? 0 : aside.length,
+        repairs: failed ? [] : repairs,
+        quarantine: failed ? [] : aside.flatMap((a) => a.reasons).slice(0, MAX_REPORTED_ISSUES),
         objects: index + 1,
         staged,
         dryRun,
@@ -346,7 +475,8 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           if (TLP_MARKING_IDS[m] === undefined && !bundleMarkings.has(m)) unknown.add(m);
         }
       }
-      const stored = await markingRanks(tx, [...unknown]);
+      // Only markings the caller may rely on (see MARKING_RANKS); any other counts as unknown (RED).
+      const stored = await markingRanks(tx, [...unknown], options.viewer.id);
       return (id) => {
         const tlp = TLP_MARKING_IDS[id];
         if (tlp !== undefined) return tlpRank(tlp);
@@ -369,17 +499,36 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         batch.map((p) => ({ id: p.id, modified: p.modified, hash: p.hash })),
       );
       const lookup = await rankLookup(tx, [...batch, ...older]);
-      const historyRows: HistoryRow[] = older.map((p) => ({
-        id: p.id,
-        modified: p.modified ?? '',
-        raw: p.raw,
-        tlp_rank: tlpRankOf(p.obj, lookup),
-      }));
+      const historyRows: HistoryRow[] = [];
       const write: WriteBatch = { objects: [], absent: new Set(), archive: [], clearEdges: [], history: historyRows };
-      const add = (p: Prepared) => write.objects.push(mapStixObject(p.obj, lookup, p.raw, p.hash));
+      const owner = hasRole(options.viewer, 'admin') ? null : options.viewer.id;
+      const add = (p: Prepared) => {
+        const mapped = mapStixObject(p.obj, lookup, p.raw, p.hash);
+        if (p.obj.type === 'marking-definition') mapped.node.props.marking_owner = owner;
+        if (p.repairs) {
+          mapped.node.props.raw_original = p.original ?? null;
+          mapped.node.props.repairs = JSON.stringify(p.repairs.map((r) => ({ path: r.path, message: r.message, fix: r.fix })));
+        }
+        write.objects.push(mapped);
+      };
+      const refusals: Issue[] = [];
+      /** Tolerant mode: objects the write-side rules refused, for the quarantine. */
+      const refused: { p: Prepared; issue: Issue }[] = [];
+      const refusedHere = new Set<string>();
       for (const p of batch) {
         const s = stored.get(p.id);
         const path = `objects[${p.index}]`;
+        // Write-side TLP (docs/api.md, "Write-side rules"), before anything that compares with the
+        // stored object, so that a hidden id gets one answer whatever its version or content.
+        const refusal = writeRefusal(p, s, lookup);
+        if (refusal !== null) {
+          const issue = { objectId: p.id, path, message: refusal };
+          if (strict) refusals.push(issue);
+          else refused.push({ p, issue });
+          refusedHere.add(p.id);
+          if (eager) outcomes.set(p.id, 'refused');
+          continue;
+        }
         if (p.rewrite) {
           // Eager mode: replaces what this transaction wrote for the id; counted at its first write.
           if (p.rewrite === 'version') write.archive.push(p.id);
@@ -397,6 +546,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           write.clearEdges.push(p.id);
           add(p);
         } else if (s.state === 'abandoned') {
+          local.created += 1;
+          write.clearEdges.push(p.id);
+          add(p);
+        } else if (s.state === 'foreign' && !stagedWrite) {
+          // Staged by another import still in flight: written visible at our commit, under our
+          // import id (its flip and its cleanup only touch nodes still staged under its own id).
           local.created += 1;
           write.clearEdges.push(p.id);
           add(p);
@@ -435,18 +590,78 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           );
         }
       }
+      if (refusals.length > 0) {
+        refusals.forEach(error);
+        throw REFUSED; // inside the transaction: everything it wrote is rolled back
+      }
+      for (const p of older) {
+        if (refusedIds.has(p.id) || refusedHere.has(p.id)) continue; // never under a refused id
+        historyRows.push({ id: p.id, modified: p.modified ?? '', raw: p.raw, tlp_rank: tlpRankOf(p.obj, lookup) });
+      }
       addStats(await writeBatch(tx, write, { ...ctx, staged: stagedWrite }));
-      return { local, localWarnings, later };
+      return { local, localWarnings, later, refused };
+    }
+
+    /** Records the objects a batch's write-side rules refused (after its transaction succeeded). */
+    function keepRefused(refused: { p: Prepared; issue: Issue }[]) {
+      for (const { p, issue } of refused) {
+        refusedIds.add(p.id);
+        if (p.repairs) repairedCount -= 1; // its fate is the quarantine now
+        setAside(p.obj, p.index, [issue], p.original ?? p.raw, false);
+      }
+    }
+
+    /** Writes the quarantine records (tolerant mode), with the final transaction of the import. */
+    async function writeAside(tx: Tx, extra: { p: Prepared; issue: Issue }[]) {
+      const pending = [...aside];
+      for (const { p, issue } of extra) {
+        pending.push({ index: p.index, objectId: p.id, type: String(p.obj.type), raw: p.original ?? p.raw, obj: p.obj, reasons: [issue], onRead: false });
+      }
+      if (pending.length === 0) return;
+      const lookup = await rankLookup(tx, pending.flatMap((a) => (a.obj ? [{ obj: a.obj } as Prepared] : [])));
+      const rows: QuarantineRow[] = pending.map((a) => ({
+        id: randomUUID(),
+        object_id: a.objectId,
+        type: a.type,
+        path: `objects[${a.index}]`,
+        raw: a.raw,
+        reasons: JSON.stringify(a.reasons.map((r) => ({ path: r.path, message: r.message }))),
+        // Not an object, or markings that cannot be read: only readers cleared for all see it.
+        tlp_rank: a.obj ? tlpRankOf(a.obj, lookup) : UNKNOWN_MARKING_RANK,
+      }));
+      await addQuarantined(tx, rows, { ...ctx, importedById: options.viewer.id, source });
+    }
+
+    /**
+     * Why the caller may not write this object, or null. Two rules: nobody writes an object they
+     * could not read once stored (its markings above their clearance), and nobody writes over a
+     * stored object above their clearance (create-over, update, revoke, re-mark). The second answer
+     * is one fixed message: it does not depend on the hidden object's version, content or state.
+     */
+    function writeRefusal(p: Prepared, s: Stored | undefined, lookup: (id: string) => number | undefined): string | null {
+      const clearance = options.viewer.clearanceRank;
+      const rank = tlpRankOf(p.obj, lookup);
+      if (rank > clearance) {
+        return `marked ${TLP_LEVELS[rank] ?? 'RED'} (or with a marking you have not defined), above your clearance ${options.viewer.clearance}: you could not read it once stored, so you cannot write it`;
+      }
+      if (s !== undefined && s.state !== 'placeholder' && s.state !== 'staged' && s.rank > clearance) {
+        return NOT_WRITABLE;
+      }
+      return null;
     }
 
     async function writeStagedBatch(batch: Prepared[]) {
       stats.transactions += 1;
-      const result = await graph.write((tx) => prepareAndWrite(tx, batch, [], true), {
+      const result = await graph.write(async (tx) => {
+        await importHeartbeat(tx, ctx.importId);
+        return prepareAndWrite(tx, batch, [], true);
+      }, {
         metadata: { importId: ctx.importId, phase: 'staged-batch' },
         timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs,
       });
       counts.created += result.local.created;
       result.localWarnings.forEach(warn);
+      keepRefused(result.refused);
       deferred.push(...result.later);
     }
 
@@ -463,18 +678,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     async function startStaging(bundleId: string | null) {
       staged = true;
       stats.transactions += 1;
-      const abandoned = await graph.write(
-        async (tx) => {
-          await createImportMarker(tx, ctx, bundleId, source);
-          return bundleId ? abandonedImports(tx, bundleId, ctx.importId) : [];
-        },
-        { metadata: { importId: ctx.importId, phase: 'marker' } },
-      );
-      for (const old of abandoned) {
-        logger.info({ importId: ctx.importId, abandoned: old }, 'deleting staged leftovers of an unfinished import');
-        await cleanupStaged(old);
-        await graph.write((tx) => finishImportMarker(tx, old, 'failed'));
-      }
+      await graph.write((tx) => createImportMarker(tx, ctx, bundleId, source), {
+        metadata: { importId: ctx.importId, phase: 'marker' },
+      });
+      // Leftovers of crashed imports (heartbeat stopped), whatever their bundle: never one in flight.
+      await cleanAbandoned(ctx.importId);
     }
 
     async function flushPending(force: boolean) {
@@ -507,11 +715,26 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           if (needsUpgrade(obj)) {
             obj = upgradeObject20To21(obj);
             if (obj !== item) upgraded += 1;
+            obj = withEmbeddedScoIds(obj).object; // part of the 2.0 upgrade (embedded-ids.ts)
           }
           const issues = validateStixObject(obj, { path, limits });
+          let repaired: { repairs: Repair[]; original: string } | null = null;
           if (issues.length > 0) {
-            issues.forEach(error);
-            continue;
+            if (strict || isFatal(obj, path, limits)) {
+              issues.forEach(error);
+              continue;
+            }
+            // Tolerant: repair what is safe to repair, else set the object aside.
+            const fixed = repairStixObject(obj, path);
+            const embedded = withEmbeddedScoIds(fixed.object, path);
+            const all = [...fixed.repairs, ...embedded.repairs];
+            const again = all.length > 0 ? validateStixObject(embedded.object, { path, limits }) : issues;
+            if (again.length > 0) {
+              setAside(item, index, again);
+              continue;
+            }
+            repaired = { repairs: all, original: JSON.stringify(item) };
+            obj = embedded.object;
           }
           const o = obj as JsonObject;
           const id = o.id as string;
@@ -519,6 +742,10 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           const hash = hashRaw(raw);
           const modified = typeof o.modified === 'string' ? o.modified : null;
           const current: Prepared = streamed ? lazilyParsed(index, id, raw, hash, modified) : { index, id, obj: o, raw, hash, modified };
+          if (repaired) {
+            current.repairs = repaired.repairs;
+            current.original = repaired.original;
+          }
           const prev = seen.get(id);
           /** The earlier object of this id when it is still waiting to be written. */
           const prevPending = prev ? pending.get(id) : undefined;
@@ -536,6 +763,14 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
               const older = newer ? (prevPending ?? null) : current;
               if (older) history.push(older);
               keep = newer;
+            } else if (policy === 'reject' && !strict) {
+              // Tolerant: the first one stays; this one waits in the quarantine for a decision.
+              setAside(item, index, [{
+                objectId: id,
+                path,
+                message: `conflicts with objects[${prev.index}]: same id${modified ? ' and "modified"' : ''}, different content; the first one was imported`,
+              }], raw);
+              continue;
             } else if (policy === 'reject') {
               error({
                 objectId: id,
@@ -559,8 +794,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             } else if (eagerTx) {
               // The earlier one is already written in this transaction: its outcome must be known.
               await eagerChain;
-              if (outcomes.get(id) === 'unchanged') {
+              const outcome = outcomes.get(id);
+              if (outcome === 'unchanged') {
                 counts.unchanged -= 1; // nothing was written for it: this one is classified afresh
+              } else if (outcome === 'refused') {
+                // Set aside by the write-side rules: this one is classified afresh.
               } else {
                 current.rewrite = versions ? 'version' : 'replace';
               }
@@ -576,6 +814,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
           }
           seen.set(id, { index, hash, modified });
           pending.set(id, current);
+          if (repaired) {
+            repairedCount += 1;
+            for (const r of repaired.repairs) {
+              if (repairs.length < MAX_REPORTED_ISSUES) repairs.push({ objectId: id, path: r.path, message: r.message, fix: r.fix });
+            }
+          }
           if (errors.length > 0) {
             // Nothing will be written: keep validating, but do not hold objects in memory.
             pending = new Map();
@@ -623,6 +867,20 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       if (envelope && !inputBroken) {
         const env: Record<string, unknown> = { ...envelope };
         if (env.spec_version === '2.0') delete env.spec_version;
+        if (!strict) {
+          // 2.1 bundles carry only type, id and objects; some producers add 2.0's spec_version or
+          // timestamps. The envelope is not stored, so they are dropped (a repair of the input).
+          for (const key of ['spec_version', 'created', 'modified'] as const) {
+            if (env[key] === undefined) continue;
+            repairs.push({
+              objectId: typeof env.id === 'string' ? env.id : null,
+              path: key,
+              message: `a STIX 2.1 bundle has no "${key}"`,
+              fix: 'ignored (the bundle envelope is not stored)',
+            });
+            delete env[key];
+          }
+        }
         for (const issue of validateBundle(env, { limits })) error(issue);
       }
       if (upgraded > 0) {
@@ -640,6 +898,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         counts.updated += result.local.updated;
         counts.unchanged += result.local.unchanged;
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
         progress('write');
       });
       eagerChain.catch(() => {}); // awaited later; never an unhandled rejection
@@ -660,10 +919,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
             await eagerChain;
             if (errors.length > 0) throw REFUSED;
             const result = await prepareAndWrite(tx, [...pending.values()], history, false);
+            await writeAside(tx, result.refused);
             counts.created += result.local.created;
             counts.updated += result.local.updated;
             counts.unchanged += result.local.unchanged;
             result.localWarnings.forEach(warn);
+            keepRefused(result.refused);
           },
           {
             metadata: { importId: ctx.importId, phase: 'single' },
@@ -691,7 +952,11 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       return committed();
     }
 
-    await consume(null);
+    try {
+      await consume(null);
+    } catch (e) {
+      if (e !== REFUSED) throw e; // refused by the write-side rules: reported below
+    }
 
     if (errors.length > 0) {
       if (staged) {
@@ -708,11 +973,16 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         const batch = [...pending.values()];
         stats.transactions += 1;
         const single = { metadata: { importId: ctx.importId, phase: 'single' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs };
-        const work = (tx: Tx) => prepareAndWrite(tx, batch, history, false);
+        const work = async (tx: Tx) => {
+          const r = await prepareAndWrite(tx, batch, history, false);
+          await writeAside(tx, r.refused);
+          return r;
+        };
         // A dry run is one attempt, rolled back; a real one a managed, retried transaction.
         const result = dryRun ? await graph.writeOnce(work, { ...single, rollback: true }) : await graph.write(work, single);
         Object.assign(counts, result.local);
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
       } else {
         await flushPending(true);
         progress('commit');
@@ -721,6 +991,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         const result = await graph.write(
           async (tx) => {
             const r = await prepareAndWrite(tx, rest, history, false);
+            await writeAside(tx, r.refused);
             await unstage(tx, ctx.importId);
             await finishImportMarker(tx, ctx.importId, 'committed');
             return r;
@@ -731,17 +1002,21 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         counts.updated += result.local.updated;
         counts.unchanged += result.local.unchanged;
         result.localWarnings.forEach(warn);
+        keepRefused(result.refused);
       }
     } catch (e) {
       if (staged) await cleanupStaged(ctx.importId).catch(() => {});
-      throw e;
+      if (e !== REFUSED) throw e;
+      if (staged) await graph.write((tx) => finishImportMarker(tx, ctx.importId, 'failed'));
+      logger.info({ importId: ctx.importId, errors: errors.length }, 'STIX import refused');
+      return report();
     }
     return committed();
 
     function committed(): ImportReport {
       progress('commit');
       // Objects dropped as exact repeats or older in-bundle versions are unchanged too.
-      counts.unchanged += index + 1 - seen.size;
+      counts.unchanged += index + 1 - seen.size - aside.filter((a) => a.onRead).length;
       const r = report();
       logger.info(
         { importId: ctx.importId, created: r.created, updated: r.updated, unchanged: r.unchanged, ms: r.stats.durationMs },
@@ -752,6 +1027,8 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
   }
 
   return {
+    cleanAbandonedImports: (options = {}) =>
+      cleanAbandoned('', options.olderThanMs === undefined ? undefined : new Date(Date.now() - options.olderThanMs).toISOString()),
     async importBundle(input, options) {
       return announced(options, () => inputFromValue(input));
     },
@@ -771,6 +1048,12 @@ function refused(e: StixInputError, importId: string, options: ImportOptions): I
     rejected: 0,
     errors: e.issues,
     warnings: [],
+    strict: options.strict !== false,
+    imported: 0,
+    repaired: 0,
+    quarantined: 0,
+    repairs: [],
+    quarantine: [],
     objects: 0,
     staged: false,
     dryRun: options.dryRun === true,

@@ -127,12 +127,6 @@ export const DIFFERENCES: readonly Difference[] = [
     applies: (o) => o.type === 'windows-registry-key' && typeof o.key === 'string' && /HK(?:LM|CC|CR|CU|U)/i.test(o.key),
   },
   {
-    name: 'observed-data-20-objects',
-    reason: 'the deprecated observed-data.objects holds 2.0-style observables without ids; OASIS demands 2.1 SCOs with ids',
-    ours: 'accept', oasis: 'reject',
-    applies: (o) => o.type === 'observed-data' && typeof o.objects === 'object',
-  },
-  {
     name: 'untyped-ref-identifiers',
     reason:
       'spec §2.9: every identifier is type--<RFC 4122 UUID>; we type every *_ref(s) but x_* ones, OASIS only those it defines. Corpus: Incident Core example_2.3 (impacted_refs) and example_3.5 (result_ref) carry a non-hex UUID, which the Incident Core extension schemas themselves type as identifier.json',

@@ -87,6 +87,9 @@ export interface ImportResult {
   incidentId?: string | null;
   /** A check (dry run) of a STIX bundle: the counts say what an import would do; nothing stored. */
   dryRun?: boolean;
+  /** STIX bundles (tolerant import): objects repaired on the way in, and kept aside in the quarantine. */
+  repaired?: number;
+  quarantined?: number;
 }
 
 export interface ObjectVersion {
@@ -190,7 +193,7 @@ export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: strin
 export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
-    importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected dryRun errors { objectId path message } }
+    importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected repaired quarantined dryRun errors { objectId path message } }
   }`,
 );
 

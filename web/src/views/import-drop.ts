@@ -91,7 +91,10 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
       });
       const importIt = checking && ok ? h('button', { type: 'button', id: 'import-confirm', class: 'primary' }, 'Import it') : null;
       importIt?.addEventListener('click', () => void run(file, 'import'));
-      const counts = `created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}`;
+      const tolerated = (result.repaired ?? 0) + (result.quarantined ?? 0) > 0
+        ? ` · repaired ${result.repaired ?? 0} · quarantined ${result.quarantined ?? 0}` // see the quarantine: attribution-graph quarantine list
+        : '';
+      const counts = `created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}${tolerated}`;
       report.replaceChildren(
         h('p', { class: 'import-counts' }, `${kind === 'fact-sheet' ? 'fact sheet' : 'STIX bundle'}${checking ? ' (if imported)' : ''}: ${counts}`),
         result.errors.length ? h('table', { class: 'import-errors' },

@@ -7,7 +7,8 @@ import { mkdtemp, open, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ValidationError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
+import type { QuarantinedRecord } from '../../services/quarantine.service';
 import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
 import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
@@ -91,10 +92,32 @@ export const stixResolvers = {
   ImportReport: {
     durationMs: (report: ImportReport) => report.stats.durationMs,
   },
+  QuarantinedObject: {
+    raw: (record: QuarantinedRecord) => {
+      if (record.raw === undefined) return null;
+      try {
+        return JSON.parse(record.raw) as unknown;
+      } catch {
+        return record.raw;
+      }
+    },
+    reasons: (record: QuarantinedRecord) => record.reasons.map((r) => ({ objectId: record.objectId, path: r.path, message: r.message })),
+  },
   Mutation: {
+    retryQuarantined: async (
+      _: unknown,
+      args: { ids?: string[] | null; importId?: string | null; strict?: boolean | null; dryRun?: boolean | null },
+      ctx: AppContext,
+    ) => {
+      const viewer = requireViewer(ctx);
+      return ctx.services.quarantine.retry(
+        { ids: args.ids ?? null, importId: args.importId ?? null },
+        { viewer, strict: args.strict === true, dryRun: args.dryRun === true },
+      );
+    },
     importStixBundle: async (
       _: unknown,
-      args: { bundle: unknown; onConflict?: string | null; dryRun?: boolean | null },
+      args: { bundle: unknown; onConflict?: string | null; dryRun?: boolean | null; strict?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -103,12 +126,13 @@ export const stixResolvers = {
         viewer,
         onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
         dryRun: args.dryRun === true,
+        strict: args.strict === true,
         source: 'graphql',
       });
     },
     importStixFile: async (
       _: unknown,
-      args: { file: unknown; onConflict?: string | null; dryRun?: boolean | null },
+      args: { file: unknown; onConflict?: string | null; dryRun?: boolean | null; strict?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -125,11 +149,31 @@ export const stixResolvers = {
         viewer,
         onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
         dryRun: args.dryRun === true,
+        strict: args.strict === true,
         source: uploadSource(file),
       });
     },
   },
   Query: {
+    quarantinedObjects: async (
+      _: unknown,
+      args: { importId?: string | null; after?: string | null; limit?: number | null },
+      ctx: AppContext,
+    ) => {
+      const viewer = requireViewer(ctx);
+      const page = await ctx.services.quarantine.list({ viewer, importId: args.importId ?? null, after: args.after ?? null, limit: args.limit ?? 100 });
+      // The list carries no raw JSON; ask quarantinedObject for one record's.
+      return page;
+    },
+    quarantinedObject: async (_: unknown, args: { id: string }, ctx: AppContext) => {
+      const viewer = requireViewer(ctx);
+      try {
+        return await ctx.services.quarantine.show(args.id, { viewer });
+      } catch (e) {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      }
+    },
     exportStixBundle: async (
       _: unknown,
       args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null },
