@@ -7,7 +7,7 @@ const H_RED = 'attribution-hypothesis--red';
 const H_CLEAR = 'attribution-hypothesis--clear';
 const ACTOR_AMBER = 'threat-actor--amber';
 
-function evidence(extra: Record<string, unknown> = {}) {
+function evidence(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: 'attribution-evidence--e',
     ratings: [
