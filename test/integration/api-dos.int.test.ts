@@ -12,6 +12,9 @@ import type { Graph } from '../../api/src/graph/driver';
 import { CSRF_HEADER } from '../../api/src/app';
 import { freshTestApi, type TestApi } from '../support/api';
 import { connectTestGraph } from '../support/graph';
+import { bundle, sdo, sid } from '../support/stix-fixtures';
+import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
+import { EXPORT_LIMITS } from '../../api/src/services/stix-export.service';
 
 /** Worst /healthz latency we accept during a hostile request: far above noise, far below a freeze. */
 const GENEROUS_MS = 1_500;
@@ -97,5 +100,54 @@ describe('a hostile fact sheet', () => {
     const text = `slug: big\ndescription: "${'x'.repeat(2 * 1024 * 1024)}"\n`;
     const r = await post(analyst, `mutation($t: String!) { importFactSheet(text: $t) { incidentId errors { message } } }`, { t: text });
     expect(r.data?.importFactSheet.errors).toEqual([{ message: expect.stringMatching(/at most 2097152 are accepted/) }]);
+  });
+});
+
+describe('an export of everything', () => {
+  const N = EXPORT_LIMITS.maxObjects + 500;
+  let reader: string;
+
+  beforeAll(async () => {
+    const objects = Array.from({ length: N }, (_, i) =>
+      sdo('indicator', sid('indicator', i + 1, 0xd05), {
+        name: `indicator ${i}`, pattern: `[ipv4-addr:value = '10.0.${i >> 8}.${i & 255}']`, pattern_type: 'stix',
+        valid_from: '2024-01-01T00:00:00.000Z', description: 'x'.repeat(200),
+      }),
+    );
+    const report = await api.services.stixImport.importBundle(bundle(objects), { viewer: SYSTEM_VIEWER });
+    expect(report.created).toBe(N);
+    reader = await api.token('reader', 'CLEAR', 'dos-reader');
+  }, 600_000);
+
+  it('exportStixBundle refuses more than the cap, naming it and the way to page, even through aliases', async () => {
+    const t0 = performance.now();
+    const { result, latencies } = await probed(() => post(reader, `{ a: exportStixBundle b: exportStixBundle c: exportStixBundle }`, {}));
+    console.log(summary(`exportStixBundle of ${N} objects x3 aliases (refused)`, latencies, performance.now() - t0));
+    expect(result.data).toBeNull();
+    expect(result.errors?.length).toBeGreaterThanOrEqual(1);
+    for (const e of result.errors ?? []) expect(e.message).toMatch(/more than 10000 objects.*exportStixPage/);
+    expect(Math.max(...latencies)).toBeLessThan(GENEROUS_MS);
+  });
+
+  it('exportStixPage pages through everything the reader may see while /healthz keeps answering', async () => {
+    const seen = new Set<string>();
+    let pages = 0;
+    const t0 = performance.now();
+    const { latencies } = await probed(async () => {
+      let after: string | null = null;
+      for (;;) {
+        const r = await post(reader, `query($after: String) { exportStixPage(after: $after, first: 2000) { bundle endCursor hasNextPage } }`, { after });
+        const page = r.data?.exportStixPage;
+        expect(r.errors).toBeUndefined();
+        for (const o of page.bundle.objects as { id: string; type: string }[]) if (o.type === 'indicator') seen.add(o.id);
+        pages += 1;
+        if (!page.hasNextPage) break;
+        after = page.endCursor;
+      }
+    });
+    console.log(summary(`exportStixPage, ${pages} pages of 2000 (${N} objects)`, latencies, performance.now() - t0));
+    expect(seen.size).toBe(N);
+    expect(pages).toBe(Math.ceil(N / 2000));
+    expect(Math.max(...latencies)).toBeLessThan(GENEROUS_MS);
   });
 });

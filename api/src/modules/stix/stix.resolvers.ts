@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../errors';
 import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
+import { EXPORT_LIMITS } from '../../services/stix-export.service';
 import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
@@ -141,6 +142,8 @@ export const stixResolvers = {
         depth: args.depth ?? null,
         incidentId: args.incidentId ?? null,
         viewer,
+        // One request must not hold the server's memory or event loop (issue 14 #8).
+        limits: EXPORT_LIMITS,
       });
     },
   },
