@@ -17,6 +17,7 @@ import { QUERY_LIMITS, useLimits } from './plugins/use-limits';
 import type { Services } from './services';
 import type { Viewer } from './services/viewer';
 import { serveStatic } from './http/static';
+import type { SupervisorStatus } from './neo4j-supervisor';
 
 /** Header a browser cannot send cross-site without a CORS preflight; the web client sends it. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -46,6 +47,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Largest request body in bytes (default DEFAULT_MAX_REQUEST_BYTES). */
   maxRequestBytes?: number;
+  /** State of the supervised local Neo4j (neo4j-supervisor.ts), reported by /readyz. */
+  neo4jStatus?: () => SupervisorStatus;
 }
 
 export interface App {
@@ -110,11 +113,19 @@ export function createApp(options: AppOptions): App {
   async function health(pathname: string): Promise<Response | undefined> {
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
+      const local = options.neo4jStatus?.();
+      const neo4j = local
+        ? { neo4j: { state: local.state, restarts: local.restarts, failures: local.failures, lastExit: local.lastExit } }
+        : {};
+      if (local && local.state !== 'running') {
+        const reason = local.state === 'restarting' ? 'the local Neo4j exited and is being restarted' : 'the local Neo4j is stopped';
+        return Response.json({ status: 'unavailable', reason, ...neo4j }, { status: 503 });
+      }
       try {
         await services.graph.verify();
-        return Response.json({ status: 'ready', database: services.graph.database });
+        return Response.json({ status: 'ready', database: services.graph.database, ...neo4j });
       } catch {
-        return Response.json({ status: 'unavailable', reason: 'graph database unavailable' }, { status: 503 });
+        return Response.json({ status: 'unavailable', reason: 'graph database unavailable', ...neo4j }, { status: 503 });
       }
     }
     return undefined;

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
 
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
   const graph = openGraph(config, target);
+  // Restarts the local Neo4j this app started whenever it dies; /readyz reports it.
+  const supervisor = target.supervise?.(logger, say) ?? null;
   let server: Server | undefined;
   let warmUp: ReturnType<typeof startWarmUp> | undefined;
   let shuttingDown = false;
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     warmUp?.stop();
     await warmUp?.done;
     await graph.close().catch(() => {});
-    await target.stop().catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
+    await (supervisor ? supervisor.stop() : target.stop()).catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
     say('stopped.');
     process.exit(0);
   };
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
     anonymous,
     corsOrigins: config.corsOrigins,
     maxRequestBytes: config.maxRequestBytes,
+    neo4jStatus: supervisor ? () => supervisor.status() : undefined,
   });
   const http = createServer(app.handle);
   server = http;
