@@ -47,6 +47,8 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Largest request body in bytes (default DEFAULT_MAX_REQUEST_BYTES). */
   maxRequestBytes?: number;
+  /** Serve GraphiQL at GET /graphql (off by default: it loads scripts from a CDN). */
+  graphiql?: boolean;
   /** State of the supervised local Neo4j (neo4j-supervisor.ts), reported by /readyz. */
   neo4jStatus?: () => SupervisorStatus;
 }
@@ -61,7 +63,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const { services, logger } = options;
-  const auth = useAuth({ auth: services.auth, anonymous: options.anonymous ?? null });
+  const auth = useAuth({ auth: services.auth, anonymous: options.anonymous ?? null, logger });
   const corsOrigins = [...(options.corsOrigins ?? [])];
   const yoga = createYoga<Record<string, unknown>, AppContext>({
     schema: buildSchema(),
@@ -69,7 +71,7 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     logging: logger.child({ area: 'graphql' }),
     // The GraphiQL page is static; every request it sends needs a token (header editor).
-    graphiql: {
+    graphiql: options.graphiql !== true ? false : {
       title: 'Attribution Graph — GraphiQL',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ Authorization: 'Bearer <paste your token here>' }, null, 2),
@@ -110,6 +112,10 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  /** Security headers of every response; the GraphiQL page gets its own CSP. */
+  const headersFor = (pathname: string, html: boolean) =>
+    securityHeaders(options.graphiql === true && html && (pathname === '/graphql' || pathname.startsWith('/graphql/')));
+
   async function health(pathname: string): Promise<Response | undefined> {
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
@@ -133,13 +139,15 @@ export function createApp(options: AppOptions): App {
 
   const fetchHandler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const probe = await health(url.pathname);
-    if (probe) return probe;
-    return yoga.fetch(request);
+    const response = (await health(url.pathname)) ?? (await yoga.fetch(request));
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(headersFor(url.pathname, wantsHtml(request.headers.get('accept'))))) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    for (const [name, value] of Object.entries(headersFor(pathname, wantsHtml(req.headers.accept ?? null)))) res.setHeader(name, value);
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
       void yoga.handle(req, res);
       return;
@@ -155,4 +163,53 @@ export function createApp(options: AppOptions): App {
   };
 
   return { yoga, fetch: fetchHandler, handle };
+}
+
+/** Whether a request asks for an HTML page (the GraphiQL page answers those at /graphql). */
+function wantsHtml(accept: string | null): boolean {
+  return accept !== null && accept.includes('text/html');
+}
+
+/** The one pinned package path GraphiQL's page loads from (graphql-yoga's built-in page). */
+export const GRAPHIQL_CDN = 'https://unpkg.com/@graphql-yoga/graphiql@4.5.1/';
+
+/**
+ * Headers on every response: no framing (X-Frame-Options and CSP frame-ancestors), no MIME
+ * sniffing, no referrer, and a Content-Security-Policy. The app's own pages load everything from
+ * the app's origin (the web explorer is a Vite bundle: no inline script, inline styles from
+ * Cytoscape); the GraphiQL page (only when enabled) may also load from its pinned CDN path and run
+ * its inline bootstrap scripts and blob: workers.
+ */
+export function securityHeaders(graphiqlPage: boolean): Record<string, string> {
+  const csp = graphiqlPage
+    ? [
+        "default-src 'none'",
+        `script-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
+        `style-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
+        `connect-src 'self' ${GRAPHIQL_CDN}`,
+        'worker-src blob:',
+        "img-src 'self' data: https://raw.githubusercontent.com",
+        "font-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+      ]
+    : [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ];
+  return {
+    'content-security-policy': csp.join('; '),
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
 }

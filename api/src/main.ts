@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     anonymous,
     corsOrigins: config.corsOrigins,
     maxRequestBytes: config.maxRequestBytes,
+    graphiql: config.graphiql,
     neo4jStatus: supervisor ? () => supervisor.status() : undefined,
   });
   const http = createServer(app.handle);
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
       `  token    ${adminTokenFile} (local admin, mode 600${adminToken.created ? ', just created' : ''})`,
       `           curl -H "Authorization: Bearer $(cat ${adminTokenFile})" -H 'content-type: application/json' \\`,
       `             -d '{"query":"{ viewer { name role clearance } }"}' ${base}/graphql`,
-      `           GraphiQL: open ${base}/graphql and put {"Authorization": "Bearer <token>"} in Headers.`,
+      config.graphiql
+        ? `           GraphiQL: open ${base}/graphql and put {"Authorization": "Bearer <token>"} in Headers.`
+        : '           GraphiQL is off (AG_GRAPHIQL=on serves it; it loads scripts from unpkg.com).',
       ...(anonymous ? [`  anonymous access is ON (reader, cleared for ${anonymous.clearance})`] : []),
       'Press Ctrl-C to stop.',
       '',
