@@ -5,10 +5,13 @@
  * State lives in one folder (default `.data/neo4j`): `db/` (store files), `password` (mode 600,
  * generated on first start), `pid` and `bolt-port` of the running JVM, `neo4j.log`.
  * `start` reuses a Neo4j that is already running from the same folder.
+ *
+ * Permissions: the folder is 0700 and everything in it is created 0600/0700 (the JVM runs with
+ * umask 077), so other local users can read neither the store files nor the password.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +50,11 @@ export interface LocalNeo4jHandle {
   started: boolean;
   /** Stops the JVM if this call started it (no-op for a reused one). */
   stop: () => Promise<void>;
+  /**
+   * Settles when the JVM this call started exits, however it ends (kill -9, its own
+   * out-of-memory exit, `stop`); null for a reused one (see `isAlive` on `pid`).
+   */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | null;
 }
 
 export class LauncherError extends Error {
@@ -115,11 +123,17 @@ function statePaths(home: string) {
   };
 }
 
+/** Creates the state folder 0700, or makes an existing one 0700 (older versions left it 0755). */
+function privateFolder(path: string): void {
+  mkdirSync(path, { recursive: true, mode: 0o700 });
+  chmodSync(path, 0o700);
+}
+
 /** The password of the local Neo4j in `home`, created (mode 600) on first use. */
 export function localPassword(home: string): string {
   const paths = statePaths(home);
+  privateFolder(paths.root);
   if (existsSync(paths.password)) return readFileSync(paths.password, 'utf8').trim();
-  mkdirSync(paths.root, { recursive: true });
   const password = randomBytes(24).toString('base64url');
   writeFileSync(paths.password, `${password}\n`, { mode: 0o600 });
   return password;
@@ -208,7 +222,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
   const status = await localNeo4jStatus(options.home);
   if (status.running && status.uri && status.pid) {
     progress(`local-neo4j: reusing the running Neo4j (pid ${status.pid}) at ${status.uri}`);
-    return { uri: status.uri, user: 'neo4j', password, pid: status.pid, started: false, stop: async () => {} };
+    return { uri: status.uri, user: 'neo4j', password, pid: status.pid, started: false, stop: async () => {}, exited: null };
   }
   if (await portAnswers(options.boltPort)) {
     throw new LauncherError(
@@ -216,12 +230,18 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     );
   }
   ensureLauncherBuilt(progress);
-  mkdirSync(paths.db, { recursive: true });
+  privateFolder(paths.db);
   progress(`local-neo4j: starting Neo4j 5.26 Community on bolt://127.0.0.1:${options.boltPort} (data in ${paths.db})…`);
-  const logFd = openSync(paths.log, 'a');
+  const logFd = openSync(paths.log, 'a', 0o600);
+  // Through a shell only to set umask 077 for the JVM (Node cannot set a child's umask), so the
+  // store files, transaction logs and Neo4j's own logs it creates are 0600 in 0700 folders.
   const child = spawn(
-    'java',
+    '/bin/sh',
     [
+      '-c',
+      'umask 077 && exec "$@"',
+      'local-neo4j',
+      'java',
       // Initial = maximum heap, as Neo4j's operations manual advises: no pauses to grow the heap
       // in the middle of a big import transaction.
       `-Xms${options.heap ?? '3g'}`,
@@ -247,6 +267,9 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     },
   );
   const started = Date.now();
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
+    child.once('exit', (code, signal) => resolveExit({ code, signal }));
+  });
   await waitForReady(child, options.startTimeoutMs ?? 180_000, paths.log);
   child.stdout?.resume();
   if (!options.attached) {
@@ -255,8 +278,8 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
   }
   const pid = child.pid ?? -1;
-  writeFileSync(paths.pid, `${pid}\n`);
-  writeFileSync(paths.port, `${options.boltPort}\n`);
+  writeFileSync(paths.pid, `${pid}\n`, { mode: 0o600 });
+  writeFileSync(paths.port, `${options.boltPort}\n`, { mode: 0o600 });
   progress(`local-neo4j: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (pid ${pid})`);
   const uri = `bolt://127.0.0.1:${options.boltPort}`;
   return {
@@ -268,6 +291,7 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
     stop: async () => {
       await stopLocalNeo4j(options.home);
     },
+    exited,
   };
 }
 

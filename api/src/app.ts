@@ -18,6 +18,7 @@ import type { Services } from './services';
 import type { Viewer } from './services/viewer';
 import { serveStatic } from './http/static';
 import { createTaxiiHttp, TAXII_PREFIX } from './taxii/taxii.http';
+import type { SupervisorStatus } from './neo4j-supervisor';
 
 /** Header a browser cannot send cross-site without a CORS preflight; the web client sends it. */
 export const CSRF_HEADER = 'x-graphql-yoga-csrf';
@@ -47,6 +48,10 @@ export interface AppOptions {
   corsOrigins?: readonly string[];
   /** Largest request body in bytes (default DEFAULT_MAX_REQUEST_BYTES). */
   maxRequestBytes?: number;
+  /** Serve GraphiQL at GET /graphql (off by default: it loads scripts from a CDN). */
+  graphiql?: boolean;
+  /** State of the supervised local Neo4j (neo4j-supervisor.ts), reported by /readyz. */
+  neo4jStatus?: () => SupervisorStatus;
 }
 
 export interface App {
@@ -59,7 +64,7 @@ export interface App {
 
 export function createApp(options: AppOptions): App {
   const { services, logger } = options;
-  const auth = useAuth({ auth: services.auth, anonymous: options.anonymous ?? null });
+  const auth = useAuth({ auth: services.auth, anonymous: options.anonymous ?? null, logger });
   const corsOrigins = [...(options.corsOrigins ?? [])];
   const yoga = createYoga<Record<string, unknown>, AppContext>({
     schema: buildSchema(),
@@ -67,7 +72,7 @@ export function createApp(options: AppOptions): App {
     landingPage: false,
     logging: logger.child({ area: 'graphql' }),
     // The GraphiQL page is static; every request it sends needs a token (header editor).
-    graphiql: {
+    graphiql: options.graphiql !== true ? false : {
       title: 'Attribution Graph — GraphiQL',
       defaultQuery: GRAPHIQL_DEFAULT_QUERY,
       headers: JSON.stringify({ Authorization: 'Bearer <paste your token here>' }, null, 2),
@@ -108,14 +113,26 @@ export function createApp(options: AppOptions): App {
     },
   });
 
+  /** Security headers of every response; the GraphiQL page gets its own CSP. */
+  const headersFor = (pathname: string, html: boolean) =>
+    securityHeaders(options.graphiql === true && html && (pathname === '/graphql' || pathname.startsWith('/graphql/')));
+
   async function health(pathname: string): Promise<Response | undefined> {
     if (pathname === '/healthz') return Response.json({ status: 'ok' });
     if (pathname === '/readyz') {
+      const local = options.neo4jStatus?.();
+      const neo4j = local
+        ? { neo4j: { state: local.state, restarts: local.restarts, failures: local.failures, lastExit: local.lastExit } }
+        : {};
+      if (local && local.state !== 'running') {
+        const reason = local.state === 'restarting' ? 'the local Neo4j exited and is being restarted' : 'the local Neo4j is stopped';
+        return Response.json({ status: 'unavailable', reason, ...neo4j }, { status: 503 });
+      }
       try {
         await services.graph.verify();
-        return Response.json({ status: 'ready', database: services.graph.database });
+        return Response.json({ status: 'ready', database: services.graph.database, ...neo4j });
       } catch {
-        return Response.json({ status: 'unavailable', reason: 'graph database unavailable' }, { status: 503 });
+        return Response.json({ status: 'unavailable', reason: 'graph database unavailable', ...neo4j }, { status: 503 });
       }
     }
     return undefined;
@@ -132,14 +149,15 @@ export function createApp(options: AppOptions): App {
 
   const fetchHandler = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
-    const probe = await health(url.pathname);
-    if (probe) return probe;
-    if (isTaxii(url.pathname)) return taxii.fetch(request);
-    return yoga.fetch(request);
+    const response = (await health(url.pathname)) ?? (isTaxii(url.pathname) ? await taxii.fetch(request) : await yoga.fetch(request));
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(headersFor(url.pathname, wantsHtml(request.headers.get('accept'))))) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+    for (const [name, value] of Object.entries(headersFor(pathname, wantsHtml(req.headers.accept ?? null)))) res.setHeader(name, value);
     if (pathname === '/graphql' || pathname.startsWith('/graphql/')) {
       void yoga.handle(req, res);
       return;
@@ -159,4 +177,53 @@ export function createApp(options: AppOptions): App {
   };
 
   return { yoga, fetch: fetchHandler, handle };
+}
+
+/** Whether a request asks for an HTML page (the GraphiQL page answers those at /graphql). */
+function wantsHtml(accept: string | null): boolean {
+  return accept !== null && accept.includes('text/html');
+}
+
+/** The one pinned package path GraphiQL's page loads from (graphql-yoga's built-in page). */
+export const GRAPHIQL_CDN = 'https://unpkg.com/@graphql-yoga/graphiql@4.5.1/';
+
+/**
+ * Headers on every response: no framing (X-Frame-Options and CSP frame-ancestors), no MIME
+ * sniffing, no referrer, and a Content-Security-Policy. The app's own pages load everything from
+ * the app's origin (the web explorer is a Vite bundle: no inline script, inline styles from
+ * Cytoscape); the GraphiQL page (only when enabled) may also load from its pinned CDN path and run
+ * its inline bootstrap scripts and blob: workers.
+ */
+export function securityHeaders(graphiqlPage: boolean): Record<string, string> {
+  const csp = graphiqlPage
+    ? [
+        "default-src 'none'",
+        `script-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
+        `style-src 'unsafe-inline' ${GRAPHIQL_CDN}`,
+        `connect-src 'self' ${GRAPHIQL_CDN}`,
+        'worker-src blob:',
+        "img-src 'self' data: https://raw.githubusercontent.com",
+        "font-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'none'",
+      ]
+    : [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+      ];
+  return {
+    'content-security-policy': csp.join('; '),
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
 }

@@ -36,6 +36,12 @@ export interface Config {
   corsOrigins: string[];
   /** Largest GraphQL request body in bytes (bigger bundles: use the CLI). */
   maxRequestBytes: number;
+  /**
+   * Serve GraphiQL at GET /graphql (AG_GRAPHIQL=on). Off by default: the page loads its scripts
+   * from a CDN (unpkg) that we cannot pin with SRI; with it on, a CSP limits them to that one
+   * pinned package path.
+   */
+  graphiql: boolean;
   /** Allow requests without a token, with this role and clearance. Off unless set. */
   anonymous: { role: 'reader'; clearance: string } | undefined;
 }
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .map((s) => s.trim())
       .filter(Boolean),
     maxRequestBytes: intVar(env, 'AG_MAX_REQUEST_BYTES', 16 * 1024 * 1024, problems, 1_024, 1_073_741_824),
+    graphiql: (env.AG_GRAPHIQL ?? 'off') === 'on',
     anonymous: anonymousClearance ? { role: 'reader', clearance: anonymousClearance } : undefined,
   };
   if (!['auto', 'on', 'off'].includes(config.warmUp)) {

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
 
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
   const graph = openGraph(config, target);
+  // Restarts the local Neo4j this app started whenever it dies; /readyz reports it.
+  const supervisor = target.supervise?.(logger, say) ?? null;
   let server: Server | undefined;
   let warmUp: ReturnType<typeof startWarmUp> | undefined;
   let feeds: ReturnType<typeof scheduleFeeds> | undefined;
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     feeds?.stop();
     await warmUp?.done;
     await graph.close().catch(() => {});
-    await target.stop().catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
+    await (supervisor ? supervisor.stop() : target.stop()).catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
     say('stopped.');
     process.exit(0);
   };
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     anonymous,
     corsOrigins: config.corsOrigins,
     maxRequestBytes: config.maxRequestBytes,
+    graphiql: config.graphiql,
+    neo4jStatus: supervisor ? () => supervisor.status() : undefined,
   });
   const http = createServer(app.handle);
   server = http;
@@ -83,7 +87,9 @@ async function main(): Promise<void> {
       `  token    ${adminTokenFile} (local admin, mode 600${adminToken.created ? ', just created' : ''})`,
       `           curl -H "Authorization: Bearer $(cat ${adminTokenFile})" -H 'content-type: application/json' \\`,
       `             -d '{"query":"{ viewer { name role clearance } }"}' ${base}/graphql`,
-      `           GraphiQL: open ${base}/graphql and put {"Authorization": "Bearer <token>"} in Headers.`,
+      config.graphiql
+        ? `           GraphiQL: open ${base}/graphql and put {"Authorization": "Bearer <token>"} in Headers.`
+        : '           GraphiQL is off (AG_GRAPHIQL=on serves it; it loads scripts from unpkg.com).',
       ...(anonymous ? [`  anonymous access is ON (reader, cleared for ${anonymous.clearance})`] : []),
       'Press Ctrl-C to stop.',
       '',

@@ -44,22 +44,49 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** Validates the text and returns either the sheet or every problem found. */
+/**
+ * Bounds on one sheet, so a hostile one costs at most linear work (issue 14 #5). The reference
+ * case is 19 KB and ~1 500 values; these leave two orders of magnitude of room.
+ */
+export const FACT_SHEET_LIMITS = {
+  /** Largest sheet, in UTF-16 code units of the text (≈ bytes for ASCII YAML). */
+  maxChars: 2 * 1024 * 1024,
+  /** Most values and keys in the document. */
+  maxNodes: 100_000,
+  /** Most problems reported (each is located by a walk of the document); the rest are counted. */
+  maxIssues: 100,
+} as const;
+
+/** Validates the text and returns either the sheet or every problem found (at most `maxIssues`). */
 export function validateFactSheet(text: string, file = '<fact-sheet>'): FactSheetResult {
-  const positioned = parseWithPositions(text, file);
+  if (text.length > FACT_SHEET_LIMITS.maxChars) {
+    const message = `the sheet is ${text.length} characters long; at most ${FACT_SHEET_LIMITS.maxChars} are accepted`;
+    return { ok: false, issues: [{ file, path: '', line: 1, column: 1, message }] };
+  }
+  const positioned = parseWithPositions(text, file, { maxNodes: FACT_SHEET_LIMITS.maxNodes });
   if (positioned.syntaxIssues.length > 0) return { ok: false, issues: positioned.syntaxIssues };
   if (positioned.data === null || positioned.data === undefined) {
     return { ok: false, issues: [{ file, path: '', line: 1, column: 1, message: 'the document is empty' }] };
   }
   const validate = validator();
   const issues: FactSheetIssue[] = [];
+  let unreported = 0;
   if (!validate(positioned.data)) {
-    issues.push(...schemaIssues(validate.errors ?? [], positioned, file));
+    const errors = validate.errors ?? [];
+    unreported += Math.max(0, errors.length - FACT_SHEET_LIMITS.maxIssues);
+    issues.push(...schemaIssues(errors.slice(0, FACT_SHEET_LIMITS.maxIssues), positioned, file));
   }
-  for (const rule of checkFactSheetRules(positioned.data)) {
+  const rules = issues.length < FACT_SHEET_LIMITS.maxIssues ? checkFactSheetRules(positioned.data) : [];
+  const room = Math.max(0, FACT_SHEET_LIMITS.maxIssues - issues.length);
+  unreported += Math.max(0, rules.length - room);
+  for (const rule of rules.slice(0, room)) {
     issues.push(issueAt(positioned, file, rule.segments, rule.message, rule.at));
   }
-  if (issues.length > 0) return { ok: false, issues: dedupe(sortIssues(issues)) };
+  if (issues.length > 0) {
+    const shown = dedupe(sortIssues(issues));
+    if (unreported > 0) shown.push({ file, path: '', line: 1, column: 1, message: `${unreported} more problems not shown` });
+    return { ok: false, issues: shown };
+  }
   return { ok: true, sheet: positioned.data as FactSheet };
 }
 

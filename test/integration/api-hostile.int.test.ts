@@ -5,7 +5,9 @@
  * answers a normal query and the graph is unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, GRAPHIQL_CDN } from '../../api/src/app';
 import { cypher } from '../../api/src/graph/cypher';
+import { createLogger } from '../../api/src/logger';
 import type { Graph } from '../../api/src/graph/driver';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { createTestApi, type TestApi } from '../support/api';
@@ -244,11 +246,17 @@ describe('hostile requests', () => {
     expect(cross.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('serves the GraphiQL page without a token but nothing else', async () => {
-    const page = await api.app.fetch(new Request('http://localhost/graphql', { headers: { accept: 'text/html' } }));
+  it('serves the GraphiQL page (when enabled) without a token but nothing else', async () => {
+    const withGraphiql = createApp({ services: api.services, logger: createLogger('silent'), graphiql: true });
+    const page = await withGraphiql.fetch(new Request('http://localhost/graphql', { headers: { accept: 'text/html' } }));
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Authorization');
+    expect(page.headers.get('content-security-policy')).toContain(`script-src 'unsafe-inline' ${GRAPHIQL_CDN}`);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    // Off by default (issue 14: it loads scripts from a CDN).
+    const off = await api.app.fetch(new Request('http://localhost/graphql', { headers: { accept: 'text/html' } }));
+    expect(await off.text()).not.toContain('YogaGraphiQL');
     const introspection = await api.gql(null, '{ __schema { queryType { name } } }');
     expect(introspection.status).toBe(401);
   });

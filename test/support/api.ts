@@ -35,6 +35,7 @@ export function createTestApi(graph: Graph, options: { logLevel?: string } = {})
   const logger = createLogger(options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent');
   const services = createServices({ graph, logger });
   const app = createApp({ services, logger });
+  const issuedNames = new Map<string, number>();
   return {
     app,
     services,
@@ -60,8 +61,13 @@ export function createTestApi(graph: Graph, options: { logLevel?: string } = {})
       }
       return { status: response.status, data: body.data as never, errors: body.errors, headers: response.headers };
     },
-    async token(role, clearance, name = `${role}-${clearance}`) {
-      const issued = await services.auth.createToken({ name, role, clearance }, { viewer: SYSTEM_VIEWER });
+    async token(role, clearance, name) {
+      // Live token names are unique: unnamed tokens are `reader-CLEAR`, then `reader-CLEAR-2`, …
+      const base = `${role}-${clearance}`;
+      const n = (issuedNames.get(base) ?? 0) + 1;
+      issuedNames.set(base, n);
+      const chosen = name ?? (n === 1 ? base : `${base}-${n}`);
+      const issued = await services.auth.createToken({ name: chosen, role, clearance }, { viewer: SYSTEM_VIEWER });
       return issued.token;
     },
   };

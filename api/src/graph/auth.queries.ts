@@ -18,10 +18,18 @@ export const AUTH_MIGRATIONS = [
 const TOKEN_FIELDS = `t { .id, .name, .role, .clearance, .created_by, .revoked_by,
   created: toString(t.created), revoked_at: toString(t.revoked_at) } AS token`;
 
+/**
+ * Issues a token unless a live token already has this name (names identify who rated or changed
+ * what; no row then). The name check and the creation share one write transaction.
+ */
 export const CREATE_TOKEN = cypher(
   'auth-create-token',
   'WRITE',
-  `CREATE (t:${API_TOKEN} {id: $id, hash: $hash, name: $name, role: $role, clearance: $clearance,
+  `OPTIONAL MATCH (other:${API_TOKEN} {name: $name})
+   WHERE other.revoked_at IS NULL
+   WITH count(other) AS taken
+   WHERE taken = 0
+   CREATE (t:${API_TOKEN} {id: $id, hash: $hash, name: $name, role: $role, clearance: $clearance,
      created: datetime(), created_by: $createdBy})
    RETURN ${TOKEN_FIELDS}`,
 );
@@ -35,19 +43,22 @@ export const FIND_ACTIVE_BY_HASH = cypher(
    RETURN ${TOKEN_FIELDS}`,
 );
 
+/** Revokes a token cleared at most as high as the revoker (`$clearances`); no row otherwise. */
 export const REVOKE_TOKEN = cypher(
   'auth-revoke-token',
   'WRITE',
   `MATCH (t:${API_TOKEN} {id: $id})
+   WHERE t.clearance IN $clearances
    SET t.revoked_at = coalesce(t.revoked_at, datetime()), t.revoked_by = coalesce(t.revoked_by, $revokedBy)
    RETURN ${TOKEN_FIELDS}, t.hash AS hash`,
 );
 
+/** Tokens cleared at most as high as the lister (`$clearances`). */
 export const LIST_TOKENS = cypher(
   'auth-list-tokens',
   'READ',
   `MATCH (t:${API_TOKEN})
-   WHERE $includeRevoked OR t.revoked_at IS NULL
+   WHERE ($includeRevoked OR t.revoked_at IS NULL) AND t.clearance IN $clearances
    RETURN ${TOKEN_FIELDS}
    ORDER BY t.created, t.id`,
 );

@@ -38,11 +38,10 @@ export interface NewTokenRow {
   createdBy: string;
 }
 
-export async function createToken(tx: Tx, row: NewTokenRow): Promise<TokenRecord> {
+/** Creates the token; null when a live token already has this name. */
+export async function createToken(tx: Tx, row: NewTokenRow): Promise<TokenRecord | null> {
   const [created] = await tx.run(CREATE_TOKEN, { ...row });
-  const token = toToken(created);
-  if (!token) throw new Error('token was not created');
-  return token;
+  return toToken(created);
 }
 
 export async function findActiveTokenByHash(tx: Tx, hash: string): Promise<TokenRecord | null> {
@@ -54,13 +53,14 @@ export async function revokeToken(
   tx: Tx,
   id: string,
   revokedBy: string,
+  clearances: readonly string[],
 ): Promise<{ token: TokenRecord; hash: string } | null> {
-  const [row] = await tx.run(REVOKE_TOKEN, { id, revokedBy });
+  const [row] = await tx.run(REVOKE_TOKEN, { id, revokedBy, clearances: [...clearances] });
   const token = toToken(row);
   return token && row ? { token, hash: String(row.hash) } : null;
 }
 
-export async function listTokens(tx: Tx, includeRevoked: boolean): Promise<TokenRecord[]> {
-  const rows = await tx.run(LIST_TOKENS, { includeRevoked });
+export async function listTokens(tx: Tx, includeRevoked: boolean, clearances: readonly string[]): Promise<TokenRecord[]> {
+  const rows = await tx.run(LIST_TOKENS, { includeRevoked, clearances: [...clearances] });
   return rows.map(toToken).filter((t): t is TokenRecord => t !== null);
 }

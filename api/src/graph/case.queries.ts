@@ -17,13 +17,14 @@ import {
   STIX_TYPE_LABELS,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
+import { visibleObject, visibleRank } from './visibility';
 
 const INCIDENT = STIX_TYPE_LABELS.incident;
 const HYPOTHESIS = STIX_TYPE_LABELS['attribution-hypothesis'];
 const EVIDENCE = STIX_TYPE_LABELS['attribution-evidence'];
 
-/** An object a viewer may read. */
-const VISIBLE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
+/** An object a viewer may read (visibility.ts). */
+const VISIBLE = visibleObject;
 
 /** The `incident_ref` edge of a hypothesis or evidence item (ref edges carry the JSON path). */
 const INCIDENT_REF = (from: string, label: string, r: string) =>
@@ -154,7 +155,7 @@ export const AUDIT_LOG = cypher(
      UNION
      MATCH (a:${AUDIT_ENTRY} {incident_id: $objectId}) RETURN a
    }
-   WITH a WHERE a.tlp_rank <= $maxRank
+   WITH a WHERE ${visibleRank('a')}
    RETURN a.id AS id, a.actor AS actor, a.actor_id AS actorId, a.action AS action,
      a.object_id AS objectId, a.object_type AS objectType, a.incident_id AS incidentId,
      a.before AS before, a.after AS after, a.at AS at

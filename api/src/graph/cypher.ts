@@ -10,6 +10,16 @@ export interface CypherQuery {
   readonly text: string;
 }
 
+/** Every query built so far, by name (the visibility catalogue test reads it; see visibility.ts). */
+const REGISTERED = new Map<string, CypherQuery>();
+
 export function cypher(name: string, mode: QueryMode, text: string): CypherQuery {
-  return Object.freeze({ name, mode, text: text.trim() });
+  const query = Object.freeze({ name, mode, text: text.trim() });
+  REGISTERED.set(name, query);
+  return query;
+}
+
+/** The queries registered by `cypher()` in the modules loaded so far. */
+export function registeredQueries(): CypherQuery[] {
+  return [...REGISTERED.values()];
 }

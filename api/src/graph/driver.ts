@@ -14,7 +14,7 @@
  *   readers and still see every write this process committed before them (read your writes).
  */
 import neo4j, { type Driver, type ManagedTransaction, type Neo4jError, type Transaction } from 'neo4j-driver';
-import { GraphUnavailableError } from '../errors';
+import { ConflictError, GraphUnavailableError } from '../errors';
 import type { CypherQuery } from './cypher';
 import { recordToRow, type Row } from './mappers';
 
@@ -76,12 +76,28 @@ const UNAVAILABLE_CODES = new Set([
   'Neo.ClientError.Database.DatabaseNotFound',
 ]);
 
+/**
+ * Transient errors of a transaction colliding with another (deadlock, lock wait cut short): the
+ * database is up; the driver retried the transaction for `maxTransactionRetryTime` and gave up.
+ */
+export function isCollision(error: unknown): boolean {
+  const code = (error as Neo4jError | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Neo.TransientError.Transaction.');
+}
+
 export function isUnavailable(error: unknown): boolean {
   const code = (error as Neo4jError | undefined)?.code;
-  return typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('Neo.TransientError.'));
+  return typeof code === 'string' && !isCollision(error) && (UNAVAILABLE_CODES.has(code) || code.startsWith('Neo.TransientError.'));
 }
 
 function translate(error: unknown): unknown {
+  if (isCollision(error)) {
+    return new ConflictError(
+      'The change collided with concurrent changes of the same objects (a deadlock) and still did after retries; ' +
+        'nothing was written. Retry it.',
+      { cause: error },
+    );
+  }
   if (isUnavailable(error)) {
     return new GraphUnavailableError('The graph database is unavailable; retry in a moment.', { cause: error });
   }

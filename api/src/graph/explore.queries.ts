@@ -20,12 +20,12 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
+import { visibleNode, visibleObject, visibleRank } from './visibility';
 
-/** A stored object a viewer may fetch, list or search. */
-export const VISIBLE_OBJECT = (v: string) =>
-  `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
-/** A node a viewer may see at the end of a visible edge (placeholders included). */
-export const VISIBLE_NODE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED}`;
+/** A stored object a viewer may fetch, list or search (visibility.ts). */
+export const VISIBLE_OBJECT = visibleObject;
+/** A node a viewer may see at the end of a visible edge, placeholders included (visibility.ts). */
+export const VISIBLE_NODE = visibleNode;
 /**
  * An edge a viewer may see (ends checked separately). The typed edge of a relationship SRO written
  * by an import still in flight is hidden with its SRO; that check costs an index seek per edge, so
@@ -34,7 +34,7 @@ export const VISIBLE_NODE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${
  * instead of 0.2 s for the edges of a 500-node neighbourhood).
  */
 export const VISIBLE_EDGE = (r: string) =>
-  `${r}.tlp_rank <= $maxRank AND (NOT stagingActive OR ${r}.relationship_type IS NULL OR NOT EXISTS {
+  `${visibleRank(r)} AND (NOT stagingActive OR ${r}.relationship_type IS NULL OR NOT EXISTS {
      MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = ${r}.id AND sro:${STAGED} })`;
 
 /** Binds `stagingActive`: whether some staged import is unfinished (a handful of marker nodes). */
@@ -315,7 +315,7 @@ function pathsQuery(maxLength: number): CypherQuery {
      WHERE ${VISIBLE_OBJECT('a')} AND ${VISIBLE_OBJECT('b')} AND a <> b
      MATCH p = allShortestPaths((a)-[:${TRAVERSAL_EDGE_TYPES.join('|')}*..${maxLength}]-(b))
      WHERE all(x IN nodes(p) WHERE ${VISIBLE_NODE('x')})
-       AND all(r IN relationships(p) WHERE r.tlp_rank <= $maxRank)
+       AND all(r IN relationships(p) WHERE ${visibleRank('r')})
      WITH p
      ${STAGING_ACTIVE}
      WITH p, stagingActive

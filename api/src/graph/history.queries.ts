@@ -5,8 +5,9 @@
  * version is filtered by its own `tlp_rank` (an unknown rank counts as the most restrictive).
  * Labels and edge types come from schema/graph/kinds.ts; every value is a $parameter.
  */
-import { PLACEHOLDER, PREVIOUS_VERSION, STAGED, STIX_OBJECT, STIX_VERSION } from '../../../schema/graph/kinds';
+import { PREVIOUS_VERSION, STIX_OBJECT, STIX_VERSION } from '../../../schema/graph/kinds';
 import { cypher } from './cypher';
+import { visibleObject } from './visibility';
 
 const VERSION_FIELDS = (v: string) => `modified: toString(${v}.modified), raw: ${v}.raw, tlpRank: ${v}.tlp_rank,
   importId: ${v}.import_id, importedBy: ${v}.imported_by, importedAt: toString(${v}.imported_at)`;
@@ -15,7 +16,7 @@ export const OBJECT_HISTORY = cypher(
   'object-history',
   'READ',
   `MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE n.tlp_rank <= $maxRank AND NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
+   WHERE ${visibleObject('n')}
    CALL {
      WITH n
      OPTIONAL MATCH (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})

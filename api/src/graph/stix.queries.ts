@@ -22,6 +22,7 @@ import {
   type RelationshipEdgeType,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
+import { visibleObject } from './visibility';
 
 /**
  * Which stored objects a batch touches, and how they compare with the incoming version. It takes
@@ -260,7 +261,7 @@ export const UNSTAGE = cypher(
 // ---------------------------------------------------------------------------------------------
 // Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects)
 
-const VISIBLE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
+const VISIBLE = visibleObject;
 
 export const EXPORT_BY_IDS = cypher(
   'stix-export-by-ids',

@@ -12,6 +12,7 @@ import { caseResolvers } from './case/case.resolvers';
 import { DateTimeScalar, JSONScalar } from './scalars';
 import { authResolvers } from './auth/auth.resolvers';
 import { exploreResolvers } from './explore/explore.resolvers';
+import { exportResolvers } from './export/export.resolvers';
 import { stixObjectResolvers } from './explore/stix-object.resolvers';
 import { stixResolvers } from './stix/stix.resolvers';
 import { systemResolvers } from './system/system.resolvers';
@@ -30,7 +31,7 @@ export function loadTypeDefs(): string[] {
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: loadTypeDefs(),
-    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers, candidatesResolvers, taxiiResolvers],
+    resolvers: [{ JSON: JSONScalar, DateTime: DateTimeScalar }, systemResolvers, stixResolvers, caseResolvers, authResolvers, exploreResolvers, stixObjectResolvers, webExtrasResolvers, candidatesResolvers, taxiiResolvers, exportResolvers],
     resolverValidationOptions: {
       requireResolversToMatchSchema: 'error',
       requireResolversForResolveType: 'error',

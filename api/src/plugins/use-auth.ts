@@ -5,8 +5,11 @@
  * per request for the context factory (`viewerOf(request)`). The GraphiQL page itself is served
  * without a token (it is static); every query it sends needs one.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { GraphUnavailableError } from '../errors';
+import type { Logger } from '../logger';
+import { createLoginThrottle, type LoginThrottle } from './login-throttle';
 import type { AuthService } from '../services/auth.service';
 import type { Viewer } from '../services/viewer';
 
@@ -18,6 +21,16 @@ export interface UseAuthOptions {
   auth: AuthService;
   /** Viewer for requests without a token; null (the default) refuses them. */
   anonymous?: Viewer | null;
+  /** Where failed logins are logged (warn). */
+  logger?: Logger;
+  /** Failed logins per client address (default: 20 per minute, then 429). */
+  throttle?: LoginThrottle;
+}
+
+/** The client's address: the socket's peer (no proxy header is trusted); `local` without one. */
+function clientOf(serverContext: unknown): string {
+  const req = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+  return req?.socket?.remoteAddress ?? 'local';
 }
 
 function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
@@ -32,9 +45,22 @@ const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 export function useAuth(options: UseAuthOptions): Plugin & AuthState {
   const viewers = new WeakMap<Request, Viewer>();
   const anonymous = options.anonymous ?? null;
+  const throttle = options.throttle ?? createLoginThrottle();
+  const log = options.logger?.child({ area: 'auth' });
   return {
     viewerOf: (request) => viewers.get(request) ?? null,
-    async onRequestParse({ request, endResponse }) {
+    async onRequestParse({ request, endResponse, serverContext }) {
+      const client = clientOf(serverContext);
+      // In-process calls (app.fetch, no socket) have no address to throttle by.
+      const wait = client === 'local' ? 0 : throttle.blockedFor(client);
+      if (wait > 0) {
+        endResponse(
+          errorResponse(429, 'TOO_MANY_REQUESTS', `Too many failed logins from your address; retry in ${Math.ceil(wait / 1000)} s.`, {
+            'retry-after': String(Math.ceil(wait / 1000)),
+          }),
+        );
+        return;
+      }
       const header = request.headers.get('authorization');
       if (header === null || header.trim() === '') {
         if (anonymous) {
@@ -62,6 +88,8 @@ export function useAuth(options: UseAuthOptions): Plugin & AuthState {
         }
       }
       if (!viewer) {
+        const failures = client === 'local' ? 0 : throttle.fail(client);
+        log?.warn({ client, failures, reason: match?.[1] ? 'unknown or revoked token' : 'malformed Authorization header' }, 'failed login');
         endResponse(
           errorResponse(401, 'UNAUTHENTICATED', 'The bearer token is invalid or was revoked.', {
             'www-authenticate': 'Bearer realm="attribution-graph", error="invalid_token"',

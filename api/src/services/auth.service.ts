@@ -7,8 +7,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
-import { ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { TLP_LEVELS, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { AUTH_MIGRATIONS } from '../graph/auth.queries';
 import {
   createToken as insertToken,
@@ -59,6 +59,11 @@ export function hashToken(token: string): string {
 
 export function generateToken(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+/** Clearances at most as high as the viewer's: the tokens an admin may list and revoke. */
+function clearancesUpTo(viewer: Viewer): TlpLevel[] {
+  return TLP_LEVELS.slice(0, viewer.clearanceRank + 1);
 }
 
 function viewerOf(record: TokenRecord): Viewer | null {
@@ -126,7 +131,7 @@ export function createAuthService(deps: AuthServiceOptions): AuthService {
         throw new ForbiddenError(`You cannot issue a token cleared above your own clearance (${viewer.clearance}).`);
       }
       const token = generateToken();
-      const record = await graph.write((tx) =>
+      const created = await graph.write((tx) =>
         insertToken(tx, {
           id: randomUUID(),
           hash: hashToken(token),
@@ -136,13 +141,21 @@ export function createAuthService(deps: AuthServiceOptions): AuthService {
           createdBy: viewer.id,
         }),
       );
+      if (!created) {
+        throw new ConflictError(
+          `A valid token named ${JSON.stringify(name)} already exists: names identify who rated or changed what, so ` +
+            'each live token needs its own. Choose another name, or revoke the other token first.',
+        );
+      }
+      const record = created;
       log.info({ tokenId: record.id, role: record.role, clearance: record.clearance, by: viewer.id }, 'token issued');
       return { token, record };
     },
 
     async revokeToken(id, { viewer }) {
       requireRole(viewer, 'admin');
-      const revoked = await graph.write((tx) => markRevoked(tx, id, viewer.id));
+      // A token cleared above the revoker reads as one that does not exist (as its objects do).
+      const revoked = await graph.write((tx) => markRevoked(tx, id, viewer.id, clearancesUpTo(viewer)));
       if (!revoked) throw new NotFoundError(`No token with id ${JSON.stringify(id.slice(0, 100))}.`);
       cache.delete(revoked.hash);
       log.info({ tokenId: id, by: viewer.id }, 'token revoked');
@@ -151,7 +164,7 @@ export function createAuthService(deps: AuthServiceOptions): AuthService {
 
     async listTokens({ viewer, includeRevoked = false }) {
       requireRole(viewer, 'admin');
-      return graph.read((tx) => selectTokens(tx, includeRevoked));
+      return graph.read((tx) => selectTokens(tx, includeRevoked, clearancesUpTo(viewer)));
     },
 
     async ensureLocalAdminToken(file) {
@@ -163,7 +176,8 @@ export function createAuthService(deps: AuthServiceOptions): AuthService {
         }
       }
       const system = makeViewer('system', 'system', 'admin', 'RED');
-      const issued = await service.createToken({ name: 'local admin', role: 'admin', clearance: 'RED' }, { viewer: system });
+      // Unique among live tokens: a lost admin.token file leaves the earlier local admin token live.
+      const issued = await service.createToken({ name: `local admin ${new Date().toISOString()}`, role: 'admin', clearance: 'RED' }, { viewer: system });
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, `${issued.token}\n`, { mode: 0o600 });
       chmodSync(file, 0o600);

@@ -168,6 +168,7 @@ export function withCaseExport(
   caseExport: (incidentId: string, viewer: Viewer) => Promise<StixJson[]>,
 ): StixExportService {
   return {
+    exportPage: (options) => inner.exportPage(options),
     async exportBundle(options) {
       const bundle = await inner.exportBundle(options);
       if (!options.incidentId) return bundle;

@@ -12,7 +12,7 @@
  *  3. after the commit, publishes `assessmentChanged`, so subscribers re-assess at once.
  */
 import { randomUUID } from 'node:crypto';
-import { TLP_LEVELS, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
+import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
 import { validateStixObject } from '../../../schema/stix/index';
 import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS } from '../../../schema/stix/attribution';
 import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
@@ -37,8 +37,10 @@ import {
   type StoredRef,
 } from '../graph/case.repository';
 import type { Graph, Tx } from '../graph/driver';
+import { markingRanks } from '../graph/stix.repository';
 import type { Logger } from '../logger';
 import type { AssessmentService } from './assessment.service';
+import { markRevealingParts, revealedIds } from './case-markings';
 import { writeVersionAndAudit } from './case-write';
 import {
   evidenceRecord,
@@ -399,6 +401,23 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
   }
 
   /**
+   * Gives each part of `next` that names a more restricted object that object's marking
+   * (case-markings.ts): ratings, object_refs, candidate_refs. Ranks are looked up as the writer
+   * sees them; a part naming an object the writer cannot see keeps the marking it had.
+   */
+  async function markWhatItReveals(tx: Tx, next: StixJson, read: Reader): Promise<void> {
+    const own = (Array.isArray(next.object_marking_refs) ? next.object_marking_refs : []).filter((m): m is string => typeof m === 'string');
+    const custom = own.filter((m) => TLP_MARKING_IDS[m] === undefined);
+    const customRanks = await markingRanks(tx, custom);
+    const objectRank = own.reduce((rank, m) => {
+      const tlp = TLP_MARKING_IDS[m];
+      return Math.max(rank, tlp !== undefined ? tlpRank(tlp) : (customRanks.get(m) ?? UNKNOWN_MARKING_RANK));
+    }, 0);
+    const named = await read(revealedIds(next));
+    markRevealingParts(next, objectRank, (id) => named.get(id)?.tlpRank);
+  }
+
+  /**
    * The one path of every mutation: role and argument checks; then, in ONE write transaction,
    * lock the object changed and check `expectedModified` against it, build and validate the new
    * version, write it and its audit entry; after the commit, announce the change. Returns the
@@ -436,6 +455,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           await m.change(next, locked, read, problems);
         }
         problems.fail();
+        await markWhatItReveals(tx, next, read);
         const id = String(next.id);
         if (current) next.modified = laterThan(now(), String(current.raw.modified));
         const schema = new Problems(id, what);

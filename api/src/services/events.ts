@@ -55,12 +55,17 @@ export function createEventBus(): EventBus {
   };
 }
 
-/** Whether `viewer` may receive `event` of `topic`. Unknown ranks count as RED. */
+/**
+ * Whether `viewer` may receive `event` of `topic`. Unknown ranks count as RED. The progress of an
+ * import always reaches whoever started it, whatever their clearance (it carries phase and counts
+ * of their own input, nothing stored by others: the input's rank is RED until known, which kept a
+ * GREEN analyst from following their own import); admins see other imports up to their clearance.
+ */
 export function eventVisibleTo<T extends EventTopic>(viewer: Viewer, topic: T, event: EventTopics[T]): boolean {
   const rank = Number.isInteger(event.tlpRank) ? event.tlpRank : 4;
-  if (rank > viewer.clearanceRank) return false;
   if (topic === 'importProgress') {
-    return (event as ImportProgressEvent).viewerId === viewer.id || hasRole(viewer, 'admin');
+    if ((event as ImportProgressEvent).viewerId === viewer.id) return true;
+    return hasRole(viewer, 'admin') && rank <= viewer.clearanceRank;
   }
-  return true;
+  return rank <= viewer.clearanceRank;
 }

@@ -11,7 +11,6 @@ import {
   FactSheetError,
   caseIds,
   factSheetToBundle,
-  validateFactSheet,
   type FactSheetIssue,
 } from '../../../importers/factsheet/index';
 import {
@@ -20,6 +19,7 @@ import {
   validateCredentialRecords,
   type CredentialsOptions,
 } from '../../../importers/credentials/index';
+import { validateFactSheetOffThread } from '../../../importers/factsheet/validate-off-thread';
 import { ValidationError } from '../errors';
 import { anyIncident } from '../graph/case.repository';
 import type { Graph } from '../graph/driver';
@@ -83,7 +83,7 @@ export function createSeedService(deps: { graph: Graph; logger: Logger; stixImpo
     async importFactSheet(text, options) {
       requireRole(options.viewer, 'analyst');
       const file = options.file ?? '<fact-sheet>';
-      const result = validateFactSheet(text, file);
+      const result = await validateFactSheetOffThread(text, file);
       if (!result.ok) {
         const error = new FactSheetError(file, result.issues);
         throw new ValidationError(error.message, factSheetIssues(result.issues));

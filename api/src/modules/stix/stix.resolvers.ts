@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { QuarantinedRecord } from '../../services/quarantine.service';
 import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
+import { EXPORT_LIMITS } from '../../services/stix-export.service';
 import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
@@ -185,6 +186,8 @@ export const stixResolvers = {
         depth: args.depth ?? null,
         incidentId: args.incidentId ?? null,
         viewer,
+        // One request must not hold the server's memory or event loop (issue 14 #8).
+        limits: EXPORT_LIMITS,
       });
     },
   },
