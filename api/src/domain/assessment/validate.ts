@@ -1,5 +1,6 @@
 import { IssueCollector } from './errors';
 import { toInstant } from './time';
+import { DEFAULT_ASSESSMENT_CONFIG } from './config';
 import {
   HYPOTHESIS_STATUSES,
   INFORMATION_CREDIBILITIES,
@@ -7,6 +8,7 @@ import {
   RATINGS,
   SOURCE_RELIABILITIES,
   type AnalystJudgement,
+  type AssessmentConfig,
   type AssessmentInput,
   type AssessmentOptions,
   type EvidenceInput,
@@ -18,14 +20,18 @@ import {
  * AssessmentInputError listing every problem. Analyst probabilities above 1 are accepted
  * (they are clamped later); negative or non-finite ones are not.
  */
-export function validateAssessmentInput(input: AssessmentInput, options: AssessmentOptions = {}): void {
+export function validateAssessmentInput(
+  input: AssessmentInput,
+  options: AssessmentOptions = {},
+  config: Pick<AssessmentConfig, 'maxWeight'> = DEFAULT_ASSESSMENT_CONFIG,
+): void {
   const issues = new IssueCollector();
   if (!input || !Array.isArray(input.hypotheses) || !Array.isArray(input.evidence)) {
     issues.add('input', 'hypotheses/evidence', 'must both be arrays');
     issues.throwIfAny();
   }
   const hypothesisIds = validateHypotheses(issues, input.hypotheses);
-  validateEvidence(issues, input.evidence, hypothesisIds);
+  validateEvidence(issues, input.evidence, hypothesisIds, config.maxWeight);
   validateJudgements(issues, input.judgements ?? [], hypothesisIds);
   validateOptions(issues, options);
   issues.throwIfAny();
@@ -53,31 +59,69 @@ function validateHypotheses(issues: IssueCollector, hypotheses: HypothesisInput[
     if (!HYPOTHESIS_STATUSES.includes(h?.status)) {
       issues.add(objectId, 'status', `must be one of ${HYPOTHESIS_STATUSES.join(', ')}, got ${String(h?.status)}`);
     }
+    if (h?.createdAt !== undefined && !isIsoInstant(h.createdAt)) {
+      issues.add(objectId, 'createdAt', `must be an ISO 8601 date, got ${String(h.createdAt)}`);
+    }
+    if (h?.versions !== undefined) {
+      if (!Array.isArray(h.versions)) issues.add(objectId, 'versions', 'must be an array');
+      else
+        h.versions.forEach((v, k) => {
+          const field = `versions[${k}]`;
+          if (!isIsoInstant(v?.validFrom)) issues.add(objectId, `${field}.validFrom`, `must be an ISO 8601 date, got ${String(v?.validFrom)}`);
+          if (v?.prior !== undefined && !isProbability(v.prior)) issues.add(objectId, `${field}.prior`, `must be a number in [0, 1], got ${String(v.prior)}`);
+          if (!HYPOTHESIS_STATUSES.includes(v?.status)) issues.add(objectId, `${field}.status`, `must be one of ${HYPOTHESIS_STATUSES.join(', ')}`);
+        });
+    }
   });
   return ids;
+}
+
+/** A weight is a finite number in [0, maxWeight]: larger ones would swamp every other item. */
+function checkWeight(issues: IssueCollector, objectId: string, field: string, value: unknown, maxWeight: number): void {
+  if (value === undefined) return;
+  if (!(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= maxWeight)) {
+    issues.add(objectId, field, `must be a finite number from 0 to ${maxWeight}, got ${String(value)}`);
+  }
 }
 
 function isProbability(value: unknown): boolean {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
 }
 
-function validateEvidence(issues: IssueCollector, evidence: EvidenceInput[], hypothesisIds: Set<string>): void {
+function validateEvidence(issues: IssueCollector, evidence: EvidenceInput[], hypothesisIds: Set<string>, maxWeight: number): void {
   const ids = new Set<string>();
   evidence.forEach((e, i) => {
     const objectId = isNonEmptyString(e?.id) ? e.id : `evidence[${i}]`;
     if (!isNonEmptyString(e?.id)) issues.add(objectId, 'id', 'must be a non-empty string');
     else if (ids.has(e.id)) issues.add(objectId, 'id', 'duplicate evidence id');
     else ids.add(e.id);
-    validateEvidenceFields(issues, objectId, e);
+    validateEvidenceFields(issues, objectId, e, maxWeight);
     validateRatings(issues, objectId, e, hypothesisIds);
   });
 }
 
-function validateEvidenceFields(issues: IssueCollector, objectId: string, e: EvidenceInput): void {
+function validateEvidenceFields(issues: IssueCollector, objectId: string, e: EvidenceInput, maxWeight: number): void {
   if (typeof e?.name !== 'string') issues.add(objectId, 'name', 'must be a string');
   if (!isIsoInstant(e?.knownAt)) issues.add(objectId, 'knownAt', `must be an ISO 8601 date, got ${String(e?.knownAt)}`);
-  if (e?.weight !== undefined && !(typeof e.weight === 'number' && Number.isFinite(e.weight) && e.weight >= 0)) {
-    issues.add(objectId, 'weight', `must be a finite number >= 0, got ${String(e.weight)}`);
+  checkWeight(issues, objectId, 'weight', e?.weight, maxWeight);
+  if (e?.sourceKey !== undefined && typeof e.sourceKey !== 'string') issues.add(objectId, 'sourceKey', 'must be a string');
+  if (e?.derivedFrom !== undefined && !(Array.isArray(e.derivedFrom) && e.derivedFrom.every((x) => typeof x === 'string'))) {
+    issues.add(objectId, 'derivedFrom', 'must be a list of evidence ids');
+  }
+  if (e?.versions !== undefined) {
+    if (!Array.isArray(e.versions)) issues.add(objectId, 'versions', 'must be an array');
+    else
+      e.versions.forEach((v, k) => {
+        const field = `versions[${k}]`;
+        if (!isIsoInstant(v?.validFrom)) issues.add(objectId, `${field}.validFrom`, `must be an ISO 8601 date, got ${String(v?.validFrom)}`);
+        checkWeight(issues, objectId, `${field}.weight`, v?.weight, maxWeight);
+        if (v?.reliability !== undefined && !SOURCE_RELIABILITIES.includes(v.reliability)) {
+          issues.add(objectId, `${field}.reliability`, `must be one of A-F, got ${String(v.reliability)}`);
+        }
+        if (v?.credibility !== undefined && !INFORMATION_CREDIBILITIES.includes(v.credibility)) {
+          issues.add(objectId, `${field}.credibility`, `must be an integer 1-6, got ${String(v.credibility)}`);
+        }
+      });
   }
   if (e?.reliability !== undefined && !SOURCE_RELIABILITIES.includes(e.reliability)) {
     issues.add(objectId, 'reliability', `must be one of A-F, got ${String(e.reliability)}`);
@@ -128,8 +172,10 @@ function validateJudgements(issues: IssueCollector, judgements: AnalystJudgement
     if (!hypothesisIds.has(j?.hypothesisId)) {
       issues.add(objectId, `${field}.hypothesisId`, `"${String(j?.hypothesisId)}" is not a hypothesis of this incident`);
     }
-    if (!(typeof j?.probability === 'number' && Number.isFinite(j.probability) && j.probability >= 0)) {
-      issues.add(objectId, `${field}.probability`, `must be a finite number >= 0, got ${String(j?.probability)}`);
+    if (j?.probability === undefined || j?.probability === null) {
+      issues.add(objectId, `${field}.probability`, `is missing (a judgement without a probability is not 0) for ${String(j?.hypothesisId)}`);
+    } else if (!(typeof j.probability === 'number' && Number.isFinite(j.probability) && j.probability >= 0)) {
+      issues.add(objectId, `${field}.probability`, `must be a finite number >= 0, got ${String(j.probability)}`);
     }
     if (j?.at !== undefined && !isIsoInstant(j.at)) issues.add(objectId, `${field}.at`, `must be an ISO 8601 date, got ${String(j.at)}`);
     const key = `${j?.analyst}\u0000${j?.hypothesisId}\u0000${j?.at === undefined ? '' : toInstant(j.at)}`;

@@ -107,7 +107,7 @@ function shapeAssessment(incidentId: string, a: CaseAssessment, combination: Rat
   const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
   const r = a.result;
   const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
-  const cells = consensusCells(a.case, r.asOf, COMBINATIONS[combination]);
+  const cells = consensusCells(r);
   return {
     incidentId,
     method: r.method,
