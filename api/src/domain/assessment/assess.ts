@@ -83,11 +83,9 @@ function robustLead(
   return { leader: null, leadStatus: 'tie', tiedForLead: tied, leadRestsOn: restsOn };
 }
 
-/** Analysts whose ratings count in the prepared case, sorted. */
+/** Analysts whose ratings are in force in the prepared case, sorted. */
 function raters(c: PreparedCase): string[] {
-  const names = new Set<string>();
-  for (const e of c.evidence) for (const cell of e.cells) for (const r of cell) names.add(r.analyst);
-  return [...names].sort(compareIds);
+  return c.raters;
 }
 
 /** One view per analyst who rated counted evidence or gave a judgement by `asOf`. */
@@ -108,7 +106,7 @@ function analystViews(
       hypotheses: hypothesisResults(own, ev, config, scored),
       leader: ev.leader,
       leadStatus: ev.leadStatus,
-      ratedItems: own.evidence.filter((e) => e.cells.some((cell) => cell.length > 0)).length,
+      ratedItems: scored.terms.filter((t) => t.rated).length,
       judgement: judgement
         ? own.hypotheses.map((h, i) => ({ hypothesisId: h.id, probability: judgement.probabilities[i] ?? 0 }))
         : null,

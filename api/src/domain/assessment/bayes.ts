@@ -1,6 +1,5 @@
-import type { CellRating, PreparedEvidence } from './case';
-import { combineCell } from './probability';
-import type { AssessmentConfig } from './types';
+import { inView, type AnalystFilter, type PreparedEvidence } from './case';
+import { RATINGS, type AssessmentConfig } from './types';
 
 /** Rating steps used for the spread of a cell's ratings (II −2 … CC +2). */
 const STEPS = { CC: 2, C: 1, N: 0, I: -1, II: -2 } as const;
@@ -13,7 +12,8 @@ const STEPS = { CC: 2, C: 1, N: 0, I: -1, II: -2 } as const;
  *    and r is the item's reliability. A source of reliability r moves the odds at most by
  *    (r·L_max + (1 − r)·L(N)) / (r·L_min + (1 − r)·L(N)).
  *  - `penalty[h]`: r × the combined ACH penalty of the cell.
- * A blank cell (nobody rated it) is missing, not neutral: it takes the mean of the item's rated
+ * Several analysts' ratings of a cell combine by `ratingCombination`: the mean of their
+ * log-likelihoods and penalties, or the lowest. A blank cell (nobody rated it) is missing, not neutral: it takes the mean of the item's rated
  * cells (of `logLik` and of `penalty`), so the item moves an unrated hypothesis exactly as much
  * as the average rated one. An item nobody rated is all zeros and `rated` is false.
  */
@@ -28,10 +28,34 @@ export interface ItemTerms {
   cellPenalty: number[];
   /** Rating steps max − min among the cell's raters. */
   spread: number[];
+  /** Analysts whose rating of the cell counts. */
+  raters: number[];
 }
 
-export function itemTerms(e: PreparedEvidence, config: AssessmentConfig): ItemTerms {
-  const n = e.cells.length;
+/** Per-rating tables of one configuration (indexed by RATING_INDEX). */
+interface Tables {
+  log: Float64Array;
+  penalty: Float64Array;
+}
+const TABLES = new WeakMap<AssessmentConfig, Tables>();
+const STEP = Float64Array.from(RATINGS.map((r) => STEPS[r]));
+
+function tables(config: AssessmentConfig): Tables {
+  let t = TABLES.get(config);
+  if (!t) {
+    t = {
+      log: Float64Array.from(RATINGS.map((r) => Math.log(config.likelihood[r]))),
+      penalty: Float64Array.from(RATINGS.map((r) => config.achPenalty[r])),
+    };
+    TABLES.set(config, t);
+  }
+  return t;
+}
+
+/** The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits. */
+export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: number, view: AnalystFilter = {}): ItemTerms {
+  const { log: LOG, penalty: PEN } = tables(config);
+  const strictest = config.ratingCombination === 'strictest';
   const r = e.reliability;
   const neutral = (1 - r) * config.likelihood.N;
   const logLik = new Array<number>(n).fill(0);
@@ -40,22 +64,47 @@ export function itemTerms(e: PreparedEvidence, config: AssessmentConfig): ItemTe
   const cellPen = new Array<number>(n).fill(0);
   const spread = new Array<number>(n).fill(0);
   const blank = new Array<boolean>(n).fill(true);
+  const raters = new Array<number>(n).fill(0);
   let ratedCount = 0;
   let logSum = 0;
   let penSum = 0;
   let rawLogSum = 0;
   let rawPenSum = 0;
-  for (let h = 0; h < n; h += 1) {
-    const cell = e.cells[h]!;
-    if (cell.length === 0) continue;
+  const length = e.ratingH.length;
+  let j = 0;
+  while (j < length) {
+    const h = e.ratingH[j]!;
+    let count = 0;
+    let logAcc = 0;
+    let penAcc = 0;
+    let logMin = Number.POSITIVE_INFINITY;
+    let penMin = Number.POSITIVE_INFINITY;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (; j < length && e.ratingH[j] === h; j += 1) {
+      if (!inView(view, e.ratingA[j]!)) continue;
+      const code = e.ratingR[j]!;
+      const l = LOG[code]!;
+      const p = PEN[code]!;
+      const step = STEP[code]!;
+      count += 1;
+      logAcc += l;
+      penAcc += p;
+      if (l < logMin) logMin = l;
+      if (p < penMin) penMin = p;
+      if (step < lo) lo = step;
+      if (step > hi) hi = step;
+    }
+    if (count === 0) continue;
+    const rawLog = strictest ? logMin : logAcc / count;
+    const rawPen = strictest ? penMin : penAcc / count;
     blank[h] = false;
-    const rawLog = cellLogLikelihood(cell, config);
-    const rawPen = cellPenalty(cell, config);
+    raters[h] = count;
     likelihood[h] = Math.exp(rawLog);
     cellPen[h] = rawPen;
     logLik[h] = Math.log(r * likelihood[h]! + neutral);
     penalty[h] = r * rawPen;
-    spread[h] = cellSpread(cell);
+    spread[h] = hi - lo;
     ratedCount += 1;
     logSum += logLik[h]!;
     penSum += penalty[h]!;
@@ -71,26 +120,5 @@ export function itemTerms(e: PreparedEvidence, config: AssessmentConfig): ItemTe
       cellPen[h] = rawPenSum / ratedCount;
     }
   }
-  return { logLik, penalty, rated: ratedCount > 0, blank, likelihood, cellPenalty: cellPen, spread };
-}
-
-/** Log-likelihood of one rated cell: its analysts' log-likelihoods combined by `ratingCombination`. */
-export function cellLogLikelihood(cell: readonly CellRating[], config: AssessmentConfig): number {
-  return combineCell(cell.map((r) => Math.log(config.likelihood[r.rating])), config.ratingCombination);
-}
-
-/** ACH penalty of one rated cell: its analysts' penalties combined by `ratingCombination`. */
-export function cellPenalty(cell: readonly CellRating[], config: AssessmentConfig): number {
-  return combineCell(cell.map((r) => config.achPenalty[r.rating]), config.ratingCombination);
-}
-
-function cellSpread(cell: readonly CellRating[]): number {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const r of cell) {
-    const v = STEPS[r.rating];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return hi - lo;
+  return { logLik, penalty, rated: ratedCount > 0, blank, raters, likelihood, cellPenalty: cellPen, spread };
 }

@@ -2,6 +2,7 @@ import { applyFloor, coherentiseValues, compareIds } from './probability';
 import { knownBy, toInstant } from './time';
 import {
   OTHER_HYPOTHESIS_ID,
+  RATINGS,
   type AssessmentConfig,
   type AssessmentInput,
   type EvidenceInput,
@@ -11,10 +12,20 @@ import {
   type Rating,
 } from './types';
 
-/** One analyst's rating in force for one cell. */
-export interface CellRating {
-  analyst: string;
-  rating: Rating;
+/** Index of each rating code in RATINGS (CC 0 … II 4), for the compact rating arrays. */
+export const RATING_INDEX: Readonly<Record<Rating, number>> = Object.freeze(
+  Object.fromEntries(RATINGS.map((r, i) => [r, i])) as Record<Rating, number>,
+);
+
+/** Whose ratings a view counts: everyone, one analyst (`only`), or all but one (`except`). */
+export interface AnalystFilter {
+  only?: number;
+  except?: number;
+}
+
+/** True when the view counts analyst `a` (an index into PreparedCase.analysts). */
+export function inView(view: AnalystFilter, a: number): boolean {
+  return (view.only === undefined || view.only === a) && view.except !== a;
 }
 
 /** Evidence reduced to what the scoring needs, in canonical order. */
@@ -34,8 +45,13 @@ export interface PreparedEvidence {
   duplicateOf: string[];
   /** Other items whose names overlap by the near-duplicate threshold (flagged only). */
   nearDuplicateOf: string[];
-  /** Per hypothesis (aligned with PreparedCase.hypotheses): the ratings in force, by analyst. */
-  cells: CellRating[][];
+  /**
+   * The ratings in force, one entry per (hypothesis, analyst), sorted by hypothesis index then
+   * analyst index: hypothesis index, analyst index (into PreparedCase.analysts), RATING_INDEX.
+   */
+  ratingH: Int32Array;
+  ratingA: Int32Array;
+  ratingR: Uint8Array;
 }
 
 /** One incident as of one instant, seen by all analysts or by one. */
@@ -48,6 +64,12 @@ export interface PreparedCase {
   priors: number[];
   /** Evidence known as of the instant (and existing then), sorted by id. */
   evidence: PreparedEvidence[];
+  /** Every analyst named in a rating, sorted; ratings refer to them by index. */
+  analysts: string[];
+  /** Analysts with at least one rating in force (counted or not), sorted. */
+  raters: string[];
+  /** Whose ratings this view counts. */
+  view: AnalystFilter;
 }
 
 export interface PrepareOptions {
@@ -79,33 +101,57 @@ export function prepareCase(
   }
   hypotheses.sort((a, b) => compareIds(a.id, b.id));
   const index = new Map(hypotheses.map((h, i) => [h.id, i]));
+  const names = new Set<string>();
+  for (const e of input.evidence) for (const r of e.ratings) names.add(r.analyst);
+  const analysts = [...names].sort(compareIds);
+  const scratch = new Scratch(hypotheses.length, analysts);
   const evidence: PreparedEvidence[] = [];
   for (const e of input.evidence) {
     if (!knownBy(e.knownAt, asOf)) continue;
     const version = versionAt(e.versions, asOf);
     if (version === null) continue;
-    evidence.push(prepareEvidence(e, version, index, config, asOf, analyst));
+    evidence.push(prepareEvidence(e, version, index, config, asOf, scratch));
   }
   evidence.sort((a, b) => compareIds(a.id, b.id));
   assignGroups(evidence, input.evidence, config);
   const priors = applyFloor(coherentiseValues(hypotheses.map((h) => h.prior)), config.priorFloor);
-  return { hypotheses, other: hypotheses.map((h) => h.category === 'unknown'), priors, evidence };
+  const rated = new Array<boolean>(analysts.length).fill(false);
+  for (const e of evidence) for (const a of e.ratingA) rated[a] = true;
+  const only = analyst === undefined ? undefined : analysts.indexOf(analyst);
+  return {
+    hypotheses,
+    other: hypotheses.map((h) => h.category === 'unknown'),
+    priors,
+    evidence,
+    analysts,
+    raters: analysts.filter((_, a) => rated[a]),
+    view: only === undefined ? {} : { only },
+  };
 }
 
 /** The same case seen through one analyst's ratings only (groups and weights unchanged). */
 export function restrictToAnalyst(c: PreparedCase, analyst: string): PreparedCase {
-  return {
-    ...c,
-    evidence: c.evidence.map((e) => ({ ...e, cells: e.cells.map((cell) => cell.filter((r) => r.analyst === analyst)) })),
-  };
+  return { ...c, view: { only: c.analysts.indexOf(analyst) } };
 }
 
 /** The same case without one analyst's ratings (groups and weights unchanged). */
 export function withoutAnalyst(c: PreparedCase, analyst: string): PreparedCase {
-  return {
-    ...c,
-    evidence: c.evidence.map((e) => ({ ...e, cells: e.cells.map((cell) => cell.filter((r) => r.analyst !== analyst)) })),
-  };
+  return { ...c, view: { except: c.analysts.indexOf(analyst) } };
+}
+
+/** Per-case working memory for picking each analyst's latest rating per cell. */
+class Scratch {
+  readonly at: Float64Array;
+  readonly rating: Int8Array;
+  readonly analystIndex: Map<string, number>;
+  constructor(
+    readonly hypotheses: number,
+    analysts: readonly string[],
+  ) {
+    this.at = new Float64Array(hypotheses * analysts.length);
+    this.rating = new Int8Array(hypotheses * analysts.length);
+    this.analystIndex = new Map(analysts.map((a, i) => [a, i]));
+  }
 }
 
 /**
@@ -154,14 +200,10 @@ function prepareEvidence(
   index: ReadonlyMap<string, number>,
   config: AssessmentConfig,
   asOf: number | undefined,
-  analyst: string | undefined,
+  scratch: Scratch,
 ): PreparedEvidence {
   const grading = version ?? e;
-  const cells: CellRating[][] = Array.from({ length: index.size }, () => []);
-  for (const r of latestRatings(e, asOf, analyst)) {
-    const h = index.get(r.hypothesisId);
-    if (h !== undefined) cells[h]!.push({ analyst: r.analyst, rating: r.rating });
-  }
+  const { ratingH, ratingA, ratingR } = latestRatings(e, asOf, index, scratch);
   const creditedWeight = grading.weight ?? 1;
   const discredited = grading.discredited === true;
   return {
@@ -174,7 +216,9 @@ function prepareEvidence(
     group: e.id,
     duplicateOf: [],
     nearDuplicateOf: [],
-    cells,
+    ratingH,
+    ratingA,
+    ratingR,
   };
 }
 
@@ -189,19 +233,41 @@ export function sourceReliability(
   return reliability * credibility;
 }
 
-/** Per (analyst, hypothesis), the latest rating given by `asOf`; sorted by analyst. */
-function latestRatings(e: EvidenceInput, asOf: number | undefined, analyst: string | undefined) {
+/**
+ * Per (hypothesis, analyst), the latest rating given by `asOf` (a rating without a date counts
+ * from the item's `knownAt`); compact arrays sorted by hypothesis then analyst. Ratings of
+ * hypotheses not in the case (created later) are left out.
+ */
+function latestRatings(e: EvidenceInput, asOf: number | undefined, index: ReadonlyMap<string, number>, scratch: Scratch) {
+  const { at, rating, analystIndex } = scratch;
+  at.fill(Number.NEGATIVE_INFINITY);
   const known = toInstant(e.knownAt);
-  const latest = new Map<string, { hypothesisId: string; analyst: string; rating: Rating; at: number }>();
+  const width = analystIndex.size;
+  let count = 0;
   for (const r of e.ratings) {
-    if (analyst !== undefined && r.analyst !== analyst) continue;
-    const at = r.ratedAt === undefined ? known : toInstant(r.ratedAt);
-    if (asOf !== undefined && at > asOf) continue;
-    const key = `${r.analyst}\u0000${r.hypothesisId}`;
-    const current = latest.get(key);
-    if (!current || at > current.at) latest.set(key, { hypothesisId: r.hypothesisId, analyst: r.analyst, rating: r.rating, at });
+    const h = index.get(r.hypothesisId);
+    if (h === undefined) continue;
+    const when = r.ratedAt === undefined ? known : toInstant(r.ratedAt);
+    if (asOf !== undefined && when > asOf) continue;
+    const slot = h * width + analystIndex.get(r.analyst)!;
+    if (at[slot] === Number.NEGATIVE_INFINITY) count += 1;
+    if (when > at[slot]! || at[slot] === Number.NEGATIVE_INFINITY) {
+      at[slot] = when;
+      rating[slot] = RATING_INDEX[r.rating];
+    }
   }
-  return [...latest.values()].sort((a, b) => compareIds(a.analyst, b.analyst));
+  const ratingH = new Int32Array(count);
+  const ratingA = new Int32Array(count);
+  const ratingR = new Uint8Array(count);
+  let k = 0;
+  for (let slot = 0; slot < at.length && k < count; slot += 1) {
+    if (at[slot] === Number.NEGATIVE_INFINITY) continue;
+    ratingH[k] = Math.floor(slot / width);
+    ratingA[k] = slot % width;
+    ratingR[k] = rating[slot]!;
+    k += 1;
+  }
+  return { ratingH, ratingA, ratingR };
 }
 
 /** Lower case, letters and digits only, single spaces: the name two duplicates share. */

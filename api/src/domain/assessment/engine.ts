@@ -36,7 +36,7 @@ export function isCounted(weight: number, terms: ItemTerms): boolean {
 
 export function scoreCase(c: PreparedCase, config: AssessmentConfig): Scored {
   const n = c.hypotheses.length;
-  const terms = c.evidence.map((e) => itemTerms(e, config));
+  const terms = c.evidence.map((e) => itemTerms(e, config, n, c.view));
   const groupIds = new Map<string, number>();
   const groupOf = c.evidence.map((e) => {
     let g = groupIds.get(e.group);
@@ -127,13 +127,24 @@ export function evaluateTotals(
   achScore: readonly number[],
   diagnosticGroups: number,
 ): Evaluation {
+  const light = evaluateLead(c, config, method, logScore, achScore);
+  const achRanks = light.scores && rankDescending(light.scores);
+  const ranks = rankDescending(light.posteriors ?? light.scores ?? []);
+  return { ...light, achRanks, ranks, diagnosticGroups };
+}
+
+/** Posteriors, scores and the lead only (what a sensitivity run needs; no ranks). */
+export function evaluateLead(
+  c: Pick<PreparedCase, 'hypotheses'>,
+  config: AssessmentConfig,
+  method: AssessmentMethod,
+  logScore: readonly number[],
+  achScore: readonly number[],
+): Pick<Evaluation, 'scores' | 'posteriors' | 'leader' | 'leadStatus' | 'tiedForLead'> {
   const scores = method === 'BAYES' ? null : [...achScore];
   const posteriors = method === 'ACH' ? null : applyFloor(normaliseLog(logScore), config.probabilityFloor);
-  const achRanks = scores && rankDescending(scores);
   const primary = posteriors ?? scores ?? [];
-  const ranks = rankDescending(primary);
-  const lead = leadOf(c, primary, posteriors ? config.tieMargin : config.achTieMargin);
-  return { scores, posteriors, achRanks, ranks, ...lead, diagnosticGroups };
+  return { scores, posteriors, ...leadOf(c, primary, posteriors ? config.tieMargin : config.achTieMargin) };
 }
 
 /**
@@ -252,7 +263,7 @@ export function evidenceResult(c: PreparedCase, i: number, scored: Scored, confi
     nearDuplicateOf: e.nearDuplicateOf,
     cells: c.hypotheses.map((h, k) => ({
       hypothesisId: h.id,
-      raters: e.cells[k]?.length ?? 0,
+      raters: t.raters[k] ?? 0,
       blank: t.blank[k] ?? true,
       spread: t.spread[k] ?? 0,
       likelihood: t.rated ? t.likelihood[k]! : config.likelihood.N,

@@ -1,5 +1,5 @@
 import type { PreparedCase } from './case';
-import { evaluateTotals, isCounted, type Evaluation, type Scored } from './engine';
+import { evaluateLead, isCounted, type Evaluation, type Scored } from './engine';
 import type { AssessmentConfig, AssessmentMethod, SensitivityOutcome, SensitivityResult } from './types';
 
 /**
@@ -41,12 +41,13 @@ export function sensitivityAnalysis(
         achScore[h]! += afterPen - beforePen;
       }
     }
-    const run = evaluateTotals(c, config, method, logScore, achScore, base.diagnosticGroups);
+    const run = evaluateLead(c, config, method, logScore, achScore);
     const deltaPosterior = deltas(c, base.posteriors, run.posteriors);
     const deltaScore = deltas(c, base.scores, run.scores);
     const outcome = outcomeOf(base, run);
     const flipsLead = outcome !== 'holds';
-    const moved = Math.max(0, ...Object.values(deltaPosterior ?? deltaScore ?? {}).map(Math.abs));
+    let moved = 0;
+    for (const v of Object.values(deltaPosterior ?? deltaScore ?? {})) moved = Math.max(moved, Math.abs(v));
     return {
       evidenceId: e.id,
       action,
@@ -61,7 +62,7 @@ export function sensitivityAnalysis(
   });
 }
 
-function outcomeOf(before: Evaluation, after: Evaluation): SensitivityOutcome {
+function outcomeOf(before: Pick<Evaluation, 'leader' | 'leadStatus'>, after: Pick<Evaluation, 'leader' | 'leadStatus'>): SensitivityOutcome {
   if (before.leadStatus === 'clear' && after.leadStatus === 'clear') return before.leader === after.leader ? 'holds' : 'new-leader';
   if (before.leadStatus === 'clear' && after.leadStatus === 'tie') return 'becomes-tie';
   if (before.leadStatus === 'tie' && after.leadStatus === 'clear') return 'breaks-tie';
@@ -70,5 +71,8 @@ function outcomeOf(before: Evaluation, after: Evaluation): SensitivityOutcome {
 
 function deltas(c: PreparedCase, before: number[] | null, after: number[] | null): Record<string, number> | null {
   if (!before || !after) return null;
-  return Object.fromEntries(c.hypotheses.map((h, i) => [h.id, (after[i] ?? 0) - (before[i] ?? 0)]));
+  // Built key by key in one order, so every record shares one object shape.
+  const out: Record<string, number> = {};
+  for (let i = 0; i < c.hypotheses.length; i += 1) out[c.hypotheses[i]!.id] = (after[i] ?? 0) - (before[i] ?? 0);
+  return out;
 }
