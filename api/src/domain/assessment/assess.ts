@@ -49,7 +49,7 @@ export function assess(input: AssessmentInput, options: AssessmentOptions = {}):
     pooled: pooledResult(hypothesisIds, distributions, config),
     disagreement: disagreementReport(hypothesisIds, distributions),
     analystDivergence: analystDivergence(analysts),
-    analyticConfidence: analyticConfidence(consensus, scored, evaluation),
+    analyticConfidence: analyticConfidence(consensus, scored, lead.leadStatus),
   };
 }
 
@@ -151,7 +151,7 @@ export const CONFIDENCE_RULES = Object.freeze({
  * rests on how many independent groups discriminate, how reliable their items are, how many
  * analysts rated, and whether there is a clear leader.
  */
-function analyticConfidence(c: PreparedCase, scored: Scored, ev: Evaluation): AnalyticConfidence {
+function analyticConfidence(c: PreparedCase, scored: Scored, leadStatus: AssessmentResult['leadStatus']): AnalyticConfidence {
   const diagnostic = c.evidence.filter((e, i) => {
     const t = scored.terms[i]!;
     return scored.share[i]! > 0 && t.logLik.some((v) => Math.abs(v - t.logLik[0]!) > 1e-12);
@@ -164,11 +164,11 @@ function analyticConfidence(c: PreparedCase, scored: Scored, ev: Evaluation): An
   if (groups < high.groups) reasons.push(`${groups} independent discriminating source group(s); high confidence needs ${high.groups}`);
   if (reliability < high.reliability) reasons.push(`mean source reliability ${reliability.toFixed(2)}; high confidence needs ${high.reliability}`);
   if (analysts < high.analysts) reasons.push(`${analysts} analyst(s) rated; high confidence needs ${high.analysts}`);
-  if (ev.leadStatus !== 'clear') reasons.push('no clear leader');
+  if (leadStatus !== 'clear') reasons.push('no clear leader');
   const level =
     reasons.length === 0
       ? 'high'
-      : groups >= moderate.groups && reliability >= moderate.reliability && ev.leadStatus === 'clear'
+      : groups >= moderate.groups && reliability >= moderate.reliability && leadStatus === 'clear'
         ? 'moderate'
         : 'low';
   return { level, independentGroups: groups, meanReliability: reliability, analysts, reasons };

@@ -108,8 +108,8 @@ export function prepareCase(
   const evidence: PreparedEvidence[] = [];
   for (const e of input.evidence) {
     if (!knownBy(e.knownAt, asOf)) continue;
-    const version = versionAt(e.versions, asOf);
-    if (version === null) continue;
+    // An item stored after `asOf` but known by then is scored as first stored.
+    const version = versionAt(e.versions, asOf) ?? earliest(e.versions);
     evidence.push(prepareEvidence(e, version, index, config, asOf, scratch));
   }
   evidence.sort((a, b) => compareIds(a.id, b.id));
@@ -170,6 +170,12 @@ function versionAt<V extends { validFrom: string }>(versions: readonly V[] | und
       bestAt = at;
     }
   }
+  return best;
+}
+
+function earliest<V extends { validFrom: string }>(versions: readonly V[] | undefined): V | undefined {
+  let best: V | undefined;
+  for (const v of versions ?? []) if (!best || toInstant(v.validFrom) < toInstant(best.validFrom)) best = v;
   return best;
 }
 

@@ -1,3 +1,4 @@
+import { EVIDENCE_WEIGHT_MAX } from '../../../../schema/stix/attribution';
 import { IssueCollector } from './errors';
 import {
   COHERENTISATIONS,
@@ -45,7 +46,7 @@ export const DEFAULT_ASSESSMENT_CONFIG: Readonly<AssessmentConfig> = Object.free
   credibilityFactor: { '1': 0.95, '2': 0.85, '3': 0.7, '4': 0.5, '5': 0.3, '6': 0.7 },
   unassessedFactor: 0.7,
   discreditedFactor: 0,
-  maxWeight: 10,
+  maxWeight: EVIDENCE_WEIGHT_MAX,
   priorFloor: 0.01,
   probabilityFloor: 0.001,
   judgementFloor: 0.01,
