@@ -96,7 +96,7 @@ describe('bad numbers are refused at the API', () => {
     const before = await graph.read((tx) => countGraph(tx));
     const r = await api.gql(
       analyst,
-      `mutation { createEvidence(input: { incidentId: "${IDS.incident}", name: "huge", kind: FACT, collectedAt: "2025-12-14T10:00:00Z", weight: 1e308 }) { id } }`,
+      `mutation { createEvidence(input: { incidentId: "${IDS.incident}", name: "huge", kind: CONTEXT, collectedAt: "2025-12-14T10:00:00Z", weight: 1e308 }) { id } }`,
     );
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(r.errors?.[0]?.extensions?.issues).toEqual([expect.objectContaining({ path: 'weight' })]);
