@@ -71,7 +71,8 @@ function robustLead(
   const restsOn: string[] = [];
   const contenders = new Set(ev.tiedForLead);
   for (const analyst of names) {
-    const run = evaluate(withoutAnalyst(c, analyst), config, method);
+    const without = withoutAnalyst(c, analyst);
+    const run = evaluate(without, config, method, scoreCase(without, config, false));
     if (run.leadStatus === 'clear' && run.leader === ev.leader) continue;
     restsOn.push(analyst);
     for (const id of run.tiedForLead) contenders.add(id);
@@ -98,7 +99,7 @@ function analystViews(
   const names = new Set([...raters(consensus), ...distributions.map((d) => d.analyst)]);
   return [...names].sort(compareIds).map((analyst) => {
     const own = restrictToAnalyst(consensus, analyst);
-    const scored = scoreCase(own, config);
+    const scored = scoreCase(own, config, false);
     const ev = evaluate(own, config, method, scored);
     const judgement = distributions.find((d) => d.analyst === analyst);
     return {

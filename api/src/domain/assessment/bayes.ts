@@ -53,18 +53,25 @@ function tables(config: AssessmentConfig): Tables {
 }
 
 /** The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits. */
-export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: number, view: AnalystFilter = {}): ItemTerms {
+const NONE: number[] = [];
+
+/**
+ * The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits.
+ * Without `detail`, only what scoring needs (`likelihood`, `cellPenalty`, `spread` and `raters`
+ * are left empty): the per-analyst views and lead checks skip those allocations.
+ */
+export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: number, view: AnalystFilter = {}, detail = true): ItemTerms {
   const { log: LOG, penalty: PEN } = tables(config);
   const strictest = config.ratingCombination === 'strictest';
   const r = e.reliability;
   const neutral = (1 - r) * config.likelihood.N;
   const logLik = new Array<number>(n).fill(0);
   const penalty = new Array<number>(n).fill(0);
-  const likelihood = new Array<number>(n).fill(0);
-  const cellPen = new Array<number>(n).fill(0);
-  const spread = new Array<number>(n).fill(0);
+  const likelihood = detail ? new Array<number>(n).fill(0) : NONE;
+  const cellPen = detail ? new Array<number>(n).fill(0) : NONE;
+  const spread = detail ? new Array<number>(n).fill(0) : NONE;
   const blank = new Array<boolean>(n).fill(true);
-  const raters = new Array<number>(n).fill(0);
+  const raters = detail ? new Array<number>(n).fill(0) : NONE;
   let ratedCount = 0;
   let logSum = 0;
   let penSum = 0;
@@ -99,12 +106,15 @@ export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: numb
     const rawLog = strictest ? logMin : logAcc / count;
     const rawPen = strictest ? penMin : penAcc / count;
     blank[h] = false;
-    raters[h] = count;
-    likelihood[h] = Math.exp(rawLog);
-    cellPen[h] = rawPen;
-    logLik[h] = Math.log(r * likelihood[h]! + neutral);
+    const lik = Math.exp(rawLog);
+    if (detail) {
+      raters[h] = count;
+      likelihood[h] = lik;
+      cellPen[h] = rawPen;
+      spread[h] = hi - lo;
+    }
+    logLik[h] = Math.log(r * lik + neutral);
     penalty[h] = r * rawPen;
-    spread[h] = hi - lo;
     ratedCount += 1;
     logSum += logLik[h]!;
     penSum += penalty[h]!;
@@ -116,8 +126,10 @@ export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: numb
       if (!blank[h]) continue;
       logLik[h] = logSum / ratedCount;
       penalty[h] = penSum / ratedCount;
-      likelihood[h] = Math.exp(rawLogSum / ratedCount);
-      cellPen[h] = rawPenSum / ratedCount;
+      if (detail) {
+        likelihood[h] = Math.exp(rawLogSum / ratedCount);
+        cellPen[h] = rawPenSum / ratedCount;
+      }
     }
   }
   return { logLik, penalty, rated: ratedCount > 0, blank, raters, likelihood, cellPenalty: cellPen, spread };

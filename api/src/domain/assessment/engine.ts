@@ -34,9 +34,10 @@ export function isCounted(weight: number, terms: ItemTerms): boolean {
   return weight > 0 && terms.rated;
 }
 
-export function scoreCase(c: PreparedCase, config: AssessmentConfig): Scored {
+/** With `detail` false, the terms carry only what scoring needs (no per-cell details). */
+export function scoreCase(c: PreparedCase, config: AssessmentConfig, detail = true): Scored {
   const n = c.hypotheses.length;
-  const terms = c.evidence.map((e) => itemTerms(e, config, n, c.view));
+  const terms = c.evidence.map((e) => itemTerms(e, config, n, c.view, detail));
   const groupIds = new Map<string, number>();
   const groupOf = c.evidence.map((e) => {
     let g = groupIds.get(e.group);

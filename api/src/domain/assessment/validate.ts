@@ -138,25 +138,33 @@ function validateEvidenceFields(issues: IssueCollector, objectId: string, e: Evi
 /** Ratings: known hypothesis, valid code, analyst named, one rating per analyst, hypothesis and instant. */
 function validateRatings(issues: IssueCollector, objectId: string, e: EvidenceInput, hypothesisIds: Set<string>): void {
   if (!Array.isArray(e?.ratings)) return;
-  const seen = new Set<string>();
-  e.ratings.forEach((r, j) => {
-    const field = `ratings[${j}]`;
+  // Per analyst and hypothesis, the instants already seen (a plain loop and no strings built
+  // unless something is wrong: this runs once per rating, 200 000 times for a large case).
+  const seen = new Map<string, Map<string, Set<number>>>();
+  const ratings = e.ratings;
+  for (let j = 0; j < ratings.length; j += 1) {
+    const r = ratings[j]!;
+    const field = () => `ratings[${j}]`;
     if (!hypothesisIds.has(r?.hypothesisId)) {
-      issues.add(objectId, `${field}.hypothesisId`, `"${String(r?.hypothesisId)}" is not a hypothesis of this incident`);
+      issues.add(objectId, `${field()}.hypothesisId`, `"${String(r?.hypothesisId)}" is not a hypothesis of this incident`);
     }
-    if (!isNonEmptyString(r?.analyst)) issues.add(objectId, `${field}.analyst`, 'must be a non-empty string');
+    if (!isNonEmptyString(r?.analyst)) issues.add(objectId, `${field()}.analyst`, 'must be a non-empty string');
     if (!RATINGS.includes(r?.rating)) {
-      issues.add(objectId, `${field}.rating`, `must be one of ${RATINGS.join(', ')}, got ${String(r?.rating)}`);
+      issues.add(objectId, `${field()}.rating`, `must be one of ${RATINGS.join(', ')}, got ${String(r?.rating)}`);
     }
     if (r?.ratedAt !== undefined && !isIsoInstant(r.ratedAt)) {
-      issues.add(objectId, `${field}.ratedAt`, `must be an ISO 8601 date, got ${String(r.ratedAt)}`);
+      issues.add(objectId, `${field()}.ratedAt`, `must be an ISO 8601 date, got ${String(r.ratedAt)}`);
     }
-    const key = `${r?.analyst}\u0000${r?.hypothesisId}\u0000${toInstant(r?.ratedAt ?? e.knownAt)}`;
-    if (seen.has(key)) {
-      issues.add(objectId, field, `duplicate rating by ${String(r?.analyst)} of ${String(r?.hypothesisId)} at the same time`);
+    let byHypothesis = seen.get(r?.analyst);
+    if (!byHypothesis) seen.set(r?.analyst, (byHypothesis = new Map()));
+    let instants = byHypothesis.get(r?.hypothesisId);
+    if (!instants) byHypothesis.set(r?.hypothesisId, (instants = new Set()));
+    const at = toInstant(r?.ratedAt ?? e.knownAt);
+    if (instants.has(at)) {
+      issues.add(objectId, field(), `duplicate rating by ${String(r?.analyst)} of ${String(r?.hypothesisId)} at the same time`);
     }
-    seen.add(key);
-  });
+    instants.add(at);
+  }
 }
 
 function validateJudgements(issues: IssueCollector, judgements: AnalystJudgement[], hypothesisIds: Set<string>): void {
