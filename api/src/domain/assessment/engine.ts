@@ -158,9 +158,15 @@ export function leadOf(
   margin: number,
 ): { leader: string | null; leadStatus: LeadStatus; tiedForLead: string[] } {
   if (values.length === 0) return { leader: null, leadStatus: 'none', tiedForLead: [] };
-  const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
-  const top = values[order[0]!]!;
-  const tied = order.filter((i) => top - values[i]! < margin || top - values[i]! <= RANK_TOLERANCE);
+  let top = Number.NEGATIVE_INFINITY;
+  for (const v of values) if (v > top) top = v;
+  const tied: number[] = [];
+  for (let i = 0; i < values.length; i += 1) {
+    const gap = top - values[i]!;
+    if (gap < margin || gap <= RANK_TOLERANCE) tied.push(i);
+  }
+  // Best first; equal values by index, i.e. by id (hypotheses are sorted by id).
+  if (tied.length > 1) tied.sort((a, b) => values[b]! - values[a]! || a - b);
   const ids = tied.map((i) => c.hypotheses[i]!.id);
   return tied.length === 1 ? { leader: ids[0]!, leadStatus: 'clear', tiedForLead: ids } : { leader: null, leadStatus: 'tie', tiedForLead: ids };
 }

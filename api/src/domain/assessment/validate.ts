@@ -90,13 +90,14 @@ function isProbability(value: unknown): boolean {
 
 function validateEvidence(issues: IssueCollector, evidence: EvidenceInput[], hypothesisIds: Set<string>, maxWeight: number): void {
   const ids = new Set<string>();
+  const slots = new RatingSlots(hypothesisIds, evidence);
   evidence.forEach((e, i) => {
     const objectId = isNonEmptyString(e?.id) ? e.id : `evidence[${i}]`;
     if (!isNonEmptyString(e?.id)) issues.add(objectId, 'id', 'must be a non-empty string');
     else if (ids.has(e.id)) issues.add(objectId, 'id', 'duplicate evidence id');
     else ids.add(e.id);
     validateEvidenceFields(issues, objectId, e, maxWeight);
-    validateRatings(issues, objectId, e, hypothesisIds);
+    validateRatings(issues, objectId, e, hypothesisIds, slots);
   });
 }
 
@@ -135,37 +136,79 @@ function validateEvidenceFields(issues: IssueCollector, objectId: string, e: Evi
   if (!Array.isArray(e?.ratings)) issues.add(objectId, 'ratings', 'must be an array');
 }
 
-/** Ratings: known hypothesis, valid code, analyst named, one rating per analyst, hypothesis and instant. */
-function validateRatings(issues: IssueCollector, objectId: string, e: EvidenceInput, hypothesisIds: Set<string>): void {
+/** Per-case working memory of the duplicate-rating check: one slot per (hypothesis, analyst). */
+class RatingSlots {
+  readonly hypotheses: Map<string, number>;
+  readonly analysts = new Map<string, number>();
+  private at = new Float64Array(0);
+  private extra = new Map<number, Set<number>>();
+
+  constructor(hypothesisIds: Set<string>, evidence: readonly EvidenceInput[]) {
+    this.hypotheses = new Map([...hypothesisIds].map((id, i) => [id, i]));
+    for (const e of evidence) {
+      if (!Array.isArray(e?.ratings)) continue;
+      for (const r of e.ratings) {
+        if (typeof r?.analyst === 'string' && !this.analysts.has(r.analyst)) this.analysts.set(r.analyst, this.analysts.size);
+      }
+    }
+    this.at = new Float64Array(this.hypotheses.size * this.analysts.size);
+  }
+
+  /** Starts a new evidence item. */
+  reset(): void {
+    this.at.fill(Number.NaN);
+    if (this.extra.size > 0) this.extra = new Map();
+  }
+
+  /** Records a rating of a cell at an instant; false when that cell was already rated then. */
+  add(hypothesisId: string, analyst: string, at: number): boolean {
+    const h = this.hypotheses.get(hypothesisId);
+    const a = this.analysts.get(analyst);
+    if (h === undefined || a === undefined) return true;
+    const slot = h * this.analysts.size + a;
+    const first = this.at[slot]!;
+    if (Number.isNaN(first)) {
+      this.at[slot] = at;
+      return true;
+    }
+    let instants = this.extra.get(slot);
+    if (!instants) this.extra.set(slot, (instants = new Set([first])));
+    if (instants.has(at)) return false;
+    instants.add(at);
+    return true;
+  }
+}
+
+/**
+ * Ratings: known hypothesis, valid code, analyst named, one rating per analyst, hypothesis and
+ * instant. Runs once per rating (200 000 times for a large case): a plain loop, no closure and
+ * no string built unless something is wrong.
+ */
+function validateRatings(issues: IssueCollector, objectId: string, e: EvidenceInput, hypothesisIds: Set<string>, slots: RatingSlots): void {
   if (!Array.isArray(e?.ratings)) return;
-  // Per analyst and hypothesis, the instants already seen (a plain loop and no strings built
-  // unless something is wrong: this runs once per rating, 200 000 times for a large case).
-  const seen = new Map<string, Map<string, Set<number>>>();
+  slots.reset();
+  const known = toInstant(e.knownAt);
   const ratings = e.ratings;
   for (let j = 0; j < ratings.length; j += 1) {
     const r = ratings[j]!;
-    const field = () => `ratings[${j}]`;
     if (!hypothesisIds.has(r?.hypothesisId)) {
-      issues.add(objectId, `${field()}.hypothesisId`, `"${String(r?.hypothesisId)}" is not a hypothesis of this incident`);
+      issues.add(objectId, `ratings[${j}].hypothesisId`, `"${String(r?.hypothesisId)}" is not a hypothesis of this incident`);
     }
-    if (!isNonEmptyString(r?.analyst)) issues.add(objectId, `${field()}.analyst`, 'must be a non-empty string');
-    if (!RATINGS.includes(r?.rating)) {
-      issues.add(objectId, `${field()}.rating`, `must be one of ${RATINGS.join(', ')}, got ${String(r?.rating)}`);
+    if (!isNonEmptyString(r?.analyst)) issues.add(objectId, `ratings[${j}].analyst`, 'must be a non-empty string');
+    if (!RATING_SET.has(r?.rating)) {
+      issues.add(objectId, `ratings[${j}].rating`, `must be one of ${RATINGS.join(', ')}, got ${String(r?.rating)}`);
     }
-    if (r?.ratedAt !== undefined && !isIsoInstant(r.ratedAt)) {
-      issues.add(objectId, `${field()}.ratedAt`, `must be an ISO 8601 date, got ${String(r.ratedAt)}`);
+    const at = r?.ratedAt === undefined ? known : toInstant(r.ratedAt);
+    if (r?.ratedAt !== undefined && Number.isNaN(at)) {
+      issues.add(objectId, `ratings[${j}].ratedAt`, `must be an ISO 8601 date, got ${String(r.ratedAt)}`);
     }
-    let byHypothesis = seen.get(r?.analyst);
-    if (!byHypothesis) seen.set(r?.analyst, (byHypothesis = new Map()));
-    let instants = byHypothesis.get(r?.hypothesisId);
-    if (!instants) byHypothesis.set(r?.hypothesisId, (instants = new Set()));
-    const at = toInstant(r?.ratedAt ?? e.knownAt);
-    if (instants.has(at)) {
-      issues.add(objectId, field(), `duplicate rating by ${String(r?.analyst)} of ${String(r?.hypothesisId)} at the same time`);
+    if (!slots.add(r?.hypothesisId, r?.analyst, at)) {
+      issues.add(objectId, `ratings[${j}]`, `duplicate rating by ${String(r?.analyst)} of ${String(r?.hypothesisId)} at the same time`);
     }
-    instants.add(at);
   }
 }
+
+const RATING_SET: ReadonlySet<unknown> = new Set(RATINGS);
 
 function validateJudgements(issues: IssueCollector, judgements: AnalystJudgement[], hypothesisIds: Set<string>): void {
   if (!Array.isArray(judgements)) {
