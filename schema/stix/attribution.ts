@@ -47,6 +47,14 @@ const DECLARES_ATTRIBUTION_EXTENSION = {
 
 const Probability = Type.Number({ minimum: 0, maximum: 1 });
 
+/**
+ * Largest analyst weight of an evidence item. The weight tempers the item's likelihood as an
+ * exponent (docs/assessment.md): beyond 10 one item would outweigh any realistic case, and a
+ * weight like 1e308 overflows the scores. Shared by the STIX schema, the case service and the
+ * assessment engine.
+ */
+export const EVIDENCE_WEIGHT_MAX = 10;
+
 export const AnalystJudgement = Type.Object({
   analyst: Type.String(),
   probability: Probability,
@@ -87,7 +95,7 @@ export const AttributionEvidence = sdoSchema('attribution-evidence', {
   reliability: Type.Optional(enumOf(ADMIRALTY_RELIABILITY)),
   credibility: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
   collected_at: Timestamp,
-  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: EVIDENCE_WEIGHT_MAX })),
   discredited: Type.Optional(Type.Boolean()),
   ratings: Type.Optional(List(EvidenceRating)),
 }, [DECLARES_ATTRIBUTION_EXTENSION]);

@@ -366,9 +366,9 @@ describe('web explorer in Chromium', () => {
   });
 
   it('reports a bad fact sheet dropped on the page by line, column and field, writing nothing', async () => {
-    const at = SECOND.indexOf('prior: 0.3333', SECOND.indexOf('id: h-state-challenger'));
+    const at = SECOND.indexOf('prior: 0.3', SECOND.indexOf('id: h-state-challenger'));
     const line = SECOND.slice(0, at).split('\n').length;
-    const bad = `${SECOND.slice(0, at)}prior: 2${SECOND.slice(at + 'prior: 0.3333'.length)}`;
+    const bad = `${SECOND.slice(0, at)}prior: 2${SECOND.slice(at + 'prior: 0.3'.length)}`;
     await dropFile('second-case.yaml', bad, 'application/yaml');
     await expect.poll(() => page.locator('.import-step').textContent(), { timeout: 30_000 }).toMatch(/refused/i);
     const row = page.locator('.import-errors tbody tr', { hasText: 'hypotheses[1].prior' });

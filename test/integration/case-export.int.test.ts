@@ -88,11 +88,12 @@ describe('case export', () => {
   it('carries the extension, the hypotheses and evidence, and the assessment as standard STIX', () => {
     const byType = (t: string) => bundle.objects.filter((o) => o.type === t);
     expect(bundle.objects.map((o) => o.id)).toContain(ATTRIBUTION_EXTENSION_ID);
-    expect(byType('attribution-hypothesis')).toHaveLength(3);
+    expect(byType('attribution-hypothesis')).toHaveLength(4);
     expect(byType('attribution-evidence')).toHaveLength(4);
     const attributed = byType('relationship').filter((r) => r.relationship_type === 'attributed-to');
     expect(attributed).toHaveLength(3);
-    for (const h of before.result.hypotheses) {
+    // The "other" hypothesis names no candidate actor, so it has no attributed-to relationship.
+    for (const h of before.result.hypotheses.filter((r) => !r.isOther)) {
       const hypothesis = byType('attribution-hypothesis').find((o) => o.id === h.hypothesisId)!;
       const rel = attributed.find((r) => (hypothesis.candidate_refs as string[]).includes(String(r.target_ref)))!;
       expect(rel).toMatchObject({ source_ref: IDS.incident, confidence: Math.round(100 * h.posterior!) });

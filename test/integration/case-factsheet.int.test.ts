@@ -31,7 +31,7 @@ function corrupt(text: string, after: string, from: string, to: string): { text:
 }
 
 // Two mistakes: a prior above 1 and an unknown hypothesis reference in a rating.
-const prior = corrupt(SEED_TEXT, 'id: h-state-challenger', 'prior: 0.3333', 'prior: 2');
+const prior = corrupt(SEED_TEXT, 'id: h-state-challenger', 'prior: 0.3', 'prior: 2');
 const rating = corrupt(prior.text, 'id: ev-no-exfiltration-confirmed', 'hypothesis: h-state-challenger', 'hypothesis: h-martians');
 const BAD = rating.text;
 const BAD_FILE = join(DIR, 'bad-case.yaml');
@@ -109,6 +109,6 @@ describe('good fact sheets through the command', () => {
     expect(report.created).toBeGreaterThan(30);
     const incidents = await services.cases.incidents(SYSTEM_VIEWER);
     expect(incidents.map((i) => i.id)).toEqual([report.incidentId]);
-    expect(incidents[0]!.hypotheses).toHaveLength(3);
+    expect(incidents[0]!.hypotheses).toHaveLength(4);
   });
 });

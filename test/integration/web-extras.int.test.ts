@@ -74,9 +74,9 @@ describe('importFactSheet', () => {
   });
 
   it('returns every problem of a bad sheet with line, column and field, and writes nothing', async () => {
-    const at = V1.indexOf('prior: 0.3333', V1.indexOf('id: h-state-challenger'));
+    const at = V1.indexOf('prior: 0.3', V1.indexOf('id: h-state-challenger'));
     const line = V1.slice(0, at).split('\n').length;
-    const bad = `${V1.slice(0, at)}prior: 2${V1.slice(at + 'prior: 0.3333'.length)}`.replace('analyst: analyst-b, rating: C', 'analyst: analyst-b, rating: Q');
+    const bad = `${V1.slice(0, at)}prior: 2${V1.slice(at + 'prior: 0.3'.length)}`.replace('analyst: analyst-b, rating: C', 'analyst: analyst-b, rating: Q');
     const before = await graph.read((tx) => countGraph(tx));
     const r = await api.gql(analyst, IMPORT, { text: bad, fileName: 'bad-case.yaml' });
     expect(r.errors).toBeUndefined();

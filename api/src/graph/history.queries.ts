@@ -27,3 +27,23 @@ export const OBJECT_HISTORY = cypher(
    }
    RETURN n.id AS id, {${VERSION_FIELDS('n')}} AS current, older`,
 );
+
+/**
+ * Older versions of several objects at once (an assessment replayed as of an instant): per id
+ * visible at `$maxRank`, the `:StixVersion`s the viewer may see, oldest first.
+ */
+export const VERSIONS_OF = cypher(
+  'versions-of',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id})
+   WHERE n.tlp_rank <= $maxRank AND NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
+   CALL {
+     WITH n
+     OPTIONAL MATCH (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})
+     WHERE coalesce(v.tlp_rank, $unknownRank) <= $maxRank
+     WITH v ORDER BY v.modified
+     RETURN collect(v {modified: toString(v.modified), raw: v.raw}) AS older
+   }
+   RETURN n.id AS id, older`,
+);

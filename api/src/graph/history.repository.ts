@@ -2,7 +2,7 @@
 import { UNKNOWN_MARKING_RANK } from '../../../schema/graph/kinds';
 import type { Tx } from './driver';
 import type { Plain } from './mappers';
-import { OBJECT_HISTORY } from './history.queries';
+import { OBJECT_HISTORY, VERSIONS_OF } from './history.queries';
 
 /** One stored version: `raw` still the stored JSON text, instants as ISO strings. */
 export interface VersionRecord {
@@ -42,4 +42,25 @@ export async function objectHistory(tx: Tx, id: string, maxRank: number, limit: 
   if (!row) return null;
   const older = Array.isArray(row.older) ? row.older.map(toVersion) : [];
   return { id: String(row.id), current: toVersion(row.current), older };
+}
+
+/** An older version of an object: when it was made and its stored JSON text. */
+export interface OlderVersion {
+  modified: string | null;
+  raw: string | null;
+}
+
+/** Older versions (visible at `maxRank`, oldest first) of each visible object among `ids`. */
+export async function olderVersions(tx: Tx, ids: readonly string[], maxRank: number): Promise<Map<string, OlderVersion[]>> {
+  const out = new Map<string, OlderVersion[]>();
+  if (ids.length === 0) return out;
+  const rows = await tx.run(VERSIONS_OF, { ids: [...ids], maxRank, unknownRank: UNKNOWN_MARKING_RANK });
+  for (const row of rows) {
+    const older = Array.isArray(row.older) ? row.older : [];
+    out.set(
+      String(row.id),
+      older.flatMap((v) => (v && typeof v === 'object' && !Array.isArray(v) ? [{ modified: str(v.modified), raw: str(v.raw) }] : [])),
+    );
+  }
+  return out;
 }

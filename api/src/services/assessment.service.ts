@@ -6,6 +6,8 @@
  */
 import {
   AssessmentInputError,
+  COHERENTISATIONS,
+  type Coherentisation,
   METHODS,
   RATING_COMBINATIONS,
   assess,
@@ -21,7 +23,8 @@ import type { Graph } from '../graph/driver';
 import type { Logger } from '../logger';
 import { explainAssessment } from './assessment-explain';
 import { caseExportObjects } from './case-export';
-import { caseRecord, toAssessmentInput, type CaseRecord, type DroppedRating } from './case-model';
+import { olderVersions } from '../graph/history.repository';
+import { caseRecord, toAssessmentInput, type CaseRecord, type DroppedRating, type StoredVersion } from './case-model';
 import type { Viewer } from './viewer';
 
 export interface AssessOptions {
@@ -34,6 +37,8 @@ export interface AssessOptions {
    * most inconsistent counts, which keeps "an added I/II never raises a posterior" in full).
    */
   ratingCombination?: RatingCombination | null;
+  /** How analysts' judgements are made coherent before pooling (default 'proportional'). */
+  coherentisation?: Coherentisation | null;
 }
 
 export interface CaseAssessment {
@@ -65,7 +70,7 @@ export interface AssessmentService {
 function checkOptions(options: AssessOptions): {
   asOf?: string;
   method?: AssessmentMethod;
-  config?: { ratingCombination: RatingCombination };
+  config?: { ratingCombination?: RatingCombination; coherentisation?: Coherentisation };
 } {
   const issues = [];
   if (options.asOf != null && Number.isNaN(Date.parse(options.asOf))) {
@@ -77,11 +82,21 @@ function checkOptions(options: AssessOptions): {
   if (options.ratingCombination != null && !RATING_COMBINATIONS.includes(options.ratingCombination)) {
     issues.push({ objectId: null, path: 'ratingCombination', message: `must be one of ${RATING_COMBINATIONS.join(', ')}` });
   }
+  if (options.coherentisation != null && !COHERENTISATIONS.includes(options.coherentisation)) {
+    issues.push({ objectId: null, path: 'coherentisation', message: `must be one of ${COHERENTISATIONS.join(', ')}` });
+  }
   if (issues.length > 0) throw new ValidationError(`Invalid assessment options: ${issues[0]!.path}: ${issues[0]!.message}`, issues);
   return {
     ...(options.asOf != null ? { asOf: options.asOf } : {}),
     ...(options.method != null ? { method: options.method } : {}),
-    ...(options.ratingCombination != null ? { config: { ratingCombination: options.ratingCombination } } : {}),
+    ...(options.ratingCombination != null || options.coherentisation != null
+      ? {
+          config: {
+            ...(options.ratingCombination != null ? { ratingCombination: options.ratingCombination } : {}),
+            ...(options.coherentisation != null ? { coherentisation: options.coherentisation } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -94,16 +109,56 @@ function inputError(incidentId: string, error: AssessmentInputError): Validation
   })));
 }
 
+function parseStix(text: string | null): StixJson | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as StixJson) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function createAssessmentService(deps: { graph: Graph; logger: Logger }): AssessmentService {
   const { graph } = deps;
   const logger = deps.logger.child({ area: 'assessment' });
 
   async function load(incidentId: string, viewer: Viewer): Promise<CaseRecord> {
-    const stored = await graph.read((tx) => loadCase(tx, incidentId, viewer.clearanceRank), {
-      metadata: { op: 'case-load' },
-    });
-    if (!stored) throw new NotFoundError(`No incident ${incidentId} that you may see.`);
-    return caseRecord(stored);
+    return (await loadWithVersions(incidentId, viewer, false)).case;
+  }
+
+  /**
+   * The case as the viewer sees it and, with `withVersions`, the older stored versions of its
+   * hypotheses and evidence (same transaction), for a replay as of an instant.
+   */
+  async function loadWithVersions(
+    incidentId: string,
+    viewer: Viewer,
+    withVersions: boolean,
+  ): Promise<{ case: CaseRecord; versions?: Map<string, StoredVersion[]> }> {
+    const loaded = await graph.read(
+      async (tx) => {
+        const stored = await loadCase(tx, incidentId, viewer.clearanceRank);
+        if (!stored || !withVersions) return { stored, older: null };
+        const ids = [...stored.hypotheses, ...stored.evidence].map((o) => String(o.raw.id));
+        return { stored, older: await olderVersions(tx, ids, viewer.clearanceRank) };
+      },
+      { metadata: { op: withVersions ? 'case-load-versions' : 'case-load' } },
+    );
+    if (!loaded.stored) throw new NotFoundError(`No incident ${incidentId} that you may see.`);
+    const c = caseRecord(loaded.stored);
+    if (!loaded.older) return { case: c };
+    const versions = new Map<string, StoredVersion[]>();
+    for (const [id, older] of loaded.older) {
+      versions.set(
+        id,
+        older.flatMap((v) => {
+          const raw = parseStix(v.raw);
+          return raw && v.modified ? [{ modified: v.modified, raw }] : [];
+        }),
+      );
+    }
+    return { case: c, versions };
   }
 
   function run<T>(incidentId: string, work: () => T): T {
@@ -120,8 +175,8 @@ export function createAssessmentService(deps: { graph: Graph; logger: Logger }):
 
     async assess(incidentId, options) {
       const engineOptions = checkOptions(options);
-      const c = await load(incidentId, options.viewer);
-      const { input, dropped } = toAssessmentInput(c);
+      const { case: c, versions } = await loadWithVersions(incidentId, options.viewer, engineOptions.asOf !== undefined);
+      const { input, dropped } = toAssessmentInput(c, versions);
       if (dropped.length > 0) logger.debug({ incidentId, dropped: dropped.length }, 'ratings of invisible hypotheses left out');
       const result = run(incidentId, () => assess(input, engineOptions));
       return { case: c, result, dropped, explanation: explainAssessment(c, result, dropped.length) };
@@ -129,8 +184,8 @@ export function createAssessmentService(deps: { graph: Graph; logger: Logger }):
 
     async history(incidentId, options) {
       const engineOptions = checkOptions(options);
-      const c = await load(incidentId, options.viewer);
-      const { input } = toAssessmentInput(c);
+      const { case: c, versions } = await loadWithVersions(incidentId, options.viewer, true);
+      const { input } = toAssessmentInput(c, versions);
       return { case: c, points: run(incidentId, () => assessmentHistory(input, engineOptions)) };
     },
 

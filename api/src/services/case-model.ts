@@ -9,6 +9,8 @@ import type {
   AnalystJudgement,
   AssessmentInput,
   EvidenceInput,
+  EvidenceVersion,
+  HypothesisVersion,
   HypothesisStatus,
   InformationCredibility,
   Rating,
@@ -166,40 +168,122 @@ export interface DroppedRating {
   hypothesisId: string;
 }
 
+/** An older stored version of a case object: when it was made and its STIX JSON. */
+export interface StoredVersion {
+  modified: string;
+  raw: StixJson;
+}
+
+/**
+ * Evidence items another item depends on (docs/assessment.md, "Dependent evidence"): evidence
+ * it refers to in `object_refs`, and, for an analyst judgement, every other item that is about
+ * one of the objects the judgement refers to (the judgement re-reads that item's information).
+ */
+function dependencies(e: EvidenceRecord, all: readonly EvidenceRecord[]): string[] {
+  const ids = new Set(all.map((x) => x.id));
+  const out = new Set(e.objectRefs.filter((ref) => ids.has(ref) && ref !== e.id));
+  if (e.kind === 'judgement') {
+    const refs = new Set(e.objectRefs);
+    for (const other of all) {
+      if (other.id !== e.id && other.kind !== 'judgement' && other.objectRefs.some((ref) => refs.has(ref))) out.add(other.id);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * Knowledge bases whose ids name a technique or weakness, not a report: two items mapped to the
+ * same ATT&CK technique are not the same observation.
+ */
+const VOCABULARY_SOURCES = new Set(['mitre-attack', 'mitre-mobile-attack', 'mitre-ics-attack', 'capec', 'cwe', 'cve', 'nvd']);
+
+/**
+ * Same report from the same source: the first external reference naming an item of a source
+ * (`source_name` + `external_id`), knowledge-base vocabularies (ATT&CK, CAPEC, CWE, CVE) aside.
+ */
+function sourceKey(e: EvidenceRecord): string | undefined {
+  for (const ref of e.externalReferences) {
+    if (typeof ref.source_name !== 'string' || typeof ref.external_id !== 'string') continue;
+    if (VOCABULARY_SOURCES.has(ref.source_name.toLowerCase())) continue;
+    return `${ref.source_name}:${ref.external_id}`;
+  }
+  return undefined;
+}
+
+/** Stored versions (older ones, then the current) of a hypothesis, as the engine reads them. */
+function hypothesisVersions(h: HypothesisRecord, older: readonly StoredVersion[]): HypothesisVersion[] {
+  return [...older.map((v) => hypothesisRecord({ raw: v.raw, tlpRank: h.tlpRank } as StoredObject)), h].map((r) => ({
+    validFrom: r.modified,
+    name: r.name,
+    status: r.status,
+    ...(r.prior !== null ? { prior: r.prior } : {}),
+  }));
+}
+
+function evidenceVersions(e: EvidenceRecord, older: readonly StoredVersion[]): EvidenceVersion[] {
+  return [...older.map((v) => evidenceRecord({ raw: v.raw, tlpRank: e.tlpRank } as StoredObject)), e].map((r) => ({
+    validFrom: r.modified,
+    ...(r.weight !== null ? { weight: r.weight } : {}),
+    ...(r.reliability !== null ? { reliability: r.reliability } : {}),
+    ...(r.credibility !== null ? { credibility: r.credibility } : {}),
+    discredited: r.discredited,
+  }));
+}
+
 /**
  * The engine's input for a case. Ratings of hypotheses the viewer cannot see (a higher TLP) or
  * that belong to another incident are left out and reported, so one restricted hypothesis does
- * not make the whole assessment fail.
+ * not make the whole assessment fail. With `versions` (older stored versions per object id), the
+ * input carries every version, so an assessment as of an instant reads the case as it was then:
+ * hypotheses created later are left out, and prior, status, weight, grades and discrediting are
+ * those valid then (docs/assessment.md, "As of").
  */
-export function toAssessmentInput(c: CaseRecord): { input: AssessmentInput; dropped: DroppedRating[] } {
+export function toAssessmentInput(
+  c: CaseRecord,
+  versions?: ReadonlyMap<string, readonly StoredVersion[]>,
+): { input: AssessmentInput; dropped: DroppedRating[] } {
   const known = new Set(c.hypotheses.map((h) => h.id));
   const dropped: DroppedRating[] = [];
-  const evidence: EvidenceInput[] = c.evidence.map((e) => ({
-    id: e.id,
-    name: e.name,
-    knownAt: e.collectedAt,
-    ...(e.weight !== null ? { weight: e.weight } : {}),
-    ...(e.reliability !== null ? { reliability: e.reliability } : {}),
-    ...(e.credibility !== null ? { credibility: e.credibility } : {}),
-    ...(e.discredited ? { discredited: true } : {}),
-    ratings: e.ratings.flatMap((r, index) => {
-      if (!known.has(r.hypothesisId)) {
-        dropped.push({ evidenceId: e.id, index, hypothesisId: r.hypothesisId });
-        return [];
-      }
-      return [
-        {
-          hypothesisId: r.hypothesisId,
-          analyst: r.analyst,
-          rating: r.rating,
-          ...(r.rationale !== null ? { rationale: r.rationale } : {}),
-          ratedAt: r.ratedAt,
-        },
-      ];
-    }),
-  }));
+  const evidence: EvidenceInput[] = c.evidence.map((e) => {
+    const derivedFrom = dependencies(e, c.evidence);
+    const key = sourceKey(e);
+    return {
+      id: e.id,
+      name: e.name,
+      knownAt: e.collectedAt,
+      ...(e.weight !== null ? { weight: e.weight } : {}),
+      ...(e.reliability !== null ? { reliability: e.reliability } : {}),
+      ...(e.credibility !== null ? { credibility: e.credibility } : {}),
+      ...(e.discredited ? { discredited: true } : {}),
+      ...(derivedFrom.length > 0 ? { derivedFrom } : {}),
+      ...(key !== undefined ? { sourceKey: key } : {}),
+      ...(versions ? { versions: evidenceVersions(e, versions.get(e.id) ?? []) } : {}),
+      ratings: e.ratings.flatMap((r, index) => {
+        if (!known.has(r.hypothesisId)) {
+          dropped.push({ evidenceId: e.id, index, hypothesisId: r.hypothesisId });
+          return [];
+        }
+        return [
+          {
+            hypothesisId: r.hypothesisId,
+            analyst: r.analyst,
+            rating: r.rating,
+            ...(r.rationale !== null ? { rationale: r.rationale } : {}),
+            ratedAt: r.ratedAt,
+          },
+        ];
+      }),
+    };
+  });
+  // Read from the stored JSON: a judgement without a probability reaches the engine as missing
+  // (an error naming it), never as 0.
   const judgements: AnalystJudgement[] = c.hypotheses.flatMap((h) =>
-    h.judgements.map((j) => ({ analyst: j.analyst, hypothesisId: h.id, probability: j.probability, at: j.at })),
+    records(h.raw.analyst_judgements).map((j) => ({
+      analyst: str(j.analyst) ?? '',
+      hypothesisId: h.id,
+      probability: num(j.probability) as number,
+      at: str(j.at) ?? h.modified,
+    })),
   );
   return {
     input: {
@@ -209,6 +293,7 @@ export function toAssessmentInput(c: CaseRecord): { input: AssessmentInput; drop
         category: h.category,
         ...(h.prior !== null ? { prior: h.prior } : {}),
         status: h.status,
+        ...(versions ? { createdAt: h.created, versions: hypothesisVersions(h, versions.get(h.id) ?? []) } : {}),
       })),
       evidence,
       judgements,

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
 import { validateStixObject } from '../../../schema/stix/index';
-import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS } from '../../../schema/stix/attribution';
+import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS, EVIDENCE_WEIGHT_MAX } from '../../../schema/stix/attribution';
 import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
 import {
   HYPOTHESIS_STATUSES,
@@ -524,8 +524,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
     if (!creating && f.collectedAt === null) p.add('collectedAt', 'cannot be removed');
     p.oneOf('reliability', f.reliability, SOURCE_RELIABILITIES);
     p.oneOf('credibility', f.credibility, INFORMATION_CREDIBILITIES);
-    if (f.weight !== undefined && f.weight !== null && !(Number.isFinite(f.weight) && f.weight > 0)) {
-      p.add('weight', `must be a number greater than 0 (got ${String(f.weight)})`);
+    if (f.weight !== undefined && f.weight !== null && !(Number.isFinite(f.weight) && f.weight > 0 && f.weight <= EVIDENCE_WEIGHT_MAX)) {
+      p.add('weight', `must be a number greater than 0 and at most ${EVIDENCE_WEIGHT_MAX} (got ${String(f.weight)})`);
     }
     p.list('objectRefs', f.objectRefs);
     p.list('labels', f.labels);

@@ -1,23 +1,20 @@
 /**
- * The consensus rating of each ACH matrix cell as the engine uses it (docs/assessment.md,
- * "Several analysts"): each analyst's latest rating of the cell as of `asOf`, combined by the
- * request's `ratingCombination` (mean, or strictest) of their log-likelihoods (Bayes) and penalties
- * (ACH); nobody rated → the missing rating. Computed with the engine's own functions on the same input the assessment used,
- * so the matrix shows what was scored.
+ * The consensus rating of each ACH matrix cell as the engine used it (docs/assessment.md,
+ * "Several analysts" and "Blank cells"): each analyst's latest rating of the cell as of `asOf`,
+ * combined by the request's `ratingCombination` (mean, or strictest) of their log-likelihoods
+ * (Bayes) and penalties (ACH). A blank cell (nobody rated it) is missing: it counts with the
+ * item's mean over its rated cells, and says so (`blank`). Read from the engine's own result, so
+ * the matrix shows what was scored.
  */
-import { cellLogLikelihood } from '../domain/assessment/bayes';
-import { cellPenalty } from '../domain/assessment/ach';
-import { prepareCase } from '../domain/assessment/case';
-import { resolveConfig, type AssessmentConfig, type Rating, type RatingCombination } from '../domain/assessment/index';
-import { toInstant } from '../domain/assessment/time';
-import type { CaseRecord } from './case-model';
-import { toAssessmentInput } from './case-model';
+import { resolveConfig, type AssessmentConfig, type AssessmentResult, type Rating } from '../domain/assessment/index';
 
 export interface ConsensusCell {
   hypothesisId: string;
   rating: Rating;
   raters: number;
   unanimous: boolean;
+  blank: boolean;
+  spread: number;
   likelihood: number;
   achPenalty: number;
 }
@@ -25,12 +22,13 @@ export interface ConsensusCell {
 /** Tie order: the more neutral rating first, so a split cell never reads stronger than it is. */
 const NEUTRAL_FIRST: readonly Rating[] = ['N', 'C', 'I', 'CC', 'II'];
 
-/** The rating whose log-likelihood is nearest the combined one (ties: the more neutral). */
-function nearestRating(logLikelihood: number, config: AssessmentConfig): Rating {
+/** The rating whose likelihood is nearest the combined one in log terms (ties: the more neutral). */
+function nearestRating(likelihood: number, config: AssessmentConfig): Rating {
+  const log = Math.log(likelihood);
   let best: Rating = 'N';
   let distance = Number.POSITIVE_INFINITY;
   for (const r of NEUTRAL_FIRST) {
-    const d = Math.abs(Math.log(config.likelihood[r]) - logLikelihood);
+    const d = Math.abs(Math.log(config.likelihood[r]) - log);
     if (d < distance - config.epsilon) {
       best = r;
       distance = d;
@@ -39,30 +37,24 @@ function nearestRating(logLikelihood: number, config: AssessmentConfig): Rating 
   return best;
 }
 
-/** Consensus cells per evidence id (evidence known as of `asOf` only), hypotheses in id order. */
-export function consensusCells(
-  c: CaseRecord,
-  asOf: string | null,
-  ratingCombination: RatingCombination = 'mean',
-): Map<string, ConsensusCell[]> {
-  const config = resolveConfig({ ratingCombination });
-  const { input } = toAssessmentInput(c);
-  const prepared = prepareCase(input, config, asOf === null ? undefined : toInstant(asOf));
+/** Consensus cells per evidence id (the evidence the result counted), hypotheses in id order. */
+export function consensusCells(result: AssessmentResult): Map<string, ConsensusCell[]> {
+  const config = resolveConfig();
   const out = new Map<string, ConsensusCell[]>();
-  for (const e of prepared.evidence) {
-    out.set(e.id, prepared.hypotheses.map((h, i) => {
-      const cell = e.cells[i] ?? [];
-      const log = cellLogLikelihood(cell, config);
-      const unanimous = cell.every((r) => r === cell[0]);
-      return {
-        hypothesisId: h.id,
-        rating: cell.length === 0 ? config.missingRating : unanimous ? cell[0]! : nearestRating(log, config),
-        raters: cell.length,
-        unanimous,
-        likelihood: Math.exp(log),
-        achPenalty: cellPenalty(cell, config),
-      };
-    }));
+  for (const e of result.evidence) {
+    out.set(
+      e.evidenceId,
+      e.cells.map((cell) => ({
+        hypothesisId: cell.hypothesisId,
+        rating: nearestRating(cell.likelihood, config),
+        raters: cell.raters,
+        unanimous: cell.spread === 0,
+        blank: cell.blank,
+        spread: cell.spread,
+        likelihood: cell.likelihood,
+        achPenalty: cell.achPenalty,
+      })),
+    );
   }
   return out;
 }

@@ -35,6 +35,7 @@ describe('as of a date', () => {
           ratings: [
             { hypothesisId: 'h1', analyst: 'x', rating: 'C' },
             { hypothesisId: 'h1', analyst: 'x', rating: 'II', ratedAt: '2025-12-15' },
+            { hypothesisId: 'h2', analyst: 'x', rating: 'N' },
           ],
         },
       ],
@@ -42,7 +43,7 @@ describe('as of a date', () => {
     const before = assess(input, { asOf: '2025-12-14' });
     const after = assess(input, { asOf: '2025-12-15' });
     expect(before.hypotheses[0]).toMatchObject({ hypothesisId: 'h1', score: 0 });
-    expect(after.hypotheses.find((h) => h.hypothesisId === 'h1')?.score).toBe(-2);
+    expect(after.hypotheses.find((h) => h.hypothesisId === 'h1')?.score).toBeCloseTo(-2 * 0.49, 12);
   });
 
   it('ignores judgements made after the date', () => {

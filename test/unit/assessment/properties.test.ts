@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ASSESSMENT_CONFIG,
   RATINGS,
+  applyFloor,
   RATING_COMBINATIONS,
   assess,
   assessmentHistory,
@@ -132,10 +133,12 @@ describe('assessment invariants', () => {
         })),
     );
 
-  it('3b. with the strictest combination, adding an I or II rating to any cell never raises that hypothesis posterior or ACH score', () => {
+  it('3b. with the strictest combination, adding an I or II rating to any rated cell never raises that hypothesis posterior or ACH score', () => {
+    // A blank cell is missing, not N: rating it I where the others are II raises it, as it should.
     const options = { config: { ratingCombination: 'strictest' as const } };
     fc.assert(
-      fc.property(addedRatingArb, ({ input, rated, target }) => {
+      fc.property(addedRatingArb, ({ input, rated, target, cell }) => {
+        fc.pre(cell.length > 0);
         const before = assess(input, options);
         const after = assess(rated, options);
         expect(posteriorOf(after, target)).toBeLessThanOrEqual(posteriorOf(before, target) + TOLERANCE);
@@ -146,11 +149,11 @@ describe('assessment invariants', () => {
 
   it('3c. with the mean combination (default), adding an I or II rating no milder than the cell so far never raises them', () => {
     const config = DEFAULT_ASSESSMENT_CONFIG;
-    const cellMean = (cell: Rating[], value: (r: Rating) => number) =>
-      sumOf((cell.length > 0 ? cell : [config.missingRating]).map(value)) / Math.max(cell.length, 1);
+    const cellMean = (cell: Rating[], value: (r: Rating) => number) => sumOf(cell.map(value)) / cell.length;
     const logLikelihood = (r: Rating) => Math.log(config.likelihood[r]);
     fc.assert(
       fc.property(addedRatingArb, ({ input, rated, target, rating, cell }) => {
+        fc.pre(cell.length > 0);
         // The added rating is no milder than the cell's combined likelihood and penalty so far.
         fc.pre(logLikelihood(rating) <= cellMean(cell, logLikelihood) + TOLERANCE);
         fc.pre(config.achPenalty[rating] <= cellMean(cell, (r) => config.achPenalty[r]));
@@ -185,10 +188,14 @@ describe('assessment invariants', () => {
       ...input,
       evidence: [{ ...input.evidence[0]!, ratings: [...input.evidence[0]!.ratings, { hypothesisId: 'h1', analyst: 'bob', rating: 'I' }] }],
     };
-    expect(posteriorOf(assess(input), 'h1')).toBeCloseTo(0.1, 12);
-    expect(posteriorOf(assess(added), 'h1')).toBeCloseTo(Math.sqrt(0.03) / (Math.sqrt(0.03) + 0.9), 12);
+    // Reliability mixture of an ungraded item: m(L) = 0.49·L + 0.51·0.5.
+    const m = (likelihood: number) => 0.49 * likelihood + 0.51 * 0.5;
+    expect(posteriorOf(assess(input), 'h1')).toBeCloseTo(m(0.1) / (m(0.1) + m(0.9)), 12);
+    const combined = m(Math.sqrt(0.03));
+    expect(posteriorOf(assess(added), 'h1')).toBeCloseTo(combined / (combined + m(0.9)), 12);
+    expect(posteriorOf(assess(added), 'h1')).toBeGreaterThan(posteriorOf(assess(input), 'h1'));
     const strictest = { config: { ratingCombination: 'strictest' as const } };
-    expect(posteriorOf(assess(added, strictest), 'h1')).toBeCloseTo(0.1, 12);
+    expect(posteriorOf(assess(added, strictest), 'h1')).toBeCloseTo(m(0.1) / (m(0.1) + m(0.9)), 12);
   });
 
   it('4. non-diagnostic evidence changes no posterior', () => {
@@ -213,14 +220,16 @@ describe('assessment invariants', () => {
     );
   });
 
-  it('5. with no evidence the posterior equals the normalised prior', () => {
+  it('5. with no evidence the posterior equals the normalised prior, floored at priorFloor', () => {
+    const { priorFloor } = DEFAULT_ASSESSMENT_CONFIG;
     fc.assert(
       fc.property(hypothesesArb({ priors: 'all' }), (hypotheses) => {
         const total = sumOf(hypotheses.map((h) => h.prior ?? 0));
+        const expected = applyFloor(hypotheses.map((h) => (h.prior ?? 0) / total), priorFloor);
         const result = assess({ hypotheses, evidence: [] });
-        for (const h of hypotheses) {
-          expect(Math.abs(posteriorOf(result, h.id) - (h.prior ?? 0) / total)).toBeLessThanOrEqual(TOLERANCE);
-        }
+        hypotheses.forEach((h, i) => {
+          expect(Math.abs(posteriorOf(result, h.id) - expected[i]!)).toBeLessThanOrEqual(TOLERANCE);
+        });
       }),
     );
     fc.assert(
@@ -269,17 +278,16 @@ describe('assessment invariants', () => {
     );
   });
 
-  it('ranks are a permutation of 1..n ordered by posterior, ties by id', () => {
+  it('ranks are competition ranks by posterior (equal posteriors share a rank), listed by rank then id', () => {
     fc.assert(
       fc.property(caseArb, (input) => {
         const hypotheses = assess(input).hypotheses;
-        expect(hypotheses.map((h) => h.rank)).toEqual(hypotheses.map((_, i) => i + 1));
+        for (const h of hypotheses) {
+          expect(h.rank).toBe(1 + hypotheses.filter((o) => o.posterior! - h.posterior! > 1e-9).length);
+        }
         hypotheses.slice(1).forEach((h, i) => {
           const previous = hypotheses[i]!;
-          const ordered =
-            previous.posterior! > h.posterior! ||
-            (previous.posterior === h.posterior && previous.hypothesisId < h.hypothesisId);
-          expect(ordered).toBe(true);
+          expect(previous.rank < h.rank || (previous.rank === h.rank && previous.hypothesisId < h.hypothesisId)).toBe(true);
         });
       }),
     );

@@ -32,7 +32,9 @@ describe('invalid input', () => {
     ['bad rating code', untyped((i) => (i.evidence[1].ratings[0].rating = 'X')), 'e-creds: ratings[0].rating: must be one of CC, C, N, I, II, got X'],
     ['bad status', untyped((i) => (i.hypotheses[2].status = 'maybe')), 'h-crime: status: must be one of open, retained, rejected, got maybe'],
     ['bad knownAt', untyped((i) => (i.evidence[0].knownAt = 'last week')), 'e-claim: knownAt: must be an ISO 8601 date, got last week'],
-    ['negative weight', untyped((i) => (i.evidence[0].weight = -1)), 'e-claim: weight: must be a finite number >= 0, got -1'],
+    ['negative weight', untyped((i) => (i.evidence[0].weight = -1)), 'e-claim: weight: must be a finite number from 0 to 10, got -1'],
+    ['huge weight', untyped((i) => (i.evidence[0].weight = 1e308)), 'e-claim: weight: must be a finite number from 0 to 10, got 1e+308'],
+    ['missing judgement probability', untyped((i) => delete i.judgements[1].probability), 'alice: judgements[1].probability: is missing (a judgement without a probability is not 0) for h-challenger'],
     ['bad reliability', untyped((i) => (i.evidence[0].reliability = 'G')), 'e-claim: reliability: must be one of A-F, got G'],
     ['bad credibility', untyped((i) => (i.evidence[0].credibility = 7)), 'e-claim: credibility: must be an integer 1-6, got 7'],
     ['negative judgement', untyped((i) => (i.judgements[1].probability = -0.1)), 'alice: judgements[1].probability: must be a finite number >= 0, got -0.1'],
@@ -76,8 +78,10 @@ describe('invalid input', () => {
   });
 
   it('accepts an analyst probability above 1 and clamps it', () => {
+    // 1.3 → 1; with 0.7 they leave nothing for h-crime, which alice did not judge: it stays
+    // missing and keeps the judgement floor (0.01) in reserve, so the two share 0.99.
     const input = untyped((i) => (i.judgements[0].probability = 1.3));
     const alice = assess(input).analysts.find((a) => a.analyst === 'alice');
-    expect(alice?.judgement?.find((j) => j.hypothesisId === 'h-foreign')?.probability).toBeCloseTo(1 / 1.7, 12);
+    expect(alice?.judgement?.find((j) => j.hypothesisId === 'h-foreign')?.probability).toBeCloseTo(0.99 / 1.7, 12);
   });
 });

@@ -1,8 +1,9 @@
+import { EVIDENCE_WEIGHT_MAX } from '../../../../schema/stix/attribution';
 import { IssueCollector } from './errors';
 import {
+  COHERENTISATIONS,
   POOLING_RULES,
   RATING_COMBINATIONS,
-  RATINGS,
   type AssessmentConfig,
   type AssessmentConfigInput,
   type ScaleBand,
@@ -36,16 +37,25 @@ export const STIX_ADMIRALTY_CREDIBILITY: readonly ScaleBand[] = Object.freeze([
   { name: '1 - Confirmed by other sources', min: 80, max: 100 },
 ]);
 
-/** Defaults; docs/assessment.md explains each value. */
+/** Defaults; docs/assessment.md explains each value and where it comes from. */
 export const DEFAULT_ASSESSMENT_CONFIG: Readonly<AssessmentConfig> = Object.freeze({
   achPenalty: { CC: 0, C: 0, N: 0, I: -1, II: -2 },
   likelihood: { CC: 0.9, C: 0.7, N: 0.5, I: 0.3, II: 0.1 },
-  missingRating: 'N',
   ratingCombination: 'mean',
-  reliabilityFactor: { A: 1, B: 0.9, C: 0.75, D: 0.5, E: 0.25, F: 0.5 },
-  credibilityFactor: { '1': 1, '2': 0.9, '3': 0.75, '4': 0.5, '5': 0.25, '6': 0.5 },
-  unassessedFactor: 1,
+  reliabilityFactor: { A: 0.95, B: 0.85, C: 0.7, D: 0.5, E: 0.3, F: 0.7 },
+  credibilityFactor: { '1': 0.95, '2': 0.85, '3': 0.7, '4': 0.5, '5': 0.3, '6': 0.7 },
+  unassessedFactor: 0.7,
   discreditedFactor: 0,
+  maxWeight: EVIDENCE_WEIGHT_MAX,
+  priorFloor: 0.01,
+  probabilityFloor: 0.001,
+  judgementFloor: 0.01,
+  otherPrior: 0.1,
+  tieMargin: 0.05,
+  achTieMargin: 0.5,
+  negligibleDelta: 0.01,
+  nearDuplicateThreshold: 0.8,
+  coherentisation: 'proportional',
   wepBands: [...ICD203_BANDS],
   stixLevels: [...STIX_NONE_LOW_MED_HIGH],
   admiraltyLevels: [...STIX_ADMIRALTY_CREDIBILITY],
@@ -72,6 +82,30 @@ export function resolveConfig(overrides: AssessmentConfigInput = {}): Assessment
   return config;
 }
 
+/**
+ * The Admiralty order: each grade weighs at least as much as the next worse one (A >= B >= … >= E),
+ * and "cannot be judged" (F, 6) at least as much as the worst (E, 5).
+ */
+function checkAdmiraltyOrder(
+  issues: IssueCollector,
+  field: string,
+  table: Readonly<Record<string, number>>,
+  order: readonly string[],
+  unjudged: string,
+): void {
+  for (let i = 1; i < order.length; i += 1) {
+    const better = order[i - 1]!;
+    const worse = order[i]!;
+    if ((table[better] ?? 0) < (table[worse] ?? 0)) {
+      issues.add('config', `${field}.${worse}`, `must not exceed ${field}.${better} (Admiralty order)`);
+    }
+  }
+  const worst = order[order.length - 1]!;
+  if ((table[unjudged] ?? 0) < (table[worst] ?? 0)) {
+    issues.add('config', `${field}.${unjudged}`, `"cannot be judged" must not weigh less than ${worst}`);
+  }
+}
+
 function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
   if (!value) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -86,14 +120,28 @@ function validateConfig(config: AssessmentConfig): void {
   };
   for (const [key, value] of Object.entries(config.achPenalty)) check(`achPenalty.${key}`, value, () => true, '');
   for (const [key, value] of Object.entries(config.likelihood)) check(`likelihood.${key}`, value, (n) => n > 0, '> 0');
-  for (const [key, value] of Object.entries(config.reliabilityFactor)) check(`reliabilityFactor.${key}`, value, (n) => n >= 0, '>= 0');
-  for (const [key, value] of Object.entries(config.credibilityFactor)) check(`credibilityFactor.${key}`, value, (n) => n >= 0, '>= 0');
-  check('unassessedFactor', config.unassessedFactor, (n) => n >= 0, '>= 0');
-  check('discreditedFactor', config.discreditedFactor, (n) => n >= 0, '>= 0');
+  const unit = (n: number) => n >= 0 && n <= 1;
+  for (const [key, value] of Object.entries(config.reliabilityFactor)) check(`reliabilityFactor.${key}`, value, unit, 'in [0, 1]');
+  for (const [key, value] of Object.entries(config.credibilityFactor)) check(`credibilityFactor.${key}`, value, unit, 'in [0, 1]');
+  checkAdmiraltyOrder(issues, 'reliabilityFactor', config.reliabilityFactor, ['A', 'B', 'C', 'D', 'E'], 'F');
+  checkAdmiraltyOrder(issues, 'credibilityFactor', config.credibilityFactor, ['1', '2', '3', '4', '5'], '6');
+  check('unassessedFactor', config.unassessedFactor, unit, 'in [0, 1]');
+  check('discreditedFactor', config.discreditedFactor, unit, 'in [0, 1]');
+  check('maxWeight', config.maxWeight, (n) => n > 0, '> 0');
+  check('priorFloor', config.priorFloor, (n) => n > 0 && n < 0.5, 'in (0, 0.5)');
+  check('probabilityFloor', config.probabilityFloor, (n) => n > 0 && n < 0.5, 'in (0, 0.5)');
+  check('judgementFloor', config.judgementFloor, (n) => n > 0 && n < 0.5, 'in (0, 0.5)');
+  check('otherPrior', config.otherPrior, (n) => n > 0 && n < 1, 'in (0, 1)');
+  check('tieMargin', config.tieMargin, (n) => n >= 0 && n < 1, 'in [0, 1)');
+  check('achTieMargin', config.achTieMargin, (n) => n >= 0, '>= 0');
+  check('negligibleDelta', config.negligibleDelta, (n) => n >= 0 && n < 1, 'in [0, 1)');
+  check('nearDuplicateThreshold', config.nearDuplicateThreshold, (n) => n > 0 && n <= 1, 'in (0, 1]');
   check('logPoolFloor', config.logPoolFloor, (n) => n > 0 && n < 1, 'in (0, 1)');
   check('epsilon', config.epsilon, (n) => n >= 0, '>= 0');
-  if (!RATINGS.includes(config.missingRating)) issues.add('config', 'missingRating', `unknown rating ${String(config.missingRating)}`);
   if (!POOLING_RULES.includes(config.pooling)) issues.add('config', 'pooling', `unknown pooling rule ${String(config.pooling)}`);
+  if (!COHERENTISATIONS.includes(config.coherentisation)) {
+    issues.add('config', 'coherentisation', `must be one of ${COHERENTISATIONS.join(', ')}, got ${String(config.coherentisation)}`);
+  }
   if (!RATING_COMBINATIONS.includes(config.ratingCombination)) {
     issues.add('config', 'ratingCombination', `must be one of ${RATING_COMBINATIONS.join(', ')}, got ${String(config.ratingCombination)}`);
   }

@@ -18,6 +18,8 @@ export {
   stixConfidence,
   stixConfidenceLevel,
 } from './labels';
-export { coherentise, linearPool, logarithmicPool } from './pooling';
+export { coherentJudgement, coherentise, linearPool, logarithmicPool } from './pooling';
+export { applyFloor, jensenShannon, projectOntoSimplex } from './probability';
+export { CONFIDENCE_RULES } from './assess';
 export { validateAssessmentInput } from './validate';
 export * from './types';

@@ -88,8 +88,15 @@ function assessedHypothesis(h: HypothesisResult, byId: Map<string, HypothesisMod
     confidence: h.confidence,
     confidenceLevel: h.confidenceLevel,
     admiraltyCredibility: h.admiraltyCredibility,
+    isOther: h.isOther,
+    bound: h.bound === null ? null : upper(h.bound),
+    blankCells: h.blankCells,
+    ratedCells: h.ratedCells,
   };
 }
+
+/** `new-leader` → `NEW_LEADER` (engine words to SDL enum values). */
+const enumValue = (v: string) => v.toUpperCase().replace(/-/g, '_');
 
 function deltas(record: Record<string, number> | null, key: 'posterior' | 'score', into: Map<string, { posterior: number | null; score: number | null }>) {
   for (const [id, v] of Object.entries(record ?? {})) {
@@ -101,24 +108,38 @@ function deltas(record: Record<string, number> | null, key: 'posterior' | 'score
 
 type RatingCombinationArg = 'MEAN' | 'STRICTEST';
 const COMBINATIONS = { MEAN: 'mean', STRICTEST: 'strictest' } as const;
+type CoherentisationArg = 'PROPORTIONAL' | 'LEAST_SQUARES';
+const COHERENTISATIONS = { PROPORTIONAL: 'proportional', LEAST_SQUARES: 'least-squares' } as const;
 
 function shapeAssessment(incidentId: string, a: CaseAssessment, combination: RatingCombinationArg) {
   const m = caseModel(a.case);
   const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
   const r = a.result;
   const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
-  const cells = consensusCells(a.case, r.asOf, COMBINATIONS[combination]);
+  const cells = consensusCells(r);
+  const hypothesis = (id: string | null) => (id === null ? null : m.byId.get(id) ?? null);
+  const hypothesesOf = (ids: readonly string[]) => ids.flatMap((id) => (m.byId.has(id) ? [m.byId.get(id)!] : []));
   return {
     incidentId,
     method: r.method,
     ratingCombination: combination,
     asOf: r.asOf,
     hypotheses: r.hypotheses.map((h) => assessedHypothesis(h, m.byId)),
-    leader: r.hypotheses[0] ? m.byId.get(r.hypotheses[0].hypothesisId) : null,
+    leader: hypothesis(r.leader),
+    leadStatus: upper(r.leadStatus),
+    tiedForLead: hypothesesOf(r.tiedForLead),
+    leadRestsOn: r.leadRestsOn,
+    analyticConfidence: { ...r.analyticConfidence, level: upper(r.analyticConfidence.level) },
+    analystDivergence: r.analystDivergence.map((d) => ({ ...d, leaderA: hypothesis(d.leaderA), leaderB: hypothesis(d.leaderB) })),
     evidence: r.evidence.map((e) => ({
       id: e.evidenceId,
       evidence: evidenceById.get(e.evidenceId),
       effectiveWeight: e.effectiveWeight,
+      reliability: e.reliability,
+      group: e.group,
+      groupSize: e.groupSize,
+      duplicateOf: e.duplicateOf,
+      nearDuplicateOf: e.nearDuplicateOf,
       diagnosticity: e.diagnosticity,
       nonDiagnostic: e.nonDiagnostic,
       cells: (cells.get(e.evidenceId) ?? [])
@@ -133,7 +154,10 @@ function shapeAssessment(incidentId: string, a: CaseAssessment, combination: Rat
         evidence: evidenceById.get(s.evidenceId),
         action: upper(s.action),
         flipsLead: s.flipsLead,
+        outcome: enumValue(s.outcome),
         newLeader: s.newLeader ? m.byId.get(s.newLeader) : null,
+        tiedAfter: hypothesesOf(s.tiedAfter),
+        decisive: s.decisive,
         deltas: [...byHypothesis].map(([id, d]) => ({ hypothesis: m.byId.get(id), ...d })),
       };
     }),
@@ -141,12 +165,23 @@ function shapeAssessment(incidentId: string, a: CaseAssessment, combination: Rat
       analyst: v.analyst,
       hypotheses: v.hypotheses.map((h) => assessedHypothesis(h, m.byId)),
       judgement: v.judgement ? v.judgement.map(probability) : null,
+      leader: hypothesis(v.leader),
+      leadStatus: upper(v.leadStatus),
+      ratedItems: v.ratedItems,
+      incoherence: v.incoherence,
     })),
     pooled: r.pooled
       ? {
           rule: r.pooled.rule,
+          coherentisation: enumValue(r.pooled.coherentisation),
           analysts: r.pooled.analysts,
-          hypotheses: r.pooled.hypotheses.map((h) => ({ ...probability(h), rank: h.rank, label: h.label, confidence: h.confidence })),
+          hypotheses: r.pooled.hypotheses.map((h) => ({
+            ...probability(h),
+            rank: h.rank,
+            label: h.label,
+            confidence: h.confidence,
+            analysts: h.analysts,
+          })),
         }
       : null,
     disagreement: r.disagreement.map((d) => ({
@@ -175,7 +210,13 @@ export const caseResolvers = {
       ctx.services.cases.auditLog(args.objectId, requireViewer(ctx), args.limit ?? undefined),
     assessment: async (
       _: unknown,
-      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null; ratingCombination?: RatingCombinationArg | null },
+      args: {
+        incidentId: string;
+        asOf?: string | null;
+        method?: AssessmentMethod | null;
+        ratingCombination?: RatingCombinationArg | null;
+        coherentisation?: CoherentisationArg | null;
+      },
       ctx: Ctx,
     ) => {
       const combination = args.ratingCombination ?? 'MEAN';
@@ -184,6 +225,7 @@ export const caseResolvers = {
         asOf: args.asOf,
         method: args.method,
         ratingCombination: COMBINATIONS[combination],
+        coherentisation: args.coherentisation ? COHERENTISATIONS[args.coherentisation] : null,
       });
       return shapeAssessment(args.incidentId, a, combination);
     },
@@ -204,6 +246,8 @@ export const caseResolvers = {
         points: h.points.map((p) => ({
           asOf: p.asOf,
           leader: p.leader ? m.byId.get(p.leader) : null,
+          leadStatus: upper(p.leadStatus),
+          tiedForLead: p.tiedForLead.flatMap((id) => (m.byId.has(id) ? [m.byId.get(id)] : [])),
           hypotheses: p.hypotheses.map((x) => ({ hypothesis: m.byId.get(x.hypothesisId), score: x.score, posterior: x.posterior, rank: x.rank })),
         })),
       };
