@@ -12,6 +12,7 @@ import { caseTimes, findLinkable, loadHypotheses, type HypothesesApi } from './a
 import type { TokenStore } from './api/session';
 import { createCanvas, WEBGL_THRESHOLD, type Canvas } from './graph/canvas';
 import { presentTypes, timeOf, toElements, type NodeData } from './graph/elements';
+import { canvasTlp, markPng } from './graph/export-marking';
 import { canvasToSvg } from './graph/svg-export';
 import { edgePasses, filtersActive, nodePasses } from './state/filters';
 import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type ViewState } from './state/view-state';
@@ -30,6 +31,8 @@ export interface AppDeps {
   viewer: Viewer | null;
   hypothesesApi: HypothesesApi;
   onSignOut: () => void;
+  /** Subscribes to the number of requests waiting for an answer (shows Cancel when one hangs). */
+  onPending?: (listener: (pending: number) => void) => void;
 }
 
 const EXPAND_LIMIT = 250;
@@ -88,6 +91,7 @@ export function startExplorer(deps: AppDeps): void {
     h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
   const saveView = h('button', { type: 'button', id: 'save-view', title: 'Put the canvas (elements, positions) and filters in the URL' }, 'Save view');
   const signOut = h('button', { type: 'button' }, 'Sign out');
+  const cancelRequests = h('button', { type: 'button', id: 'cancel-requests', hidden: true, title: 'Stop waiting for the server (requests time out on their own after 30 s)' }, 'Cancel');
   const who = h('span', { class: 'who', title: deps.viewer ? `cleared for TLP:${deps.viewer.clearance}` : '' }, deps.viewer ? `${deps.viewer.name} (${deps.viewer.role}, TLP:${deps.viewer.clearance.replace('_', '+')})` : 'signed in');
 
   const header = h('header', { class: 'toolbar' },
@@ -96,7 +100,7 @@ export function startExplorer(deps: AppDeps): void {
     layoutSelect, fitButton, pathButton, showHidden, clearButton,
     // Readers cannot import: the actions are not offered rather than refused after a file is picked.
     canEdit ? importButton : null, canEdit ? checkButton : null, exportSelect, saveView,
-    h('span', { class: 'spacer' }), who, signOut);
+    h('span', { class: 'spacer' }), cancelRequests, who, signOut);
 
   const searchBox = h('section', { class: 'panel' });
   const filterBox = h('section', { class: 'panel' });
@@ -519,7 +523,7 @@ export function startExplorer(deps: AppDeps): void {
         return say('STIX bundle exported.');
       }
       if (!canvas) return say('Nothing to export.');
-      if (format === 'png') download(`attribution-graph-${stamp}.png`, await canvas.png());
+      if (format === 'png') download(`attribution-graph-${stamp}.png`, await markPng(await canvas.png(), canvasTlp(canvas.cy)));
       if (format === 'svg') download(`attribution-graph-${stamp}.svg`, new Blob([canvasToSvg(canvas.cy)], { type: 'image/svg+xml' }));
       if (format === 'json') download(`attribution-graph-${stamp}.cytoscape.json`, new Blob([JSON.stringify(canvas.json())], { type: 'application/json' }));
       say(`${format.toUpperCase()} exported.`);
@@ -592,6 +596,21 @@ export function startExplorer(deps: AppDeps): void {
     say(path.length ? `Shortest path: ${path.length - 1} hop(s), highlighted.` : 'No path between these two objects within the maximum length.');
   })());
   clearButton.addEventListener('click', clearCanvas);
+  // A request still waiting after a second and a half offers Cancel.
+  let pendingTimer: number | undefined;
+  deps.onPending?.((pending) => {
+    window.clearTimeout(pendingTimer);
+    if (pending === 0) {
+      cancelRequests.hidden = true;
+      return;
+    }
+    pendingTimer = window.setTimeout(() => (cancelRequests.hidden = false), 1_500);
+  });
+  cancelRequests.addEventListener('click', () => {
+    client.cancelAll?.();
+    cancelRequests.hidden = true;
+    say('Cancelled: the server’s answer will be ignored.');
+  });
   showHidden.addEventListener('click', () => {
     canvas?.showAll();
     updateCounts(0, 'all nodes shown');

@@ -187,11 +187,15 @@ export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: strin
 // Import / export
 // ---------------------------------------------------------------------------------------------
 
+/** Imports and exports of big bundles may take minutes (the request can still be cancelled). */
+const LONG_TIMEOUT_MS = 10 * 60_000;
+
 export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
     importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected dryRun errors { objectId path message } }
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { text: string; fileName?: string | null }>(
@@ -201,6 +205,7 @@ export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { 
       incidentId created updated unchanged rejected errors { objectId path line column message }
     }
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 export const OBJECT_HISTORY = operation<{ objectHistory: { id: string; versions: ObjectVersion[] } | null }, { id: string }>(
@@ -218,6 +223,7 @@ export const EXPORT_STIX_BUNDLE = operation<
   `query WebExportStixBundle($ids: [ID!], $depth: Int, $incidentId: ID) {
     exportStixBundle(ids: $ids, depth: $depth, incidentId: $incidentId)
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 // ---------------------------------------------------------------------------------------------

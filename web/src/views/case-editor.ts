@@ -103,11 +103,15 @@ function hypothesisFieldsForm(x: MatrixHypothesis | null, callbacks: HypothesesC
   const prior = h('input', { type: 'text', inputmode: 'decimal', class: 'pct', 'data-field': 'prior', value: x ? pct(x.prior) : '', placeholder: 'equal share' });
   const description = h('textarea', { 'data-field': 'description', rows: 2 }, x?.description ?? '');
   const rationale = h('input', { type: 'text', 'data-field': 'rationale', value: x?.rationale ?? '', placeholder: 'why this hypothesis, why this prior' });
-  const form = h('form', { class: 'stack-form', id: x ? undefined : 'new-hypothesis-form', 'aria-label': x ? `Edit “${x.name}”` : 'New hypothesis' },
+  const form = h('form', { novalidate: true, class: 'stack-form', id: x ? undefined : 'new-hypothesis-form', 'aria-label': x ? `Edit “${x.name}”` : 'New hypothesis' },
     h('div', { class: 'row' }, field('Hypothesis', name), field('Category', category), field('Prior (%)', prior, x ? undefined : `blank: an equal share of what the others leave (now ${Math.max(0, 100 - total * 100).toFixed(1)} %)`)),
     field('Description', description), field('Rationale', rationale),
     h('button', { type: 'submit', class: 'primary' }, x ? 'Save hypothesis' : 'Add hypothesis'));
-  if (!x) name.id = 'new-hyp-name';
+  if (!x) {
+    name.id = 'new-hyp-name';
+    category.id = 'new-hyp-category';
+    prior.id = 'new-hyp-prior';
+  }
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const p = parsePercent(prior.value);
@@ -274,7 +278,7 @@ export function evidenceEditor(data: HypothesesData, callbacks: HypothesesCallba
   sourcesSet.append(addSource);
   const refs = objectRefsField(item?.objectRefs ?? [], callbacks);
   const cancel = item ? h('button', { type: 'button' }, 'Cancel') : null;
-  const form = h('form', { class: 'stack-form evidence-form', id: item ? 'edit-evidence-form' : 'new-evidence-form', 'aria-label': item ? `Edit evidence “${item.name}”` : 'New evidence' },
+  const form = h('form', { novalidate: true, class: 'stack-form evidence-form', id: item ? 'edit-evidence-form' : 'new-evidence-form', 'aria-label': item ? `Edit evidence “${item.name}”` : 'New evidence' },
     h('h3', {}, item ? `Edit evidence “${item.name}”` : 'New evidence'),
     h('div', { class: 'row' }, field('Evidence', name), field('Kind', kind), field('Known on (UTC)', when)),
     field('Description', description),

@@ -61,12 +61,15 @@ export function showErrors(form: HTMLElement, issues: readonly FieldIssue[]): vo
     const field = fieldFor(issue.path, fields);
     const id = `field-error-${++serial}`;
     const text = field && field === issue.path ? issue.message : `${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
-    const note = h('p', { class: 'field-error', id, role: 'alert' }, text);
+    const note = h('span', { class: 'field-error', id, role: 'alert' }, text);
     const control = field ? controls.get(field)! : null;
     if (control) {
       control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-describedby', id);
-      (control.closest('.field') ?? control).after(note);
+      // Inside the field's own box (right under the input), else right after the control.
+      const box = control.closest('.field');
+      if (box && box !== control) box.append(note);
+      else control.after(note);
       first ??= control;
     } else {
       form.prepend(note);

@@ -218,9 +218,10 @@ function consensusCell(evidence: MatrixEvidence, hypothesis: MatrixHypothesis, l
     'data-hypothesis': hypothesis.id,
     'aria-label': label,
   },
-  blank ? h('span', { class: 'blank-mark' }, 'blank') : h('span', { class: 'counted' }, cell.rating),
-  split ? h('span', { class: 'individual' }, ` (${individual.join('·')})`) : null,
-  !blank && !split && cell.raters > 1 ? h('span', { class: 'raters' }, ` ×${cell.raters}`) : null,
+  h('span', { class: 'cell-label' },
+    blank ? h('span', { class: 'blank-mark' }, 'blank') : h('span', { class: 'counted' }, cell.rating),
+    split ? h('span', { class: 'individual' }, ` (${individual.join('·')})`) : null,
+    !blank && !split && cell.raters > 1 ? h('span', { class: 'raters' }, ` ×${cell.raters}`) : null),
   cellPopover(cell, COMBINATION));
 }
 
