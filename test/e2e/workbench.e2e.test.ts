@@ -28,7 +28,14 @@ const EMPTY_CASE = JSON.stringify({
     },
     {
       type: 'attack-pattern', spec_version: '2.1', id: TECHNIQUE, created: '2017-05-31T21:31:35.000Z', modified: '2025-04-15T19:58:12.000Z',
-      name: 'Valid Accounts', external_references: [{ source_name: 'mitre-attack', external_id: 'T1078', url: 'https://attack.mitre.org/techniques/T1078' }],
+      name: 'Valid Accounts',
+      description: 'Adversaries may obtain and abuse credentials of **existing accounts**.(Citation: TechNet Credential Theft)\n\n* Default accounts\n* Domain accounts\n\n<script>window.__owned = true</script>',
+      kill_chain_phases: [{ kill_chain_name: 'mitre-attack', phase_name: 'initial-access' }, { kill_chain_name: 'mitre-attack', phase_name: 'persistence' }],
+      x_mitre_platforms: ['Windows', 'Linux'],
+      external_references: [
+        { source_name: 'mitre-attack', external_id: 'T1078', url: 'https://attack.mitre.org/techniques/T1078' },
+        { source_name: 'TechNet Credential Theft', description: 'Microsoft. (2016).', url: 'https://technet.microsoft.com/en-us/library/dn535501.aspx' },
+      ],
     },
   ],
 });
@@ -298,6 +305,30 @@ describe('analyst workbench in Chromium', () => {
     await shot('w07-canvas');
     await page.click('#clear-canvas');
     await expect.poll(status).toMatch(/^0 nodes · 0 edges.*canvas cleared/);
+  });
+
+  it('ranks the exact ATT&CK id first and reads the technique as badges and rendered Markdown', async () => {
+    await page.fill('#search-text', 'T1078');
+    await page.press('#search-text', 'Enter');
+    const first = page.locator('.results button').first();
+    await expect.poll(() => first.textContent(), { timeout: 60_000 }).toMatch(/^T1078Valid Accounts/);
+    expect(await first.locator('.result-type').textContent()).toMatch(/^attack-pattern · mitre-attack · b17a1a56$/);
+    expect(await page.locator('.results .result-type', { hasText: /^relationship/ }).count()).toBe(0);
+    await first.click();
+    const detail = page.locator('#detail');
+    await expect.poll(() => detail.locator('.detail-title').textContent(), { timeout: 60_000 }).toContain('Valid Accounts');
+    expect(await detail.locator('.badge.attack-id').textContent()).toBe('T1078');
+    expect(await detail.locator('.badge.tactic').allTextContents()).toEqual(['initial-access', 'persistence']);
+    expect(await detail.locator('.badge.platform').allTextContents()).toEqual(['Windows', 'Linux']);
+    const markdown = detail.locator('.markdown');
+    expect(await markdown.locator('strong').textContent()).toBe('existing accounts');
+    expect(await markdown.locator('li').allTextContents()).toEqual(['Default accounts', 'Domain accounts']);
+    expect(await markdown.locator('sup.citation a').getAttribute('href')).toBe('https://technet.microsoft.com/en-us/library/dn535501.aspx');
+    expect(await markdown.textContent()).not.toContain('(Citation:');
+    // Markup in a description is text, never HTML.
+    expect(await markdown.textContent()).toContain('<script>');
+    expect(await page.evaluate(() => (window as unknown as { __owned?: boolean }).__owned)).toBeUndefined();
+    await shot('w08-technique');
   });
 
   it('offers a reader no import and no editing', async () => {

@@ -5,7 +5,7 @@
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
-  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, SEARCH, STIX_OBJECT,
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
 import { caseTimes, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
@@ -309,6 +309,7 @@ export function startExplorer(deps: AppDeps): void {
     pin: (id: string) => pin([id]),
     remove: (id: string) => { canvas?.remove([id]); expandedBy.delete(id); refreshSidePanels(); updateCounts(); void showDetail(null); },
     select: (id: string) => void selectOrAdd(id),
+    nameOf: (id: string) => canvas?.nodeData(id)?.name ?? null,
   };
 
   async function selectOrAdd(id: string): Promise<void> {
@@ -534,10 +535,10 @@ export function startExplorer(deps: AppDeps): void {
 
   // ----- wiring ----------------------------------------------------------------------------------
   const search = createSearchPanel(searchBox, {
-    search: async (text, after) => {
+    search: async (text, after, includeRelationships) => {
       const data = await client.request(SEARCH, { text, first: 25, after });
       return {
-        nodes: data.search.edges.map((e) => e.node),
+        nodes: rankHits(data.search.edges.map((e) => e.node), text, includeRelationships),
         totalCount: data.search.totalCount,
         endCursor: data.search.pageInfo.endCursor,
         hasNextPage: data.search.pageInfo.hasNextPage,

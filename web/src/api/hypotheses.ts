@@ -4,7 +4,7 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
-import { IMPORT_FACT_SHEET, type ImportResult, type IncidentSummary } from './operations';
+import { externalIdOf, IMPORT_FACT_SHEET, rankHits, SEARCH, type ImportResult, type IncidentSummary } from './operations';
 import type {
   AnalystsView, CellRater, ConsensusCell, EvidenceFields, EvidenceKind, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
 } from '../views/hypotheses-view';
@@ -173,27 +173,11 @@ export const UPDATE_EVIDENCE = operation<
   }`,
 );
 
-/** Objects an evidence item can be about, found by text (relationships left out), with their ATT&CK-style external id. */
-export const LINK_SEARCH = operation<
-  { search: { edges: { node: { id: string; type: string; name: string | null; externalReferences: { sourceName: string; externalId: string | null }[] } }[] } },
-  { text: string }
->(
-  'WebLinkSearch',
-  `query WebLinkSearch($text: String!) {
-    search(text: $text, first: 20) { edges { node { id type name externalReferences { sourceName externalId } } } }
-  }`,
-);
-
+/** Objects an evidence item can be about, found by text (relationships and case objects left out), exact ATT&CK id or name first. */
 export async function findLinkable(client: GraphQLClient, text: string): Promise<{ id: string; type: string; name: string; externalId: string | null }[]> {
-  const data = await client.request(LINK_SEARCH, { text });
-  const wanted = text.trim().toLowerCase();
-  const hits = data.search.edges.map((e) => e.node).filter((n) => n.type !== 'relationship' && !CASE_TYPES.has(n.type)).map((n) => ({
-    id: n.id, type: n.type, name: n.name ?? n.id,
-    externalId: n.externalReferences.find((r) => r.externalId && /^(mitre-|capec)/.test(r.sourceName))?.externalId ?? n.externalReferences.find((r) => r.externalId)?.externalId ?? null,
-  }));
-  // An exact id (T1078) or name first, as an analyst typing it expects.
-  const exact = (h: { name: string; externalId: string | null }) => (h.externalId?.toLowerCase() === wanted || h.name.toLowerCase() === wanted ? 0 : 1);
-  return hits.map((hit, i) => ({ hit, i })).sort((a, b) => exact(a.hit) - exact(b.hit) || a.i - b.i).map((x) => x.hit);
+  const data = await client.request(SEARCH, { text, first: 20, after: null });
+  return rankHits(data.search.edges.map((e) => e.node), text, false).filter((n) => !CASE_TYPES.has(n.type))
+    .map((n) => ({ id: n.id, type: n.type, name: n.name ?? n.id, externalId: externalIdOf(n) }));
 }
 
 const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence', 'incident']);

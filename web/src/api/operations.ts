@@ -127,10 +127,16 @@ export const VIEWER = operation<{ viewer: Viewer }>(
 const NODE_FIELDS = `id type name tlp confidence created modified placeholder`;
 const EDGE_FIELDS = `id type source target relationshipType confidence`;
 
+/** A search hit: the node, with what identifies it to an analyst (ATT&CK id, source). */
+export interface SearchHit extends ApiNode {
+  externalReferences?: { sourceName: string; externalId: string | null }[];
+  createdBy?: { name: string | null } | null;
+}
+
 export const SEARCH = operation<
   {
     search: {
-      edges: { node: ApiNode }[];
+      edges: { node: SearchHit }[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       totalCount: number;
     };
@@ -140,12 +146,36 @@ export const SEARCH = operation<
   'WebSearch',
   `query WebSearch($text: String!, $types: [String!], $first: Int, $after: String) {
     search(text: $text, types: $types, first: $first, after: $after) {
-      edges { node { id type name tlp confidence created modified } }
+      edges { node { id type name tlp confidence created modified externalReferences { sourceName externalId } createdBy { name } } }
       pageInfo { hasNextPage endCursor }
       totalCount
     }
   }`,
 );
+
+/** The ATT&CK-style id of a hit (`T1078`, `G0007`), when it has one. */
+export function externalIdOf(hit: SearchHit): string | null {
+  const refs = hit.externalReferences ?? [];
+  return refs.find((r) => r.externalId && /^(mitre-|capec)/.test(r.sourceName))?.externalId ?? refs.find((r) => r.externalId)?.externalId ?? null;
+}
+
+/** Where a hit comes from: its creator, else the first external reference's source. */
+export function sourceOf(hit: SearchHit): string | null {
+  return hit.createdBy?.name ?? hit.externalReferences?.[0]?.sourceName ?? null;
+}
+
+/**
+ * Hits in the order an analyst expects: an exact ATT&CK id or name first, then the server's
+ * relevance order; relationship objects left out unless asked for.
+ */
+export function rankHits(hits: readonly SearchHit[], text: string, includeRelationships: boolean): SearchHit[] {
+  const wanted = text.trim().toLowerCase();
+  const exact = (hit: SearchHit) => (externalIdOf(hit)?.toLowerCase() === wanted ? 0 : (hit.name ?? '').trim().toLowerCase() === wanted ? 1 : 2);
+  return hits.filter((hit) => includeRelationships || (hit.type !== 'relationship' && hit.type !== 'sighting'))
+    .map((hit, index) => ({ hit, index }))
+    .sort((a, b) => exact(a.hit) - exact(b.hit) || a.index - b.index)
+    .map((x) => x.hit);
+}
 
 export const NEIGHBORHOOD = operation<
   { neighborhood: Neighborhood },
