@@ -3,12 +3,13 @@
  * the URL. Only this module talks to both the API (through web/src/api) and the canvas.
  */
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
+import { DOMAIN_EDGE_TYPES } from '../../schema/graph/kinds';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
   EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
-import { caseTimes, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
+import { caseFacts, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
 import type { TokenStore } from './api/session';
 import { createCanvas, WEBGL_THRESHOLD, type Canvas } from './graph/canvas';
 import { presentTypes, timeOf, toElements, type NodeData } from './graph/elements';
@@ -49,8 +50,44 @@ function focusKeyOf(element: Element | null, within: HTMLElement): string | null
     .map((a) => `[${a}="${CSS.escape(element.getAttribute(a)!)}"]`).join('');
   const card = element.closest<HTMLElement>('[data-hypothesis]');
   const scope = card && card !== element ? `[data-hypothesis="${CSS.escape(card.dataset.hypothesis!)}"] ` : '';
-  const form = element.closest('form')?.className.split(' ').filter(Boolean).map((c) => `.${CSS.escape(c)}`).join('') ?? '';
+  const owner = element.closest('form');
+  const form = owner?.id ? `#${CSS.escape(owner.id)}` : owner?.className.split(' ').filter(Boolean).map((c) => `.${CSS.escape(c)}`).join('') ?? '';
   return attrs || element.className ? `${scope}${form ? `${form} ` : ''}${element.tagName.toLowerCase()}${attrs}${element.className ? `.${element.className.split(' ').filter(Boolean).map((c) => CSS.escape(c)).join('.')}` : ''}` : null;
+}
+
+type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+function isDirty(el: FormControl): boolean {
+  if (el instanceof HTMLSelectElement) return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked !== el.defaultChecked;
+  return el.value !== el.defaultValue;
+}
+
+/**
+ * What the analyst has typed and not submitted yet, so a refresh of the view (another rating
+ * saved, an assessment reloaded) does not wipe it. Forms being submitted (their button disabled)
+ * are left out: they show what the server stored.
+ */
+function captureDrafts(within: HTMLElement): Map<string, string> {
+  const drafts = new Map<string, string>();
+  within.querySelectorAll<FormControl>('input, select, textarea').forEach((el) => {
+    const form = el.closest('form');
+    if (form?.querySelector('button[type=submit]:disabled') || !isDirty(el)) return;
+    const key = focusKeyOf(el, within);
+    if (key) drafts.set(key, el.value);
+  });
+  return drafts;
+}
+
+function restoreDrafts(within: HTMLElement, drafts: Map<string, string>): void {
+  for (const [key, value] of drafts) {
+    try {
+      const el = within.querySelector<FormControl>(key);
+      if (el) el.value = value;
+    } catch {
+      // A key that is no longer a valid selector: that draft is gone.
+    }
+  }
 }
 
 function restoreFocus(within: HTMLElement, key: string | null): void {
@@ -69,6 +106,8 @@ export function startExplorer(deps: AppDeps): void {
   const expandedBy = new Map<string, string[]>();
   let incidents: IncidentSummary[] = [];
   let eventTimes = new Map<string, string>();
+  let openToken = 0;
+  let cellRatings = new Map<string, string[]>();
   let filteredOut = 0;
   let canvas: Canvas | null = null;
   let selectionToken = 0;
@@ -192,10 +231,16 @@ export function startExplorer(deps: AppDeps): void {
   }
 
   /** Event times of the open case, written into the nodes' data (the filters read `eventTime`). */
-  async function loadEventTimes(incidentId: string): Promise<void> {
-    eventTimes = await caseTimes(client, incidentId).catch(() => new Map<string, string>());
+  function writeEventTimes(): void {
     canvas?.cy.batch(() => {
       for (const [id, time] of eventTimes) canvas!.cy.getElementById(id).data('eventTime', time);
+      // One RATED edge per pair, coloured and labelled by the analysts' latest ratings.
+      canvas!.cy.edges(`[edgeType = "${DOMAIN_EDGE_TYPES.RATED}"]`).forEach((edge) => {
+        const ratings = cellRatings.get(`${edge.source().id()} ${edge.target().id()}`) ?? [];
+        if (!ratings.length) return;
+        const same = ratings.every((r) => r === ratings[0]);
+        edge.data({ rating: same ? ratings[0] : 'mixed', label: same ? `${ratings[0]}${ratings.length > 1 ? ` ×${ratings.length}` : ''}` : ratings.join('·') });
+      });
     });
   }
 
@@ -222,6 +267,7 @@ export function startExplorer(deps: AppDeps): void {
     const elements = toElements(nodes, graph.edges, known, knownKeys);
     const target = ensureCanvas(known.size + elements.length);
     const added = target.add(elements);
+    writeEventTimes();
     applyFilters();
     refreshSidePanels();
     if (options.layout !== false && added.length > 0) {
@@ -296,6 +342,7 @@ export function startExplorer(deps: AppDeps): void {
     canvas.clear();
     expandedBy.clear();
     eventTimes = new Map();
+    cellRatings = new Map();
     setState({ selected: [], canvas: null });
     refreshSidePanels();
     void showDetail(null);
@@ -365,6 +412,8 @@ export function startExplorer(deps: AppDeps): void {
     setState({ incident: id });
     incidentSelect.value = id;
     say('Opening the incident…');
+    // Only the latest incident asked for is drawn (choosing another while one loads drops the first).
+    const token = ++openToken;
     try {
       // Hypotheses and evidence point at the incident by `incident_ref` (an embedded reference),
       // so the case is the incident's neighbourhood with references, then one more hop from its
@@ -378,8 +427,12 @@ export function startExplorer(deps: AppDeps): void {
         edges: [...first.edges, ...second.edges],
         truncated: first.truncated || second.truncated,
       };
+      const facts = await caseFacts(client, id).catch(() => ({ times: new Map<string, string>(), ratings: new Map<string, string[]>() }));
+      if (token !== openToken) return;
+      eventTimes = facts.times;
+      cellRatings = facts.ratings;
       await addGraph(graph, options);
-      await loadEventTimes(id);
+      writeEventTimes();
       applyFilters();
       refreshSidePanels();
       if (state.tab === 'hypotheses') void showHypotheses();
@@ -395,6 +448,7 @@ export function startExplorer(deps: AppDeps): void {
       return;
     }
     const focusKey = focusKeyOf(document.activeElement, hypView);
+    const drafts = captureDrafts(hypView);
     if (!hypView.hasChildNodes()) hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
@@ -455,6 +509,7 @@ export function startExplorer(deps: AppDeps): void {
         }),
       };
       render();
+      restoreDrafts(hypView, drafts);
       restoreFocus(hypView, focusKey);
     } catch (error) {
       renderHypotheses(hypView, {

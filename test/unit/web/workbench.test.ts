@@ -104,7 +104,7 @@ describe('search ranking', () => {
   it('puts the exact ATT&CK id, then the exact name, first and leaves relationships out unless asked', async () => {
     const { rankHits } = await import('../../../web/src/api/operations');
     const hits = [
-      { id: 'attribution-evidence--1', type: 'attribution-evidence', name: 'Analyst judgement: reuse of credentials (≈ T1078)' },
+      { id: 'attribution-evidence--1', type: 'attribution-evidence', name: 'Analyst judgement: reuse of credentials (≈ T1078)', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078' }] },
       { id: 'relationship--1', type: 'relationship', name: null },
       { id: 'attack-pattern--2', type: 'attack-pattern', name: 'Valid Accounts', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078' }] },
       { id: 'attack-pattern--3', type: 'attack-pattern', name: 'Cloud Accounts', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078.004' }] },

@@ -184,26 +184,39 @@ const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence', 'i
 
 /** When the case's objects happened or became known: evidence by `collectedAt`, hypotheses by creation. */
 export const CASE_TIMES = operation<
-  { incident: { id: string; evidence: { id: string; collectedAt: string }[]; hypotheses: { id: string; created: string }[] } | null },
+  { incident: { id: string; evidence: { id: string; collectedAt: string; ratings: EvidenceRow['ratings'] }[] } | null },
   { id: string }
 >(
   'WebCaseTimes',
-  `query WebCaseTimes($id: ID!) { incident(id: $id) { id evidence { id collectedAt } hypotheses { id created } } }`,
+  `query WebCaseTimes($id: ID!) { incident(id: $id) { id evidence { id collectedAt ratings { hypothesisId analyst rating rationale ratedAt } } } }`,
 );
 
+export interface CaseCanvasFacts {
+  /** Event time per object id. */
+  times: Map<string, string>;
+  /** Per `evidenceId hypothesisId`: the analysts' latest ratings, in analyst order (label and colour of the RATED edge). */
+  ratings: Map<string, Rating[]>;
+}
+
 /**
- * Event time per object of a case: each evidence item's `collectedAt`; the incident's is its
- * earliest evidence; hypotheses keep their creation (when analysts proposed them) unless that is
- * later than nothing else is known.
+ * What the canvas shows of a case beyond the graph: event times (each evidence item's
+ * `collectedAt`; the incident's is its earliest evidence; other objects keep `created`) and the
+ * analysts' latest ratings per evidence–hypothesis pair (the RATED edge's colour and label).
  */
-export async function caseTimes(client: GraphQLClient, incidentId: string): Promise<Map<string, string>> {
+export async function caseFacts(client: GraphQLClient, incidentId: string): Promise<CaseCanvasFacts> {
   const data = await client.request(CASE_TIMES, { id: incidentId });
   const times = new Map<string, string>();
+  const ratings = new Map<string, Rating[]>();
   const evidence = data.incident?.evidence ?? [];
-  for (const e of evidence) times.set(e.id, e.collectedAt);
+  for (const e of evidence) {
+    times.set(e.id, e.collectedAt);
+    for (const hypothesisId of new Set(e.ratings.map((r) => r.hypothesisId))) {
+      ratings.set(`${e.id} ${hypothesisId}`, latestRaters(e.ratings, hypothesisId, null).map((r) => r.rating));
+    }
+  }
   const first = evidence.map((e) => e.collectedAt).sort()[0];
   if (first) times.set(incidentId, first);
-  return times;
+  return { times, ratings };
 }
 
 export interface HypothesesApi {

@@ -153,6 +153,9 @@ export const SEARCH = operation<
   }`,
 );
 
+/** Types that cite ATT&CK ids in their references rather than being what the id names. */
+const CITING_TYPES = new Set(['attribution-evidence', 'attribution-hypothesis', 'incident', 'note', 'opinion', 'report', 'grouping', 'observed-data', 'sighting']);
+
 /** The ATT&CK-style id of a hit (`T1078`, `G0007`), when it has one. */
 export function externalIdOf(hit: SearchHit): string | null {
   const refs = hit.externalReferences ?? [];
@@ -170,7 +173,9 @@ export function sourceOf(hit: SearchHit): string | null {
  */
 export function rankHits(hits: readonly SearchHit[], text: string, includeRelationships: boolean): SearchHit[] {
   const wanted = text.trim().toLowerCase();
-  const exact = (hit: SearchHit) => (externalIdOf(hit)?.toLowerCase() === wanted ? 0 : (hit.name ?? '').trim().toLowerCase() === wanted ? 1 : 2);
+  // A case object or report that cites T1078 is not T1078: only the object the id names ranks first.
+  const exact = (hit: SearchHit) => (externalIdOf(hit)?.toLowerCase() === wanted && !CITING_TYPES.has(hit.type) ? 0
+    : (hit.name ?? '').trim().toLowerCase() === wanted ? 1 : 2);
   return hits.filter((hit) => includeRelationships || (hit.type !== 'relationship' && hit.type !== 'sighting'))
     .map((hit, index) => ({ hit, index }))
     .sort((a, b) => exact(a.hit) - exact(b.hit) || a.index - b.index)

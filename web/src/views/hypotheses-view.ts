@@ -298,7 +298,7 @@ function evidenceHead(e: MatrixEvidence, callbacks: HypothesesCallbacks, data: H
     e.discredited ? h('span', { class: 'flag' }, ' discredited') : null,
     h('span', { class: 'hint small' }, ` ${e.kind.toLowerCase()}${e.knownAt ? `, ${e.knownAt.slice(0, 10)}` : ''}, ${sources} source${sources === 1 ? '' : 's'}`),
     data.canEdit && callbacks.updateEvidence
-      ? h('button', { type: 'button', class: 'link small edit-evidence', 'data-evidence': e.id, 'aria-label': `Edit “${e.name}”` }, ' edit')
+      ? [' · ', h('button', { type: 'button', class: 'link small edit-evidence', 'data-evidence': e.id, 'aria-label': `Edit “${e.name}”` }, 'edit')]
       : null);
 }
 
