@@ -8,7 +8,7 @@
  * selects, Shift+click adds, no duplicate edges after expanding twice, Clear), the as-of slider
  * on event dates, and a reader offered no editing. Screenshots in test-artifacts/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -207,13 +207,17 @@ describe('analyst workbench in Chromium', () => {
     const rate = async (index: number, rating: string, why: string) => {
       const cell = cells.nth(index);
       await cell.locator('.rating-why').fill(why);
+      // As an analyst does: into the select, then choose.
+      await cell.locator('select').focus();
       await cell.locator('select').selectOption(rating);
-      await expect.poll(() => cells.nth(index).locator('select').inputValue(), { timeout: 60_000 }).toBe(rating);
-      await poll(() => cells.nth(index).locator('select').isDisabled()).toBe(false);
+      // Saved and redrawn: no cell is busy, and the new cell shows the rating.
+      await poll(() => row.locator('td.saving').count()).toBe(0);
+      await poll(() => cells.nth(index).locator('select').inputValue()).toBe(rating);
     };
     await rate(0, 'I', 'A state service would not buy access on a forum');
     // Focus stays on the control just used, across the re-render.
-    await poll(() => page.evaluate(() => document.activeElement?.classList.contains('rating-select'))).toBe(true);
+    const first = await cells.nth(0).locator('select').getAttribute('data-hypothesis');
+    await poll(() => page.evaluate(() => document.activeElement?.classList.contains('rating-select') ? document.activeElement.getAttribute('data-hypothesis') : null)).toBe(first);
     await rate(1, 'N', 'Says nothing about hacktivists');
     await rate(2, 'CC', 'Brokers sell exactly this');
     await rate(3, 'C', 'Consistent with an unknown buyer');
@@ -254,6 +258,25 @@ describe('analyst workbench in Chromium', () => {
     await shot('w06-judgement-status-edit');
   });
 
+  it('exports a one-page brief, TLP-marked, with the judgement, matrix and archived sources, that prints to PDF', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#brief')]);
+    expect(download.suggestedFilename()).toMatch(/^brief-Workbench-case.*\.html$/);
+    const html = readFileSync((await download.path())!, 'utf8');
+    expect(html.match(/class="tlp (top|bottom)">TLP:CLEAR</g)).toHaveLength(2);
+    expect(html).toMatch(/We assess it is <strong>[a-z ]+<\/strong> \(\d+\.\d %\) that “Criminal access broker”/);
+    expect(html).toContain('href="https://web.archive.org/web/2026/https://www.leparisien.fr/faits-divers/mairie-piratage"');
+    expect(html).toContain('<td class="r-CC">CC</td>');
+    expect(html).not.toContain('<script');
+    // Printed by Chromium: one A4 page.
+    const printer = await browser.context.newPage();
+    await printer.setContent(html);
+    const pdf = await printer.pdf({ format: 'A4', printBackground: true });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    await printer.setViewportSize({ width: 794, height: 1123 });
+    await printer.screenshot({ path: join(SCREENSHOTS, 'w06b-brief.png'), fullPage: true });
+    await printer.close();
+  });
+
   it('draws the case on the canvas at its event dates, with the slider spanning the case', async () => {
     await page.click('#tab-graph');
     await page.selectOption('#incident', app.incidentId);
@@ -272,7 +295,7 @@ describe('analyst workbench in Chromium', () => {
     await page.keyboard.press('End');
     await poll(() => page.url()).not.toMatch(/asOf=/);
     // One evidence→hypothesis edge per rated pair, labelled and coloured by the rating.
-    expect(await cy<string[]>(`(cy) => cy.edges('[edgeType = "RATED"]').map((e) => e.data('rating') + ':' + e.data('label')).sort()`))
+    expect(await cy<string[]>(`(cy) => cy.edges().filter((e) => e.source().data('stixType') === 'attribution-evidence' && e.target().data('stixType') === 'attribution-hypothesis').map((e) => e.data('rating') + ':' + e.data('label')).sort()`))
       .toEqual(['C:C', 'CC:CC', 'I:I', 'N:N']);
   });
 

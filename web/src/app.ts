@@ -3,7 +3,6 @@
  * the URL. Only this module talks to both the API (through web/src/api) and the canvas.
  */
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
-import { DOMAIN_EDGE_TYPES } from '../../schema/graph/kinds';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
   EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SEARCH, STIX_OBJECT,
@@ -234,8 +233,9 @@ export function startExplorer(deps: AppDeps): void {
   function writeEventTimes(): void {
     canvas?.cy.batch(() => {
       for (const [id, time] of eventTimes) canvas!.cy.getElementById(id).data('eventTime', time);
-      // One RATED edge per pair, coloured and labelled by the analysts' latest ratings.
-      canvas!.cy.edges(`[edgeType = "${DOMAIN_EDGE_TYPES.RATED}"]`).forEach((edge) => {
+      // Evidence→hypothesis edges (the ratings' references: one per pair, see edgeKey), coloured
+      // and labelled by the analysts' latest ratings.
+      canvas!.cy.edges().filter((e) => e.source().data('stixType') === 'attribution-evidence' && e.target().data('stixType') === 'attribution-hypothesis').forEach((edge) => {
         const ratings = cellRatings.get(`${edge.source().id()} ${edge.target().id()}`) ?? [];
         if (!ratings.length) return;
         const same = ratings.every((r) => r === ratings[0]);

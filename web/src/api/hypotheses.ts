@@ -4,6 +4,7 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
+import { highestTlp } from '../graph/export-marking';
 import { externalIdOf, IMPORT_FACT_SHEET, rankHits, SEARCH, type ImportResult, type IncidentSummary } from './operations';
 import type {
   AnalystsView, CellRater, ConsensusCell, EvidenceFields, EvidenceKind, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
@@ -38,16 +39,16 @@ interface HypothesisRow {
 }
 
 export const INCIDENT_EVIDENCE = operation<
-  { incident: { id: string; name: string; evidence: EvidenceRow[]; hypotheses: HypothesisRow[] } | null },
+  { incident: { id: string; name: string; tlp: string; evidence: (EvidenceRow & { tlp: string })[]; hypotheses: (HypothesisRow & { tlp: string })[] } | null },
   { id: string }
 >(
   'WebIncidentEvidence',
   `query WebIncidentEvidence($id: ID!) {
     incident(id: $id) {
-      id name
-      hypotheses { id name description category prior status rationale modified judgements { analyst probability at rationale } }
+      id name tlp
+      hypotheses { id name description category prior status rationale modified tlp judgements { analyst probability at rationale } }
       evidence {
-        id name description kind weight reliability credibility collectedAt discredited objectRefs modified
+        id name description kind weight reliability credibility collectedAt discredited objectRefs modified tlp
         sources { name url description }
         ratings { hypothesisId analyst rating rationale ratedAt }
       }
@@ -343,9 +344,12 @@ export async function loadHypotheses(
     const own = (row?.judgements ?? []).filter((j) => j.analyst === who && (!asOfTime || Date.parse(j.at) <= Date.parse(asOfTime)));
     return own.length ? own[own.length - 1]! : null;
   };
+  const tlps = [detail.incident?.tlp, ...(detail.incident?.hypotheses ?? []).map((x) => x.tlp), ...allEvidence.map((e) => e.tlp)]
+    .map((t) => (t === 'AMBER_STRICT' ? 'AMBER+STRICT' : t));
   return {
     incidentId: incident.id,
     incidentName: incident.name,
+    tlp: highestTlp(tlps),
     asOf,
     // Columns keep the incident's order, so a rating that changes the ranks does not move them.
     hypotheses: assessment.hypotheses.map((x) => {

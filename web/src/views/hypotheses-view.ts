@@ -7,7 +7,8 @@
 import { RATING_COLOURS } from '../graph/style';
 import type { MatrixMode } from '../state/view-state';
 import { evidenceEditor, hypothesesPanel } from './case-editor';
-import { h, svgEl } from './dom';
+import { briefHtml } from './brief';
+import { download, h, svgEl } from './dom';
 import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type Lead } from './summary';
 
 export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
@@ -140,6 +141,8 @@ export interface AnalystsView {
 export interface HypothesesData {
   incidentId: string;
   incidentName: string;
+  /** The most restrictive TLP of the incident and its case objects (the brief's marking). */
+  tlp: string;
   asOf: string | null;
   hypotheses: MatrixHypothesis[];
   evidence: MatrixEvidence[];
@@ -249,12 +252,14 @@ function ratingCell(evidence: MatrixEvidence, hypothesis: MatrixHypothesis, data
       return;
     }
     if (value === rating && (why.value.trim() || null) === (own?.rationale ?? null)) return;
-    select.disabled = true;
-    why.disabled = true;
+    if (td.classList.contains('saving')) return;
+    // Marked busy rather than disabled: a disabled control drops the keyboard focus.
+    td.classList.add('saving');
+    td.setAttribute('aria-busy', 'true');
     status.textContent = 'Saving the rating…';
     void callbacks.rate!(evidence.id, hypothesis.id, value, why.value.trim() || null).catch((error: unknown) => {
-      select.disabled = false;
-      why.disabled = false;
+      td.classList.remove('saving');
+      td.removeAttribute('aria-busy');
       status.textContent = error instanceof Error ? error.message : String(error);
     });
   };
@@ -286,7 +291,7 @@ function modeSwitch(data: HypothesesData, callbacks: HypothesesCallbacks): HTMLE
 
 function gradeCell(e: MatrixEvidence): HTMLElement {
   if (!e.reliability && e.credibility === null) {
-    return h('td', { class: 'num ungraded', title: 'No Admiralty grade: the engine counts reliability and credibility as unknown (F6).' }, h('span', { class: 'flag' }, 'ungraded'));
+    return h('td', { class: 'num ungraded', title: 'No Admiralty grade: the engine applies no reliability or credibility factor (the analyst weight alone counts). Grade it if the source is known.' }, h('span', { class: 'flag' }, 'ungraded'));
   }
   return h('td', { class: 'num', title: 'Admiralty: source reliability (A–F), information credibility (1–6)' }, `${e.reliability ?? '?'}${e.credibility ?? '?'}`);
 }
@@ -384,9 +389,20 @@ function analystsSection(data: HypothesesData): HTMLElement | string {
         })))));
 }
 
-function summary(data: HypothesesData, lead: Lead, names: Map<string, string>): HTMLElement {
+function briefButton(data: HypothesesData, container: HTMLElement): HTMLElement {
+  const button = h('button', { type: 'button', id: 'brief', class: 'brief-button', title: 'A one-page brief (HTML, TLP-marked on every page): open it and print to PDF' }, 'Brief (print to PDF)');
+  button.addEventListener('click', () => {
+    const html = briefHtml({ data, incidentTlp: data.tlp, historySvg: container.querySelector('svg.history-chart')?.outerHTML ?? null, generatedAt: new Date() });
+    const blob = new Blob([html], { type: 'text/html' });
+    download(`brief-${data.incidentName.replace(/[^\w-]+/g, '-').slice(0, 60)}.html`, blob);
+  });
+  return button;
+}
+
+function summary(data: HypothesesData, lead: Lead, names: Map<string, string>, container: HTMLElement): HTMLElement {
   const changers = (data.sensitivity ?? []).slice(0, 3);
   return h('section', { class: 'decision-summary', 'aria-label': 'Summary' },
+    briefButton(data, container),
     h('p', { class: `lead-summary${lead.kind === 'tie' ? ' tie' : ''}`, id: 'key-judgement' }, keyJudgement(lead)),
     lead.kind !== 'none' && changers.length
       ? h('p', { class: 'small' }, 'What would change this: ', changers.map((s, i) => [i ? '; ' : '', `${s.text.toLowerCase().startsWith('without') ? s.text : s.text}${s.newLeaderId ? `, “${names.get(s.newLeaderId) ?? s.newLeaderId}” would lead` : ''}`]).flat(), '.')
@@ -416,7 +432,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
   });
   container.replaceChildren(
     h('h2', {}, `Hypotheses — ${data.incidentName}`, data.asOf ? h('span', { class: 'hint' }, ` (as of ${data.asOf})`) : null),
-    summary(data, lead, names),
+    summary(data, lead, names, container),
     hypothesesPanel(data, callbacks),
     h('h3', {}, 'ACH matrix'),
     modeSwitch(data, callbacks),

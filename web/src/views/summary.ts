@@ -79,8 +79,10 @@ export function posteriorChart(hypotheses: readonly SummaryHypothesis[], lead: L
   const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'posterior-chart', role: 'img', 'aria-label': 'Posterior probability of each hypothesis, on the ICD 203 bands' });
   ICD203_BANDS.forEach((band, i) => {
     svg.append(svgEl('rect', { x: x(band.from), y: top - 4, width: x(band.to) - x(band.from), height: H - top, fill: BAND_FILLS[i % 2]! }));
-    const mid = (x(band.from) + x(band.to)) / 2;
-    svg.append(svgEl('text', { x: mid, y: i % 2 ? 22 : 11, 'font-size': 9.5, 'text-anchor': 'middle', fill: '#343a40' }, band.words));
+    // Labels alternate between two lines; the outermost ones are anchored inside the chart.
+    const first = i === 0, last = i === ICD203_BANDS.length - 1;
+    const at = first ? x(band.from) : last ? x(band.to) : (x(band.from) + x(band.to)) / 2;
+    svg.append(svgEl('text', { x: at, y: i % 2 ? 22 : 11, 'font-size': 9.5, 'text-anchor': first ? 'start' : last ? 'end' : 'middle', fill: '#343a40' }, band.words));
   });
   const leaders = new Set(lead.kind === 'lead' ? [lead.leader.id] : []);
   hypotheses.forEach((hyp, i) => {
