@@ -232,13 +232,16 @@ describe('web explorer in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('#path').isDisabled()).toBe(true);
     // The incident from a search result, then a click on a candidate actor of one of its
-    // hypotheses (a click adds to the selection).
+    // hypotheses (Shift+click adds to the selection).
     await page.fill('#search-text', 'Intrusion on the mail servers');
     await page.press('#search-text', 'Enter');
     await page.locator('.results button', { hasText: 'incident' }).first().click();
     await expect.poll(() => page.locator('#detail .detail-title').textContent()).toContain('Intrusion on the mail servers');
     const actor = await nodeCentre('threat-actor');
+    // Shift+click adds to the selection (a plain click selects that node alone).
+    await page.keyboard.down('Shift');
     await page.mouse.click(actor.x, actor.y);
+    await page.keyboard.up('Shift');
     const selected = () => page.evaluate(() => (document.querySelector('#canvas') as HTMLElement & { _cyreg?: { cy?: any } })._cyreg?.cy.$('node:selected').map((n: any) => n.data('stixType')));
     await expect.poll(selected).toEqual(expect.arrayContaining(['incident', 'threat-actor']));
     await expect.poll(() => page.locator('#path').isDisabled()).toBe(false);
@@ -261,10 +264,12 @@ describe('web explorer in Chromium', () => {
     expect(await page.textContent('#matrix-shown')).toMatch(/^Showing the consensus/);
     expect(await matrix.getAttribute('aria-label')).toBe('ACH matrix: consensus ratings');
     // Every cell is the consensus of analyst-a and analyst-b (the reference case rates every cell twice).
-    const cells = await matrix.locator('td.consensus').allTextContents();
+    // Each cell shows the rating it counts as, then both analysts' own ratings when they differ
+    // (never "N ≈" hiding an I), or ×2 when they agree.
+    const cells = await matrix.locator('td.consensus .cell-label').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
-    expect(cells.every((c) => /^(CC|C|N|I|II)( ≈)? ×2$/.test(c))).toBe(true);
-    expect(cells.some((c) => c.includes('≈'))).toBe(true);
+    expect(cells.every((c) => /^(CC|C|N|I|II)( \((CC|C|N|I|II)·(CC|C|N|I|II)\)| ×2)$/.test(c))).toBe(true);
+    expect(cells.some((c) => c.includes('·'))).toBe(true);
     expect(await matrix.locator('select.rating-select').count()).toBe(0);
     expect(await page.locator('td.posterior').allTextContents()).toSatisfy((p: string[]) => p.every((x) => /%$/.test(x)));
     await shot('09-ach-consensus');
@@ -291,12 +296,14 @@ describe('web explorer in Chromium', () => {
     await page.click('#matrix-consensus');
     await expect.poll(() => page.url()).not.toMatch(/matrix=/);
     const cell = page.locator(`td.consensus[data-evidence="${evidenceId}"][data-hypothesis="${hypothesisId}"]`);
-    await expect.poll(() => cell.textContent()).toMatch(/×3$/);
+    // A third rater: the cell lists three ratings (or ×3 when all agree).
+    await expect.poll(() => cell.locator('.cell-label').textContent()).toMatch(/(×3|\((\w+·){2}\w+\))$/);
   });
 
   it('adds a hypothesis from the hypotheses view', async () => {
     const columns = () => page.locator('table.ach-matrix').first().locator('thead th').count();
     const before = await columns();
+    await page.locator('summary', { hasText: 'New hypothesis' }).click();
     await page.fill('#new-hyp-name', 'Initial-access broker resold stolen credentials');
     await page.selectOption('#new-hyp-category', 'cybercrime');
     await page.press('#new-hyp-name', 'Enter');

@@ -5,13 +5,14 @@
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
-  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, SEARCH, STIX_OBJECT,
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
-import { loadHypotheses, type HypothesesApi } from './api/hypotheses';
+import { caseFacts, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
 import type { TokenStore } from './api/session';
 import { createCanvas, WEBGL_THRESHOLD, type Canvas } from './graph/canvas';
-import { presentTypes, toElements, type NodeData } from './graph/elements';
+import { presentTypes, timeOf, toElements, type NodeData } from './graph/elements';
+import { canvasTlp, markPng } from './graph/export-marking';
 import { canvasToSvg } from './graph/svg-export';
 import { edgePasses, filtersActive, nodePasses } from './state/filters';
 import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type ViewState } from './state/view-state';
@@ -31,12 +32,72 @@ export interface AppDeps {
   viewer: Viewer | null;
   hypothesesApi: HypothesesApi;
   onSignOut: () => void;
+  /** Subscribes to the number of requests waiting for an answer (shows Cancel when one hangs). */
+  onPending?: (listener: (pending: number) => void) => void;
 }
 
 const EXPAND_LIMIT = 250;
 const MAX_IDS = 100;
 const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence']);
 const INCIDENT_LIMIT = 400;
+const PATHS_LIMIT = 10;
+
+/** What identifies a focused control of a view across a re-render (its id, or its data attributes and class). */
+function focusKeyOf(element: Element | null, within: HTMLElement): string | null {
+  if (!(element instanceof HTMLElement) || !within.contains(element)) return null;
+  if (element.id) return `#${CSS.escape(element.id)}`;
+  const attrs = ['data-evidence', 'data-hypothesis', 'data-field'].filter((a) => element.hasAttribute(a))
+    .map((a) => `[${a}="${CSS.escape(element.getAttribute(a)!)}"]`).join('');
+  const card = element.closest<HTMLElement>('[data-hypothesis]');
+  const scope = card && card !== element ? `[data-hypothesis="${CSS.escape(card.dataset.hypothesis!)}"] ` : '';
+  const owner = element.closest('form');
+  const form = owner?.id ? `#${CSS.escape(owner.id)}` : owner?.className.split(' ').filter(Boolean).map((c) => `.${CSS.escape(c)}`).join('') ?? '';
+  return attrs || element.className ? `${scope}${form ? `${form} ` : ''}${element.tagName.toLowerCase()}${attrs}${element.className ? `.${element.className.split(' ').filter(Boolean).map((c) => CSS.escape(c)).join('.')}` : ''}` : null;
+}
+
+type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
+function isDirty(el: FormControl): boolean {
+  if (el instanceof HTMLSelectElement) return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked !== el.defaultChecked;
+  return el.value !== el.defaultValue;
+}
+
+/**
+ * What the analyst has typed and not submitted yet, so a refresh of the view (another rating
+ * saved, an assessment reloaded) does not wipe it. Forms being submitted (their button disabled)
+ * are left out: they show what the server stored.
+ */
+function captureDrafts(within: HTMLElement): Map<string, string> {
+  const drafts = new Map<string, string>();
+  within.querySelectorAll<FormControl>('input, select, textarea').forEach((el) => {
+    const form = el.closest('form');
+    if (form?.querySelector('button[type=submit]:disabled') || !isDirty(el)) return;
+    const key = focusKeyOf(el, within);
+    if (key) drafts.set(key, el.value);
+  });
+  return drafts;
+}
+
+function restoreDrafts(within: HTMLElement, drafts: Map<string, string>): void {
+  for (const [key, value] of drafts) {
+    try {
+      const el = within.querySelector<FormControl>(key);
+      if (el) el.value = value;
+    } catch {
+      // A key that is no longer a valid selector: that draft is gone.
+    }
+  }
+}
+
+function restoreFocus(within: HTMLElement, key: string | null): void {
+  if (!key) return;
+  try {
+    within.querySelector<HTMLElement>(key)?.focus();
+  } catch {
+    // A key that is no longer a valid selector: leave the focus where it is.
+  }
+}
 
 export function startExplorer(deps: AppDeps): void {
   const { root, client } = deps;
@@ -44,6 +105,10 @@ export function startExplorer(deps: AppDeps): void {
   const firstVisit = window.location.search === '';
   const expandedBy = new Map<string, string[]>();
   let incidents: IncidentSummary[] = [];
+  let eventTimes = new Map<string, string>();
+  let openToken = 0;
+  let cellRatings = new Map<string, string[]>();
+  let filteredOut = 0;
   let canvas: Canvas | null = null;
   let selectionToken = 0;
   const canEdit = deps.viewer ? deps.viewer.role !== 'reader' : true;
@@ -57,6 +122,7 @@ export function startExplorer(deps: AppDeps): void {
   const fitButton = h('button', { type: 'button', title: 'Fit the graph to the window (f)' }, 'Fit');
   const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes (click two nodes, or Shift+] on the canvas)' }, 'Path');
   const showHidden = h('button', { type: 'button', title: 'Show hidden nodes' }, 'Unhide');
+  const clearButton = h('button', { type: 'button', id: 'clear-canvas', title: 'Remove everything from the canvas (nothing is deleted from the database)' }, 'Clear');
   const importButton = h('button', { type: 'button', id: 'import' }, 'Import…');
   const checkButton = h('button', { type: 'button', id: 'check-import', title: 'See what a STIX bundle would create or update, without writing anything' }, 'Check…');
   const exportSelect = h('select', { id: 'export', 'aria-label': 'Export the view' },
@@ -64,13 +130,16 @@ export function startExplorer(deps: AppDeps): void {
     h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
   const saveView = h('button', { type: 'button', id: 'save-view', title: 'Put the canvas (elements, positions) and filters in the URL' }, 'Save view');
   const signOut = h('button', { type: 'button' }, 'Sign out');
+  const cancelRequests = h('button', { type: 'button', id: 'cancel-requests', hidden: true, title: 'Stop waiting for the server (requests time out on their own after 30 s)' }, 'Cancel');
   const who = h('span', { class: 'who', title: deps.viewer ? `cleared for TLP:${deps.viewer.clearance}` : '' }, deps.viewer ? `${deps.viewer.name} (${deps.viewer.role}, TLP:${deps.viewer.clearance.replace('_', '+')})` : 'signed in');
 
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), incidentSelect,
     h('div', { role: 'tablist', class: 'tabs' }, tabGraph, tabHyp),
-    layoutSelect, fitButton, pathButton, showHidden, importButton, checkButton, exportSelect, saveView,
-    h('span', { class: 'spacer' }), who, signOut);
+    layoutSelect, fitButton, pathButton, showHidden, clearButton,
+    // Readers cannot import: the actions are not offered rather than refused after a file is picked.
+    canEdit ? importButton : null, canEdit ? checkButton : null, exportSelect, saveView,
+    h('span', { class: 'spacer' }), cancelRequests, who, signOut);
 
   const searchBox = h('section', { class: 'panel' });
   const filterBox = h('section', { class: 'panel' });
@@ -140,12 +209,19 @@ export function startExplorer(deps: AppDeps): void {
     });
   }
 
+  /**
+   * The slider's span: the open case's event times (a day either side), so a two-day case is not
+   * a one-year slider; without a case, the dates on the canvas up to today.
+   */
   function dateRange(): { min: string; max: string } | null {
     if (!canvas) return null;
+    const day = (iso: string, shift = 0) => new Date(Date.parse(iso.slice(0, 10)) + shift * 86_400_000).toISOString().slice(0, 10);
+    const events = [...eventTimes.values()].sort();
+    if (events.length) return { min: day(events[0]!, -1), max: day(events[events.length - 1]!, 1) };
     let min: string | null = null;
     canvas.cy.nodes().forEach((n) => {
-      const created = (n.data() as NodeData).created?.slice(0, 10);
-      if (created && (!min || created < min)) min = created;
+      const time = timeOf(n.data() as NodeData)?.slice(0, 10);
+      if (time && (!min || time < min)) min = time;
     });
     if (!min) {
       // Objects without dates: offer the last year so the as-of slider still replays the assessment.
@@ -154,13 +230,30 @@ export function startExplorer(deps: AppDeps): void {
     return { min, max: new Date().toISOString().slice(0, 10) };
   }
 
-  function applyFilters(): void {
-    if (!canvas) return;
-    const hidden = canvas.applyFilters((d) => nodePasses(d, state.filters, state.asOf), (d) => edgePasses(d, state.filters, state.asOf));
-    updateCounts(hidden);
+  /** Event times of the open case, written into the nodes' data (the filters read `eventTime`). */
+  function writeEventTimes(): void {
+    canvas?.cy.batch(() => {
+      for (const [id, time] of eventTimes) canvas!.cy.getElementById(id).data('eventTime', time);
+      // Evidence→hypothesis edges (the ratings' references: one per pair, see edgeKey), coloured
+      // and labelled by the analysts' latest ratings.
+      canvas!.cy.edges().filter((e) => e.source().data('stixType') === 'attribution-evidence' && e.target().data('stixType') === 'attribution-hypothesis').forEach((edge) => {
+        const ratings = cellRatings.get(`${edge.source().id()} ${edge.target().id()}`) ?? [];
+        if (!ratings.length) return;
+        const same = ratings.every((r) => r === ratings[0]);
+        edge.data({ rating: same ? ratings[0] : 'mixed', label: same ? `${ratings[0]}${ratings.length > 1 ? ` ×${ratings.length}` : ''}` : ratings.join('·') });
+      });
+    });
   }
 
-  function updateCounts(filtered = 0, extra = ''): void {
+  function applyFilters(): void {
+    if (!canvas) return;
+    filteredOut = canvas.applyFilters((d) => nodePasses(d, state.filters, state.asOf), (d) => edgePasses(d, state.filters, state.asOf));
+    updateCounts();
+  }
+
+  /** The status bar's counts; `filtered` is the last filter run's (so a layout never resets it to 0). */
+  function updateCounts(_filtered = filteredOut, extra = ''): void {
+    const filtered = filteredOut;
     if (!canvas) return say('Empty canvas: open an incident or search.');
     const nodes = canvas.cy.nodes().length;
     const edges = canvas.cy.edges().length;
@@ -171,9 +264,11 @@ export function startExplorer(deps: AppDeps): void {
   async function addGraph(graph: Neighborhood, options: { keepOnly?: Set<string>; extraNodes?: ApiNode[]; layout?: boolean } = {}): Promise<string[]> {
     const nodes = [...(options.extraNodes ?? []), ...graph.nodes].filter((n) => !options.keepOnly || options.keepOnly.has(n.id));
     const known = new Set(canvas?.cy.elements().map((e) => e.id()) ?? []);
-    const elements = toElements(nodes, graph.edges, known);
+    const knownKeys = new Set(canvas?.cy.edges().map((e) => String(e.data('key'))) ?? []);
+    const elements = toElements(nodes, graph.edges, known, knownKeys);
     const target = ensureCanvas(known.size + elements.length);
     const added = target.add(elements);
+    writeEventTimes();
     applyFilters();
     refreshSidePanels();
     if (options.layout !== false && added.length > 0) {
@@ -243,6 +338,18 @@ export function startExplorer(deps: AppDeps): void {
     if (ids.length === 1) void showDetail(ids[0]!);
   }
 
+  function clearCanvas(): void {
+    if (!canvas) return;
+    canvas.clear();
+    expandedBy.clear();
+    eventTimes = new Map();
+    cellRatings = new Map();
+    setState({ selected: [], canvas: null });
+    refreshSidePanels();
+    void showDetail(null);
+    updateCounts(0, 'canvas cleared');
+  }
+
   const detailActions = {
     expand: (id: string, rel: string[] | null, types: string[] | null, refs: boolean) => void expand(id, rel, types, refs),
     collapse,
@@ -250,6 +357,7 @@ export function startExplorer(deps: AppDeps): void {
     pin: (id: string) => pin([id]),
     remove: (id: string) => { canvas?.remove([id]); expandedBy.delete(id); refreshSidePanels(); updateCounts(); void showDetail(null); },
     select: (id: string) => void selectOrAdd(id),
+    nameOf: (id: string) => canvas?.nodeData(id)?.name ?? null,
   };
 
   async function selectOrAdd(id: string): Promise<void> {
@@ -300,9 +408,13 @@ export function startExplorer(deps: AppDeps): void {
 
   // ----- incidents and hypotheses ------------------------------------------------------------
   async function openIncident(id: string, options: { layout?: boolean } = {}): Promise<void> {
+    // One workspace per incident: opening another incident starts from a clear canvas.
+    if (state.incident && state.incident !== id && canvas && canvas.cy.nodes().length > 0) clearCanvas();
     setState({ incident: id });
     incidentSelect.value = id;
     say('Opening the incident…');
+    // Only the latest incident asked for is drawn (choosing another while one loads drops the first).
+    const token = ++openToken;
     try {
       // Hypotheses and evidence point at the incident by `incident_ref` (an embedded reference),
       // so the case is the incident's neighbourhood with references, then one more hop from its
@@ -316,7 +428,14 @@ export function startExplorer(deps: AppDeps): void {
         edges: [...first.edges, ...second.edges],
         truncated: first.truncated || second.truncated,
       };
+      const facts = await caseFacts(client, id).catch(() => ({ times: new Map<string, string>(), ratings: new Map<string, string[]>() }));
+      if (token !== openToken) return;
+      eventTimes = facts.times;
+      cellRatings = facts.ratings;
       await addGraph(graph, options);
+      writeEventTimes();
+      applyFilters();
+      refreshSidePanels();
       if (state.tab === 'hypotheses') void showHypotheses();
     } catch (error) {
       say(describeError(error));
@@ -329,34 +448,76 @@ export function startExplorer(deps: AppDeps): void {
       renderHypotheses(hypView, { unavailable: incidents.length ? 'Choose an incident first.' : 'No incident is available on this server yet.' });
       return;
     }
-    hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
+    const focusKey = focusKeyOf(document.activeElement, hypView);
+    const drafts = captureDrafts(hypView);
+    if (!hypView.hasChildNodes()) hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
       // The candidates panel (views/candidates-panel.ts) lives below the matrix; kept across re-renders.
       const candidates = h('section', { class: 'candidates-panel', 'aria-label': 'Candidate actors' });
       void renderCandidatesPanel(candidates, { client, incidentId: incident.id, canEdit, onCreated: async () => { await refreshIncidents(); await showHypotheses(); } });
-      const render = () => { renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks); hypView.append(candidates); };
+      const render = () => {
+        renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks);
+        hypView.append(candidates);
+      };
+      const api = deps.hypothesesApi;
+      const reload = async (refresh = false) => {
+        if (refresh) await refreshIncidents();
+        await showHypotheses();
+      };
       const callbacks: HypothesesCallbacks = {
         setMode: (mode) => {
           setState({ matrix: mode });
           render();
           document.getElementById(mode === 'mine' ? 'matrix-mine' : 'matrix-consensus')?.focus();
         },
-        rate: deps.hypothesesApi.rate ? async (evidenceId, hypothesisId, rating) => {
-          await deps.hypothesesApi.rate!(client, { incidentId: incident.id, evidenceId, hypothesisId, rating });
-          await showHypotheses();
+        rate: api.rate ? async (evidenceId, hypothesisId, rating, rationale) => {
+          await api.rate!(client, { incidentId: incident.id, evidenceId, hypothesisId, rating, rationale });
+          await reload();
         } : undefined,
-        addHypothesis: deps.hypothesesApi.addHypothesis ? async (name, category) => {
-          await deps.hypothesesApi.addHypothesis!(client, { incidentId: incident.id, name, category });
-          await refreshIncidents();
-          await showHypotheses();
+        addHypothesis: api.addHypothesis ? async (fields) => {
+          await api.addHypothesis!(client, { incidentId: incident.id, ...fields });
+          await reload(true);
+          say(`Hypothesis added: ${fields.name}.`);
         } : undefined,
-        addEvidence: deps.hypothesesApi.addEvidence ? async (name, collectedAt, kind) => {
-          await deps.hypothesesApi.addEvidence!(client, { incidentId: incident.id, name, collectedAt, kind });
-          await showHypotheses();
+        updateHypothesis: api.updateHypothesis ? async (id, patch, expectedModified) => {
+          await api.updateHypothesis!(client, id, patch, expectedModified);
+          await reload(true);
         } : undefined,
+        setStatus: api.setStatus ? async (id, status, rationale) => {
+          await api.setStatus!(client, id, status, rationale);
+          await reload();
+        } : undefined,
+        setJudgement: api.setJudgement ? async (id, probability, rationale) => {
+          await api.setJudgement!(client, id, probability, rationale);
+          await reload();
+        } : undefined,
+        setPriors: api.updateHypothesis ? async (priors, other) => {
+          const current = new Map(data.hypotheses.map((x) => [x.id, x]));
+          for (const [id, prior] of Object.entries(priors)) {
+            if (current.get(id)?.prior !== prior) await api.updateHypothesis!(client, id, { prior }, current.get(id)?.modified ?? null);
+          }
+          if (other && api.addHypothesis) await api.addHypothesis(client, { incidentId: incident.id, ...other });
+          await reload(true);
+        } : undefined,
+        addEvidence: api.addEvidence ? async (fields) => {
+          await api.addEvidence!(client, { incidentId: incident.id, ...fields });
+          await reload();
+          say(`Evidence added: ${fields.name}.`);
+        } : undefined,
+        updateEvidence: api.updateEvidence ? async (id, patch, expectedModified) => {
+          await api.updateEvidence!(client, id, patch, expectedModified);
+          await reload();
+        } : undefined,
+        findObjects: (text) => findLinkable(client, text),
+        canvasSelection: () => (canvas?.selectedIds() ?? []).map((id) => {
+          const d = canvas!.cy.getElementById(id).data() as NodeData;
+          return { id, type: d.stixType, name: d.name };
+        }),
       };
       render();
+      restoreDrafts(hypView, drafts);
+      restoreFocus(hypView, focusKey);
     } catch (error) {
       renderHypotheses(hypView, {
         unavailable: error instanceof UnsupportedOperationError
@@ -425,7 +586,7 @@ export function startExplorer(deps: AppDeps): void {
         return say('STIX bundle exported.');
       }
       if (!canvas) return say('Nothing to export.');
-      if (format === 'png') download(`attribution-graph-${stamp}.png`, await canvas.png());
+      if (format === 'png') download(`attribution-graph-${stamp}.png`, await markPng(await canvas.png(), canvasTlp(canvas.cy)));
       if (format === 'svg') download(`attribution-graph-${stamp}.svg`, new Blob([canvasToSvg(canvas.cy)], { type: 'image/svg+xml' }));
       if (format === 'json') download(`attribution-graph-${stamp}.cytoscape.json`, new Blob([JSON.stringify(canvas.json())], { type: 'application/json' }));
       say(`${format.toUpperCase()} exported.`);
@@ -436,10 +597,10 @@ export function startExplorer(deps: AppDeps): void {
 
   // ----- wiring ----------------------------------------------------------------------------------
   const search = createSearchPanel(searchBox, {
-    search: async (text, after) => {
+    search: async (text, after, includeRelationships) => {
       const data = await client.request(SEARCH, { text, first: 25, after });
       return {
-        nodes: data.search.edges.map((e) => e.node),
+        nodes: rankHits(data.search.edges.map((e) => e.node), text, includeRelationships),
         totalCount: data.search.totalCount,
         endCursor: data.search.pageInfo.endCursor,
         hasNextPage: data.search.pageInfo.hasNextPage,
@@ -475,15 +636,44 @@ export function startExplorer(deps: AppDeps): void {
     say('Looking for the shortest path…');
     try {
       // The server searches the whole graph you may see; the path's objects join the canvas.
-      const paths = (await client.request(PATHS, { from: a, to: b, limit: 1 })).paths;
-      const first = paths[0];
-      if (first) await addGraph({ nodes: first.nodes, edges: first.edges, truncated: false }, { layout: false });
+      // Every shortest path the server finds (up to PATHS_LIMIT), laid out and fitted.
+      const paths = (await client.request(PATHS, { from: a, to: b, limit: PATHS_LIMIT })).paths;
+      const shortest = paths.length ? Math.min(...paths.map((p) => p.nodes.length)) : 0;
+      const kept = paths.filter((p) => p.nodes.length === shortest);
+      if (kept.length) {
+        await addGraph({ nodes: kept.flatMap((p) => p.nodes), edges: kept.flatMap((p) => p.edges), truncated: false });
+        const onPath = new Set(kept.flatMap((p) => p.nodes.map((n) => n.id)));
+        canvas!.cy.batch(() => {
+          canvas!.cy.$('.path').removeClass('path');
+          canvas!.cy.nodes().filter((n) => onPath.has(n.id())).addClass('path');
+          canvas!.cy.edges().filter((e) => onPath.has(e.source().id()) && onPath.has(e.target().id())).addClass('path');
+        });
+        canvas!.cy.fit(canvas!.cy.$('.path'), 40);
+        say(`Shortest path: ${shortest - 1} hop(s), highlighted (${kept.length} path${kept.length > 1 ? 's' : ''} of that length).`);
+        return;
+      }
     } catch (error) {
       if (!(error instanceof UnsupportedOperationError)) return say(describeError(error));
     }
     const path = canvas!.highlightPath(a, b);
     say(path.length ? `Shortest path: ${path.length - 1} hop(s), highlighted.` : 'No path between these two objects within the maximum length.');
   })());
+  clearButton.addEventListener('click', clearCanvas);
+  // A request still waiting after a second and a half offers Cancel.
+  let pendingTimer: number | undefined;
+  deps.onPending?.((pending) => {
+    window.clearTimeout(pendingTimer);
+    if (pending === 0) {
+      cancelRequests.hidden = true;
+      return;
+    }
+    pendingTimer = window.setTimeout(() => (cancelRequests.hidden = false), 1_500);
+  });
+  cancelRequests.addEventListener('click', () => {
+    client.cancelAll?.();
+    cancelRequests.hidden = true;
+    say('Cancelled: the server’s answer will be ignored.');
+  });
   showHidden.addEventListener('click', () => {
     canvas?.showAll();
     updateCounts(0, 'all nodes shown');

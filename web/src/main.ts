@@ -13,7 +13,9 @@ import { renderSignIn } from './views/sign-in';
 const root = document.getElementById('app')!;
 const tokens = sessionTokenStore();
 let signedIn = false;
+let pendingListener: ((pending: number) => void) | null = null;
 const client = createClient({
+  onPendingChange: (pending) => pendingListener?.(pending),
   getToken: () => tokens.get(),
   onUnauthenticated: () => {
     if (!signedIn) return;
@@ -24,7 +26,7 @@ const client = createClient({
 });
 
 /** Checks the token; returns the viewer (null when the server has no `viewer` query) or a problem. */
-async function check(): Promise<{ viewer: Viewer | null } | { problem: string }> {
+async function check(): Promise<{ viewer: Viewer | null } | { problem: string; refused: boolean }> {
   try {
     const viewer = await client.request(VIEWER).then((d) => d.viewer).catch((error: unknown) => {
       if (error instanceof UnsupportedOperationError) return null;
@@ -33,8 +35,8 @@ async function check(): Promise<{ viewer: Viewer | null } | { problem: string }>
     await client.request(SYSTEM);
     return { viewer };
   } catch (error) {
-    if (error instanceof UnauthenticatedError) return { problem: 'This token was refused.' };
-    return { problem: describeError(error) };
+    if (error instanceof UnauthenticatedError) return { problem: 'This token was refused.', refused: true };
+    return { problem: describeError(error), refused: false };
   }
 }
 
@@ -42,6 +44,9 @@ function start(viewer: Viewer | null): void {
   signedIn = true;
   startExplorer({
     root, client, tokens, viewer, hypothesesApi: HYPOTHESES_API,
+    onPending: (listener) => {
+      pendingListener = listener;
+    },
     onSignOut: () => {
       signedIn = false;
       showSignIn();
@@ -62,12 +67,32 @@ function showSignIn(message?: string): void {
   }, message);
 }
 
+/** The server cannot answer now (not a refused token): keep the token, say so, retry on request. */
+function showOutage(problem: string): void {
+  const retry = document.createElement('button');
+  retry.type = 'button';
+  retry.id = 'retry';
+  retry.className = 'primary';
+  retry.textContent = 'Retry';
+  retry.addEventListener('click', () => void boot());
+  const banner = document.createElement('div');
+  banner.className = 'outage';
+  banner.setAttribute('role', 'alert');
+  banner.append(`The server cannot answer right now (${problem}). You are still signed in. `, retry);
+  root.replaceChildren(banner);
+  retry.focus();
+}
+
 async function boot(): Promise<void> {
   if (!tokens.get()) return showSignIn();
   const result = await check();
   if ('problem' in result) {
-    tokens.clear();
-    return showSignIn(result.problem);
+    // Only a refused token signs the user out; an outage (Neo4j down, network) keeps the session.
+    if (result.refused) {
+      tokens.clear();
+      return showSignIn(result.problem);
+    }
+    return showOutage(result.problem);
   }
   start(result.viewer);
 }

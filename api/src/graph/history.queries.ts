@@ -37,7 +37,7 @@ export const VERSIONS_OF = cypher(
   'READ',
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE n.tlp_rank <= $maxRank AND NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
+   WHERE ${visibleObject('n')}
    CALL {
      WITH n
      OPTIONAL MATCH (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})

@@ -405,10 +405,10 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
    * (case-markings.ts): ratings, object_refs, candidate_refs. Ranks are looked up as the writer
    * sees them; a part naming an object the writer cannot see keeps the marking it had.
    */
-  async function markWhatItReveals(tx: Tx, next: StixJson, read: Reader): Promise<void> {
+  async function markWhatItReveals(tx: Tx, next: StixJson, read: Reader, writerId: string): Promise<void> {
     const own = (Array.isArray(next.object_marking_refs) ? next.object_marking_refs : []).filter((m): m is string => typeof m === 'string');
     const custom = own.filter((m) => TLP_MARKING_IDS[m] === undefined);
-    const customRanks = await markingRanks(tx, custom);
+    const customRanks = await markingRanks(tx, custom, writerId);
     const objectRank = own.reduce((rank, m) => {
       const tlp = TLP_MARKING_IDS[m];
       return Math.max(rank, tlp !== undefined ? tlpRank(tlp) : (customRanks.get(m) ?? UNKNOWN_MARKING_RANK));
@@ -455,7 +455,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           await m.change(next, locked, read, problems);
         }
         problems.fail();
-        await markWhatItReveals(tx, next, read);
+        await markWhatItReveals(tx, next, read, viewer.id);
         const id = String(next.id);
         if (current) next.modified = laterThan(now(), String(current.raw.modified));
         const schema = new Problems(id, what);

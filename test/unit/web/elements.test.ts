@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_OBJECT } from '../../../schema/graph/kinds';
-import { displayName, edgeLabel, normaliseTlp, presentTypes, toElements } from '../../../web/src/graph/elements';
+import { displayName, edgeKey, edgeLabel, normaliseTlp, presentTypes, toElements } from '../../../web/src/graph/elements';
 import { edgePasses, nodePasses } from '../../../web/src/state/filters';
 import { emptyFilters } from '../../../web/src/state/view-state';
 
@@ -19,7 +19,7 @@ describe('element mapping', () => {
 
   it('labels edges with the relationship type, else the edge type in words, and keeps confidence', () => {
     const elements = toElements([APT, TECH], [USES, { id: 'x', type: 'CONTAINS_REF', source: TECH.id, target: APT.id }]);
-    expect(elements[2]).toEqual({ group: 'edges', data: { id: USES.id, source: APT.id, target: TECH.id, edgeType: 'USES', label: 'uses', confidence: 60 } });
+    expect(elements[2]).toEqual({ group: 'edges', data: { key: edgeKey(USES), id: USES.id, source: APT.id, target: TECH.id, edgeType: 'USES', label: 'uses', confidence: 60 } });
     expect(elements[3]!.data.label).toBe('contains-ref');
     expect(edgeLabel({ type: 'SUBTECHNIQUE_OF' })).toBe('subtechnique-of');
   });
@@ -33,6 +33,24 @@ describe('element mapping', () => {
   it('keeps one copy of an edge returned by two overlapping neighbourhoods', () => {
     const elements = toElements([APT, TECH], [USES, { ...USES }]);
     expect(elements.map((e) => e.data.id)).toEqual([APT.id, TECH.id, USES.id]);
+  });
+
+  it('adds nothing when the same neighbourhood comes back (expand twice: no duplicate edge)', () => {
+    const first = toElements([APT, TECH], [USES]);
+    const ids = new Set(first.map((e) => e.data.id as string));
+    const keys = new Set(first.filter((e) => e.group === 'edges').map((e) => e.data.key as string));
+    // The second answer: same nodes, same relationship; before, its edge came back as `<id>#USES`.
+    expect(toElements([APT, TECH], [USES], ids, keys)).toEqual([]);
+  });
+
+  it('draws one evidence→hypothesis edge however many analysts rated the pair', () => {
+    const ev = { id: 'attribution-evidence--e1', type: 'attribution-evidence', name: 'e' };
+    const hyp = { id: 'attribution-hypothesis--h1', type: 'attribution-hypothesis', name: 'h' };
+    const rated = (n: number) => ({ id: `${ev.id}|RATED|${hyp.id}|${n}`, type: 'RATED', source: ev.id, target: hyp.id });
+    const edges = toElements([ev, hyp], [rated(1), rated(2), rated(3)]).filter((e) => e.group === 'edges');
+    expect(edges).toHaveLength(1);
+    // Two STIX relationships between the same objects stay two links.
+    expect(toElements([APT, TECH], [USES, { ...USES, id: 'relationship--dddddddd-0000-4000-8000-000000000005' }]).filter((e) => e.group === 'edges')).toHaveLength(2);
   });
 
   it('adds only what is new and connects to nodes already on the canvas', () => {
@@ -71,8 +89,15 @@ describe('filters on loaded elements', () => {
     expect(nodePasses(data, emptyFilters(), '2024-05-01')).toBe(true);
   });
 
+  it('places a case object at its event time (evidence: when known), not at its creation', () => {
+    const evidence = { ...data, created: '2025-12-13T15:00:00Z', eventTime: '2025-12-11T20:00:00Z' };
+    expect(nodePasses(evidence, emptyFilters(), '2025-12-12')).toBe(true);
+    expect(nodePasses(evidence, emptyFilters(), '2025-12-10')).toBe(false);
+    expect(nodePasses({ ...evidence, eventTime: undefined }, emptyFilters(), '2025-12-12')).toBe(false);
+  });
+
   it('keeps edges without confidence whatever the minimum', () => {
-    expect(edgePasses({ id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses' }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(true);
-    expect(edgePasses({ id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses', confidence: 50 }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(false);
+    expect(edgePasses({ key: 'k', id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses' }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(true);
+    expect(edgePasses({ key: 'k', id: 'e', source: 'a', target: 'b', edgeType: 'USES', label: 'uses', confidence: 50 }, { ...emptyFilters(), minConfidence: 90 }, null)).toBe(false);
   });
 });

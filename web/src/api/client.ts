@@ -12,6 +12,8 @@ export interface Operation<TResult, TVariables = Record<string, never>> {
   /** Operation name, used in logs and to recognise unsupported operations. */
   readonly name: string;
   readonly document: string;
+  /** How long to wait for the answer (imports: longer than the default). */
+  readonly timeoutMs?: number;
   /** Phantom fields: carry the types, never read at run time. */
   readonly __result?: TResult;
   readonly __variables?: TVariables;
@@ -20,9 +22,13 @@ export interface Operation<TResult, TVariables = Record<string, never>> {
 export function operation<TResult, TVariables = Record<string, never>>(
   name: string,
   document: string,
+  options: { timeoutMs?: number } = {},
 ): Operation<TResult, TVariables> {
-  return { name, document };
+  return { name, document, ...options };
 }
+
+/** Default wait for an answer before a request is abandoned with a clear message. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface GraphQLErrorShape {
   message: string;
@@ -63,10 +69,16 @@ export interface ClientOptions {
   /** Called when the server refuses the token (the app then shows the sign-in form). */
   onUnauthenticated?: () => void;
   fetchImpl?: typeof fetch;
+  /** Wait for an answer (default DEFAULT_TIMEOUT_MS; an operation may ask for longer). */
+  timeoutMs?: number;
+  /** Called whenever the number of requests waiting for an answer changes. */
+  onPendingChange?: (pending: number) => void;
 }
 
 export interface GraphQLClient {
   request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal): Promise<TResult>;
+  /** Abandons every request still waiting (each fails with code CANCELLED). */
+  cancelAll?(): void;
 }
 
 const UNKNOWN_FIELD = /Cannot query field|Unknown argument|Unknown type|Cannot return null for non-nullable field Query|is not defined by type/;
@@ -75,8 +87,44 @@ export function createClient(options: ClientOptions): GraphQLClient {
   const endpoint = options.endpoint ?? '/graphql';
   const doFetch = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
+  const inflight = new Set<AbortController>();
+  const changed = () => options.onPendingChange?.(inflight.size);
+  const CANCELLED = 'cancelled';
+  const TIMED_OUT = 'timed-out';
+
   return {
+    cancelAll() {
+      for (const controller of inflight) controller.abort(CANCELLED);
+    },
     async request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal) {
+      const controller = new AbortController();
+      const timeoutMs = op.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+      const follow = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', follow);
+      inflight.add(controller);
+      changed();
+      try {
+        return await send(op, variables, controller.signal);
+      } catch (error) {
+        if (controller.signal.aborted && !signal?.aborted) {
+          if (controller.signal.reason === TIMED_OUT) {
+            throw new ApiError(`No answer from the server within ${Math.round(timeoutMs / 1000)} s; nothing was changed by this request if it was a read. Try again, or narrow it.`, 'TIMEOUT', 0);
+          }
+          throw new ApiError('Cancelled.', 'CANCELLED', 0);
+        }
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', follow);
+        inflight.delete(controller);
+        changed();
+      }
+    },
+  };
+
+  async function send<TResult, TVariables>(op: Operation<TResult, TVariables>, variables: TVariables | undefined, signal: AbortSignal): Promise<TResult> {
+    {
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
@@ -93,7 +141,7 @@ export function createClient(options: ClientOptions): GraphQLClient {
           signal,
         });
       } catch (error) {
-        if (error instanceof DOMException && error.name === 'AbortError') throw error;
+        if (signal.aborted) throw error;
         throw new ApiError('The server cannot be reached.', 'NETWORK', 0);
       }
       let body: { data?: unknown; errors?: GraphQLErrorShape[] } | undefined;
@@ -123,8 +171,8 @@ export function createClient(options: ClientOptions): GraphQLClient {
         throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
       }
       return body?.data as TResult;
-    },
-  };
+    }
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -4,28 +4,54 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
-import { IMPORT_FACT_SHEET, type ImportResult, type IncidentSummary } from './operations';
-import type { AnalystsView, ConsensusCell, EvidenceKind, HistoryPoint, HypothesesData, MatrixEvidence, Rating } from '../views/hypotheses-view';
+import { highestTlp } from '../graph/export-marking';
+import { externalIdOf, IMPORT_FACT_SHEET, rankHits, SEARCH, type ImportResult, type IncidentSummary } from './operations';
+import type {
+  AnalystsView, CellRater, ConsensusCell, EvidenceFields, EvidenceKind, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
+} from '../views/hypotheses-view';
 
 interface EvidenceRow {
   id: string;
   name: string;
+  description: string | null;
+  kind: EvidenceKind;
   weight: number | null;
   reliability: string | null;
   credibility: number | null;
   collectedAt: string | null;
-  ratings: { hypothesisId: string; analyst: string; rating: Rating; ratedAt: string }[];
+  discredited: boolean;
+  objectRefs: string[];
+  sources: { name: string; url: string | null; description: string | null }[];
+  modified: string;
+  ratings: { hypothesisId: string; analyst: string; rating: Rating; rationale: string | null; ratedAt: string }[];
+}
+
+interface HypothesisRow {
+  id: string;
+  name: string;
+  description: string | null;
+  category: string;
+  prior: number | null;
+  status: HypothesisStatus;
+  rationale: string | null;
+  modified: string;
+  judgements: { analyst: string; probability: number; at: string; rationale: string | null }[];
 }
 
 export const INCIDENT_EVIDENCE = operation<
-  { incident: { id: string; name: string; evidence: EvidenceRow[] } | null },
+  { incident: { id: string; name: string; tlp: string; evidence: (EvidenceRow & { tlp: string })[]; hypotheses: (HypothesisRow & { tlp: string })[] } | null },
   { id: string }
 >(
   'WebIncidentEvidence',
   `query WebIncidentEvidence($id: ID!) {
     incident(id: $id) {
-      id name
-      evidence { id name weight reliability credibility collectedAt ratings { hypothesisId analyst rating ratedAt } }
+      id name tlp
+      hypotheses { id name description category prior status rationale modified tlp judgements { analyst probability at rationale } }
+      evidence {
+        id name description kind weight reliability credibility collectedAt discredited objectRefs modified tlp
+        sources { name url description }
+        ratings { hypothesisId analyst rating rationale ratedAt }
+      }
     }
   }`,
 );
@@ -84,57 +110,179 @@ export const ASSESSMENT_HISTORY = operation<
 
 export const RATE_EVIDENCE = operation<
   { rateEvidence: { id: string } },
-  { evidenceId: string; hypothesisId: string; rating: Rating }
+  { evidenceId: string; hypothesisId: string; rating: Rating; rationale?: string | null }
 >(
   'WebRateEvidence',
-  `mutation WebRateEvidence($evidenceId: ID!, $hypothesisId: ID!, $rating: ConsistencyRating!) {
-    rateEvidence(evidenceId: $evidenceId, hypothesisId: $hypothesisId, rating: $rating) { id }
+  `mutation WebRateEvidence($evidenceId: ID!, $hypothesisId: ID!, $rating: ConsistencyRating!, $rationale: String) {
+    rateEvidence(evidenceId: $evidenceId, hypothesisId: $hypothesisId, rating: $rating, rationale: $rationale) { id }
   }`,
 );
 
 export const ADD_HYPOTHESIS = operation<
   { createHypothesis: { id: string } },
-  { input: { incidentId: string; name: string; category: string } }
+  { input: { incidentId: string } & HypothesisFields }
 >(
   'WebCreateHypothesis',
   `mutation WebCreateHypothesis($input: CreateHypothesisInput!) { createHypothesis(input: $input) { id } }`,
 );
 
+export const UPDATE_HYPOTHESIS = operation<
+  { updateHypothesis: { id: string; modified: string } },
+  { id: string; input: Partial<HypothesisFields>; expectedModified?: string | null }
+>(
+  'WebUpdateHypothesis',
+  `mutation WebUpdateHypothesis($id: ID!, $input: UpdateHypothesisInput!, $expectedModified: DateTime) {
+    updateHypothesis(id: $id, input: $input, expectedModified: $expectedModified) { id modified }
+  }`,
+);
+
+export const SET_HYPOTHESIS_STATUS = operation<
+  { setHypothesisStatus: { id: string; status: HypothesisStatus } },
+  { id: string; status: HypothesisStatus; rationale?: string | null }
+>(
+  'WebSetHypothesisStatus',
+  `mutation WebSetHypothesisStatus($id: ID!, $status: HypothesisStatus!, $rationale: String) {
+    setHypothesisStatus(id: $id, status: $status, rationale: $rationale) { id status }
+  }`,
+);
+
+export const SET_JUDGEMENT = operation<
+  { setJudgement: { id: string } },
+  { hypothesisId: string; probability: number; rationale?: string | null }
+>(
+  'WebSetJudgement',
+  `mutation WebSetJudgement($hypothesisId: ID!, $probability: Float!, $rationale: String) {
+    setJudgement(hypothesisId: $hypothesisId, probability: $probability, rationale: $rationale) { id }
+  }`,
+);
+
 export const ADD_EVIDENCE = operation<
   { createEvidence: { id: string } },
-  { input: { incidentId: string; name: string; collectedAt: string; kind: EvidenceKind } }
+  { input: { incidentId: string } & EvidenceFields }
 >(
   'WebCreateEvidence',
   `mutation WebCreateEvidence($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }`,
 );
 
+export const UPDATE_EVIDENCE = operation<
+  { updateEvidence: { id: string; modified: string } },
+  { id: string; input: Partial<EvidenceFields>; expectedModified?: string | null }
+>(
+  'WebUpdateEvidence',
+  `mutation WebUpdateEvidence($id: ID!, $input: UpdateEvidenceInput!, $expectedModified: DateTime) {
+    updateEvidence(id: $id, input: $input, expectedModified: $expectedModified) { id modified }
+  }`,
+);
+
+/** Objects an evidence item can be about, found by text (relationships and case objects left out), exact ATT&CK id or name first. */
+export async function findLinkable(client: GraphQLClient, text: string): Promise<{ id: string; type: string; name: string; externalId: string | null }[]> {
+  const data = await client.request(SEARCH, { text, first: 20, after: null });
+  return rankHits(data.search.edges.map((e) => e.node), text, false).filter((n) => !CASE_TYPES.has(n.type))
+    .map((n) => ({ id: n.id, type: n.type, name: n.name ?? n.id, externalId: externalIdOf(n) }));
+}
+
+const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence', 'incident']);
+
+/** When the case's objects happened or became known: evidence by `collectedAt`, hypotheses by creation. */
+export const CASE_TIMES = operation<
+  { incident: { id: string; evidence: { id: string; collectedAt: string; ratings: EvidenceRow['ratings'] }[] } | null },
+  { id: string }
+>(
+  'WebCaseTimes',
+  `query WebCaseTimes($id: ID!) { incident(id: $id) { id evidence { id collectedAt ratings { hypothesisId analyst rating rationale ratedAt } } } }`,
+);
+
+export interface CaseCanvasFacts {
+  /** Event time per object id. */
+  times: Map<string, string>;
+  /** Per `evidenceId hypothesisId`: the analysts' latest ratings, in analyst order (label and colour of the RATED edge). */
+  ratings: Map<string, Rating[]>;
+}
+
+/**
+ * What the canvas shows of a case beyond the graph: event times (each evidence item's
+ * `collectedAt`; the incident's is its earliest evidence; other objects keep `created`) and the
+ * analysts' latest ratings per evidence–hypothesis pair (the RATED edge's colour and label).
+ */
+export async function caseFacts(client: GraphQLClient, incidentId: string): Promise<CaseCanvasFacts> {
+  const data = await client.request(CASE_TIMES, { id: incidentId });
+  const times = new Map<string, string>();
+  const ratings = new Map<string, Rating[]>();
+  const evidence = data.incident?.evidence ?? [];
+  for (const e of evidence) {
+    times.set(e.id, e.collectedAt);
+    for (const hypothesisId of new Set(e.ratings.map((r) => r.hypothesisId))) {
+      ratings.set(`${e.id} ${hypothesisId}`, latestRaters(e.ratings, hypothesisId, null).map((r) => r.rating));
+    }
+  }
+  const first = evidence.map((e) => e.collectedAt).sort()[0];
+  if (first) times.set(incidentId, first);
+  return { times, ratings };
+}
+
 export interface HypothesesApi {
-  rate?: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating }) => Promise<void>;
-  addHypothesis?: (client: GraphQLClient, input: { incidentId: string; name: string; category: string }) => Promise<void>;
-  addEvidence?: (client: GraphQLClient, input: { incidentId: string; name: string; collectedAt: string; kind: EvidenceKind }) => Promise<void>;
+  rate?: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating; rationale?: string | null }) => Promise<void>;
+  addHypothesis?: (client: GraphQLClient, input: { incidentId: string } & HypothesisFields) => Promise<void>;
+  updateHypothesis?: (client: GraphQLClient, id: string, input: Partial<HypothesisFields>, expectedModified: string | null) => Promise<void>;
+  setStatus?: (client: GraphQLClient, id: string, status: HypothesisStatus, rationale: string | null) => Promise<void>;
+  setJudgement?: (client: GraphQLClient, hypothesisId: string, probability: number, rationale: string | null) => Promise<void>;
+  addEvidence?: (client: GraphQLClient, input: { incidentId: string } & EvidenceFields) => Promise<void>;
+  updateEvidence?: (client: GraphQLClient, id: string, input: Partial<EvidenceFields>, expectedModified: string | null) => Promise<void>;
   importFactSheet?: (client: GraphQLClient, text: string, fileName: string) => Promise<ImportResult>;
 }
 
 export const HYPOTHESES_API: HypothesesApi = {
   rate: async (client, input) => {
-    await client.request(RATE_EVIDENCE, { evidenceId: input.evidenceId, hypothesisId: input.hypothesisId, rating: input.rating });
+    await client.request(RATE_EVIDENCE, { evidenceId: input.evidenceId, hypothesisId: input.hypothesisId, rating: input.rating, rationale: input.rationale ?? null });
   },
   addHypothesis: async (client, input) => {
     await client.request(ADD_HYPOTHESIS, { input });
   },
+  updateHypothesis: async (client, id, input, expectedModified) => {
+    await client.request(UPDATE_HYPOTHESIS, { id, input, expectedModified });
+  },
+  setStatus: async (client, id, status, rationale) => {
+    await client.request(SET_HYPOTHESIS_STATUS, { id, status, rationale });
+  },
+  setJudgement: async (client, hypothesisId, probability, rationale) => {
+    await client.request(SET_JUDGEMENT, { hypothesisId, probability, rationale });
+  },
   addEvidence: async (client, input) => {
     await client.request(ADD_EVIDENCE, { input });
+  },
+  updateEvidence: async (client, id, input, expectedModified) => {
+    await client.request(UPDATE_EVIDENCE, { id, input, expectedModified });
   },
   // The same seed service as `attribution-graph import case.yaml`; refused sheets come back with errors.
   importFactSheet: async (client, text, fileName) => (await client.request(IMPORT_FACT_SHEET, { text, fileName })).importFactSheet,
 };
 
-/** The viewer's own latest rating of each cell (null: not rated by them). */
-function ownRating(ratings: EvidenceRow['ratings'], hypothesisId: string, analyst: string | null): Rating | null {
-  if (!analyst) return null;
-  const own = ratings.filter((r) => r.hypothesisId === hypothesisId && r.analyst === analyst)
-    .sort((a, b) => Date.parse(a.ratedAt) - Date.parse(b.ratedAt));
-  return own.length ? own[own.length - 1]!.rating : null;
+/** The latest rating of each analyst for one cell, given by `until` (ISO instant; null: any time). */
+export function latestRaters(ratings: EvidenceRow['ratings'], hypothesisId: string, until: string | null): CellRater[] {
+  const latest = new Map<string, EvidenceRow['ratings'][number]>();
+  for (const r of ratings) {
+    if (r.hypothesisId !== hypothesisId) continue;
+    if (until && Date.parse(r.ratedAt) > Date.parse(until)) continue;
+    const seen = latest.get(r.analyst);
+    if (!seen || Date.parse(seen.ratedAt) <= Date.parse(r.ratedAt)) latest.set(r.analyst, r);
+  }
+  return [...latest.values()].sort((a, b) => a.analyst.localeCompare(b.analyst))
+    .map((r) => ({ analyst: r.analyst, rating: r.rating, rationale: r.rationale, ratedAt: r.ratedAt }));
+}
+
+/**
+ * Sources as the editor shows them: the server stores an archived copy as a second reference
+ * named `<name> (archive)`; it is folded back into its source's `archiveUrl`.
+ */
+export function foldSources(sources: EvidenceRow['sources']): { name: string; url: string | null; archiveUrl: string | null; description: string | null }[] {
+  const out: { name: string; url: string | null; archiveUrl: string | null; description: string | null }[] = [];
+  for (const s of sources) {
+    const archived = /^(.*) \(archive\)$/.exec(s.name);
+    const owner = archived ? out.find((o) => o.name === archived[1] && !o.archiveUrl) : undefined;
+    if (owner) owner.archiveUrl = s.url;
+    else out.push({ name: s.name, url: s.url, archiveUrl: null, description: s.description });
+  }
+  return out;
 }
 
 export async function loadHypotheses(
@@ -152,22 +300,35 @@ export async function loadHypotheses(
     client.request(ASSESSMENT_HISTORY, { incidentId: incident.id, asOf: asOfTime }).catch(() => null),
   ]);
   const assessed = new Map(assessment.evidence.map((e) => [e.id, e]));
-  const position = new Map(incident.hypotheses.map((x, i) => [x.id, i]));
+  const stored = new Map((detail.incident?.hypotheses ?? []).map((x) => [x.id, x]));
+  const position = new Map((detail.incident?.hypotheses ?? incident.hypotheses).map((x, i) => [x.id, i]));
   const order = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
-  const rows = (detail.incident?.evidence ?? []).filter((e) => assessed.has(e.id));
-  const evidence: MatrixEvidence[] = rows.map((e) => ({
-    id: e.id,
-    name: e.name,
-    weight: assessed.get(e.id)?.effectiveWeight ?? e.weight,
-    reliability: e.reliability,
-    credibility: e.credibility,
-    knownAt: e.collectedAt,
-    diagnosticity: assessed.get(e.id)?.nonDiagnostic ? 0 : (assessed.get(e.id)?.diagnosticity ?? null),
-    ratings: Object.fromEntries(assessment.hypotheses.map((x) => [x.hypothesis.id, ownRating(e.ratings, x.hypothesis.id, analyst)])),
-    consensus: Object.fromEntries((assessed.get(e.id)?.cells ?? []).map((c): [string, ConsensusCell] => [c.hypothesis.id, {
-      rating: c.rating, raters: c.raters, unanimous: c.unanimous, likelihood: c.likelihood,
-    }])),
-  }));
+  const allEvidence = detail.incident?.evidence ?? [];
+  const rows = allEvidence.filter((e) => assessed.has(e.id));
+  const evidence: MatrixEvidence[] = rows.map((e) => {
+    const own = assessed.get(e.id);
+    const ratersOf = (hypothesisId: string) => latestRaters(e.ratings, hypothesisId, asOfTime);
+    return {
+      id: e.id,
+      name: e.name,
+      description: e.description,
+      kind: e.kind,
+      weight: e.weight,
+      effectiveWeight: own?.effectiveWeight ?? null,
+      reliability: e.reliability,
+      credibility: e.credibility,
+      knownAt: e.collectedAt,
+      discredited: e.discredited,
+      objectRefs: e.objectRefs,
+      sources: foldSources(e.sources),
+      modified: e.modified,
+      diagnosticity: own?.nonDiagnostic ? 0 : (own?.diagnosticity ?? null),
+      ratings: Object.fromEntries(assessment.hypotheses.map((x) => [x.hypothesis.id, analyst ? (ratersOf(x.hypothesis.id).find((r) => r.analyst === analyst) ?? null) : null])),
+      consensus: Object.fromEntries((own?.cells ?? []).map((c): [string, ConsensusCell] => [c.hypothesis.id, {
+        rating: c.rating, raters: c.raters, unanimous: c.unanimous, likelihood: c.likelihood, analysts: ratersOf(c.hypothesis.id),
+      }])),
+    };
+  });
   const points: HistoryPoint[] = (history?.assessmentHistory.points ?? []).map((p) => ({
     date: p.asOf,
     posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesis.id, x.posterior ?? 0])),
@@ -179,13 +340,34 @@ export async function loadHypotheses(
       : null,
     disagreement: assessment.disagreement.map((d) => ({ hypothesisId: d.hypothesis.id, spread: d.spread, lowest: d.lowest, highest: d.highest })),
   };
+  const latestJudgement = (row: HypothesisRow | undefined, who: string | null) => {
+    const own = (row?.judgements ?? []).filter((j) => j.analyst === who && (!asOfTime || Date.parse(j.at) <= Date.parse(asOfTime)));
+    return own.length ? own[own.length - 1]! : null;
+  };
+  const tlps = [detail.incident?.tlp, ...(detail.incident?.hypotheses ?? []).map((x) => x.tlp), ...allEvidence.map((e) => e.tlp)]
+    .map((t) => (t === 'AMBER_STRICT' ? 'AMBER+STRICT' : t));
   return {
+    incidentId: incident.id,
     incidentName: incident.name,
+    tlp: highestTlp(tlps),
     asOf,
     // Columns keep the incident's order, so a rating that changes the ranks does not move them.
-    hypotheses: assessment.hypotheses.map((x) => ({ ...x.hypothesis, score: x.score, posterior: x.posterior, rank: x.rank, label: x.label }))
-      .sort((a, b) => order(a.id) - order(b.id)),
+    hypotheses: assessment.hypotheses.map((x) => {
+      const row = stored.get(x.hypothesis.id);
+      return {
+        ...x.hypothesis,
+        description: row?.description ?? null,
+        prior: row?.prior ?? null,
+        status: row?.status ?? 'OPEN',
+        rationale: row?.rationale ?? null,
+        modified: row?.modified ?? null,
+        myJudgement: latestJudgement(row, analyst),
+        score: x.score, posterior: x.posterior, rank: x.rank, label: x.label,
+      };
+    }).sort((a, b) => order(a.id) - order(b.id)),
     evidence,
+    /** Evidence not yet known as of the date shown (not in the matrix). */
+    laterEvidence: allEvidence.length - rows.length,
     sensitivity: assessment.sensitivity.filter((s) => s.flipsLead).map((s) => ({
       evidenceId: s.evidence.id,
       newLeaderId: s.newLeader?.id ?? null,

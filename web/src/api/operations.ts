@@ -130,10 +130,16 @@ export const VIEWER = operation<{ viewer: Viewer }>(
 const NODE_FIELDS = `id type name tlp confidence created modified placeholder`;
 const EDGE_FIELDS = `id type source target relationshipType confidence`;
 
+/** A search hit: the node, with what identifies it to an analyst (ATT&CK id, source). */
+export interface SearchHit extends ApiNode {
+  externalReferences?: { sourceName: string; externalId: string | null }[];
+  createdBy?: { name: string | null } | null;
+}
+
 export const SEARCH = operation<
   {
     search: {
-      edges: { node: ApiNode }[];
+      edges: { node: SearchHit }[];
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       totalCount: number;
     };
@@ -143,12 +149,41 @@ export const SEARCH = operation<
   'WebSearch',
   `query WebSearch($text: String!, $types: [String!], $first: Int, $after: String) {
     search(text: $text, types: $types, first: $first, after: $after) {
-      edges { node { id type name tlp confidence created modified } }
+      edges { node { id type name tlp confidence created modified externalReferences { sourceName externalId } createdBy { name } } }
       pageInfo { hasNextPage endCursor }
       totalCount
     }
   }`,
 );
+
+/** Types that cite ATT&CK ids in their references rather than being what the id names. */
+const CITING_TYPES = new Set(['attribution-evidence', 'attribution-hypothesis', 'incident', 'note', 'opinion', 'report', 'grouping', 'observed-data', 'sighting']);
+
+/** The ATT&CK-style id of a hit (`T1078`, `G0007`), when it has one. */
+export function externalIdOf(hit: SearchHit): string | null {
+  const refs = hit.externalReferences ?? [];
+  return refs.find((r) => r.externalId && /^(mitre-|capec)/.test(r.sourceName))?.externalId ?? refs.find((r) => r.externalId)?.externalId ?? null;
+}
+
+/** Where a hit comes from: its creator, else the first external reference's source. */
+export function sourceOf(hit: SearchHit): string | null {
+  return hit.createdBy?.name ?? hit.externalReferences?.[0]?.sourceName ?? null;
+}
+
+/**
+ * Hits in the order an analyst expects: an exact ATT&CK id or name first, then the server's
+ * relevance order; relationship objects left out unless asked for.
+ */
+export function rankHits(hits: readonly SearchHit[], text: string, includeRelationships: boolean): SearchHit[] {
+  const wanted = text.trim().toLowerCase();
+  // A case object or report that cites T1078 is not T1078: only the object the id names ranks first.
+  const exact = (hit: SearchHit) => (externalIdOf(hit)?.toLowerCase() === wanted && !CITING_TYPES.has(hit.type) ? 0
+    : (hit.name ?? '').trim().toLowerCase() === wanted ? 1 : 2);
+  return hits.filter((hit) => includeRelationships || (hit.type !== 'relationship' && hit.type !== 'sighting'))
+    .map((hit, index) => ({ hit, index }))
+    .sort((a, b) => exact(a.hit) - exact(b.hit) || a.index - b.index)
+    .map((x) => x.hit);
+}
 
 export const NEIGHBORHOOD = operation<
   { neighborhood: Neighborhood },
@@ -190,11 +225,15 @@ export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: strin
 // Import / export
 // ---------------------------------------------------------------------------------------------
 
+/** Imports and exports of big bundles may take minutes (the request can still be cancelled). */
+const LONG_TIMEOUT_MS = 10 * 60_000;
+
 export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
     importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected repaired quarantined dryRun errors { objectId path message } }
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { text: string; fileName?: string | null }>(
@@ -204,6 +243,7 @@ export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { 
       incidentId created updated unchanged rejected errors { objectId path line column message }
     }
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 export const OBJECT_HISTORY = operation<{ objectHistory: { id: string; versions: ObjectVersion[] } | null }, { id: string }>(
@@ -221,6 +261,7 @@ export const EXPORT_STIX_BUNDLE = operation<
   `query WebExportStixBundle($ids: [ID!], $depth: Int, $incidentId: ID) {
     exportStixBundle(ids: $ids, depth: $depth, incidentId: $incidentId)
   }`,
+  { timeoutMs: LONG_TIMEOUT_MS },
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -104,7 +104,8 @@ export function createCanvas(
     style: buildStylesheet(),
     layout: { name: 'preset' },
     boxSelectionEnabled: true,
-    selectionType: 'additive',
+    // Click selects one node; Shift, Ctrl or Cmd + click adds to (or removes from) the selection.
+    selectionType: 'single',
     ...render.init,
   } as cytoscape.CytoscapeOptions);
 
@@ -121,7 +122,10 @@ export function createCanvas(
     cy,
     webgl: render.webgl,
     add(newElements) {
-      const fresh = newElements.filter((e) => e.data.id && cy.getElementById(e.data.id).empty());
+      // Never two edges for one link: an edge whose key is already drawn is skipped.
+      const drawn = new Set(cy.edges().map((e) => String(e.data('key') ?? '')));
+      const fresh = newElements.filter((e) => e.data.id && cy.getElementById(e.data.id).empty()
+        && !(e.group === 'edges' && typeof e.data.key === 'string' && drawn.has(e.data.key)));
       if (fresh.length === 0) return [];
       // New nodes appear next to an existing neighbour (force layouts then start from there).
       const added = cy.add(fresh);

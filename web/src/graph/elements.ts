@@ -39,11 +39,20 @@ export interface NodeData {
   confidence?: number;
   created?: string;
   modified?: string;
+  /** When what the object records happened or became known (evidence: collected; see docs/web.md), when known. */
+  eventTime?: string;
   placeholder?: boolean;
+}
+
+/** The date the as-of slider and the date filters use: the event time, else `created`. */
+export function timeOf(node: Pick<NodeData, 'eventTime' | 'created'>): string | undefined {
+  return node.eventTime ?? node.created;
 }
 
 export interface EdgeData {
   id: string;
+  /** What makes two edges the same link (see `edgeKey`): the canvas never draws a key twice. */
+  key: string;
   source: string;
   target: string;
   edgeType: string;
@@ -90,8 +99,20 @@ export function edgeLabel(edge: Pick<GraphEdgeInput, 'type' | 'relationshipType'
   return edge.type.toLowerCase().replace(/_/g, '-');
 }
 
-export function edgeElement(edge: GraphEdgeInput): ElementDefinition {
+/**
+ * The identity of a link on the canvas. A STIX relationship or sighting is its own link (two
+ * relationships between the same objects are two links); any other edge (an embedded reference,
+ * an analyst's RATED edge: one per analyst and rating) is one link per type and direction between
+ * two objects, however many records back it.
+ */
+export function edgeKey(edge: Pick<GraphEdgeInput, 'id' | 'type' | 'source' | 'target'>): string {
+  const sro = /^(relationship|sighting)--/.test(edge.id);
+  return sro ? `${edge.id}\u0000${edge.type}` : `${edge.type}\u0000${edge.source}\u0000${edge.target}`;
+}
+
+export function edgeElement(edge: GraphEdgeInput, key = edgeKey(edge)): ElementDefinition {
   const data: EdgeData = {
+    key,
     id: edge.id,
     source: edge.source,
     target: edge.target,
@@ -112,6 +133,8 @@ export function toElements(
   nodes: readonly GraphNodeInput[],
   edges: readonly GraphEdgeInput[],
   knownIds: ReadonlySet<string> = new Set(),
+  /** Keys (`edgeKey`) of the edges already on the canvas. */
+  knownEdgeKeys: ReadonlySet<string> = new Set(),
 ): ElementDefinition[] {
   const out: ElementDefinition[] = [];
   const ids = new Set<string>(knownIds);
@@ -125,9 +148,10 @@ export function toElements(
   const edgeIds = new Set<string>();
   const seen = new Set<string>();
   for (const edge of edges) {
-    // The same edge twice (two overlapping neighbourhoods) is one edge.
-    const key = `${edge.id}\u0000${edge.type}\u0000${edge.source}\u0000${edge.target}`;
-    if (seen.has(key)) continue;
+    // The same link twice (two overlapping neighbourhoods, two expansions, two analysts' RATED
+    // edges) is one edge.
+    const key = edgeKey(edge);
+    if (seen.has(key) || knownEdgeKeys.has(key)) continue;
     seen.add(key);
     // A typed edge shares its id with the relationship SRO node it mirrors; the canvas needs
     // unique ids, so such an edge gets a type suffix.
@@ -136,7 +160,7 @@ export function toElements(
     if (edgeIds.has(id) || knownIds.has(id)) continue;
     if (!ids.has(edge.source) || !ids.has(edge.target)) continue;
     edgeIds.add(id);
-    out.push(edgeElement({ ...edge, id }));
+    out.push(edgeElement({ ...edge, id }, key));
   }
   return out;
 }

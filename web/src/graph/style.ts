@@ -203,6 +203,13 @@ export function buildStylesheet(): StylesheetJson {
       selector: Object.values(DOMAIN_EDGE_TYPES).map((t) => `edge[edgeType = "${t}"]`).join(', '),
       style: { 'line-color': EDGE_FAMILY_COLOURS.attribution, 'target-arrow-color': EDGE_FAMILY_COLOURS.attribution },
     },
+    // Evidence→hypothesis edges coloured by the cell's ratings (`rating`: the analysts' common
+    // rating, or `mixed` when they differ; set by the explorer from the case, never a colour in data).
+    ...(Object.keys(RATING_COLOURS) as (keyof typeof RATING_COLOURS)[]).map((r) => ({
+      selector: `edge[rating = "${r}"]`,
+      style: { 'line-color': RATING_COLOURS[r] === RATING_COLOURS.N ? '#adb5bd' : RATING_COLOURS[r], 'target-arrow-color': RATING_COLOURS[r] === RATING_COLOURS.N ? '#adb5bd' : RATING_COLOURS[r], width: r === 'CC' || r === 'II' ? 4 : 2.5 },
+    })),
+    { selector: 'edge[rating = "mixed"]', style: { 'line-color': '#6c757d', 'line-style': 'dashed', width: 2.5 } },
     {
       selector: `edge[edgeType = "${PREVIOUS_VERSION}"]`,
       style: { 'line-color': EDGE_FAMILY_COLOURS.version, 'line-style': 'dotted' },

@@ -3,6 +3,7 @@
  * with arrowheads and labels. A faithful vector copy for reports; PNG stays pixel-exact.
  */
 import type { Core } from 'cytoscape';
+import { BANNER_HEIGHT, canvasTlp, svgBanners } from './export-marking';
 
 function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -13,9 +14,10 @@ export function canvasToSvg(cy: Core): string {
   const box = eles.boundingBox({});
   const pad = 20;
   const width = Math.max(1, Math.ceil(box.w + pad * 2));
-  const height = Math.max(1, Math.ceil(box.h + pad * 2));
+  // The drawing sits between two TLP banners (the most restrictive marking drawn).
+  const height = Math.max(1, Math.ceil(box.h + pad * 2)) + 2 * BANNER_HEIGHT;
   const ox = -box.x1 + pad;
-  const oy = -box.y1 + pad;
+  const oy = -box.y1 + pad + BANNER_HEIGHT;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif">`,
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6c757d"/></marker></defs>',
@@ -52,6 +54,7 @@ export function canvasToSvg(cy: Core): string {
     }
     parts.push(`<text x="${x.toFixed(1)}" y="${(y + r + 10).toFixed(1)}" font-size="9" text-anchor="middle" fill="#212529">${esc(String(node.data('label') ?? ''))}</text>`);
   });
+  parts.push(svgBanners(canvasTlp(cy), width, height));
   parts.push('</svg>');
   return parts.join('\n');
 }

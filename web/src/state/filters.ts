@@ -2,7 +2,7 @@
  * Which loaded elements the current filters and as-of date let through. A view concern only: the
  * server has already removed what the caller may not see.
  */
-import type { EdgeData, NodeData } from '../graph/elements';
+import { timeOf, type EdgeData, type NodeData } from '../graph/elements';
 import type { Filters } from './view-state';
 
 function day(iso: string | undefined): string | null {
@@ -15,7 +15,8 @@ export function nodePasses(node: NodeData, filters: Filters, asOf: string | null
     return false;
   }
   if (filters.tlp.length > 0 && !filters.tlp.includes(node.tlp ?? 'CLEAR')) return false;
-  const created = day(node.created);
+  // When it happened (evidence: when it was known), else when it was created.
+  const created = day(timeOf(node));
   if (created) {
     if (filters.from && created < filters.from) return false;
     if (filters.to && created > filters.to) return false;

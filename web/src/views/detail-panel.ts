@@ -8,6 +8,7 @@ import { displayName, normaliseTlp } from '../graph/elements';
 import { TLP_COLOURS } from '../graph/style';
 import { externalLink, h } from './dom';
 import { legendSwatch } from './legend';
+import { renderMarkdown } from './markdown';
 
 export interface DetailActions {
   expand: (id: string, relationshipTypes: string[] | null, types: string[] | null, includeRefs: boolean) => void;
@@ -16,6 +17,8 @@ export interface DetailActions {
   pin: (id: string) => void;
   remove: (id: string) => void;
   select: (id: string) => void;
+  /** The name of an object already on the canvas (refs show names rather than ids). */
+  nameOf?: (id: string) => string | null;
 }
 
 export interface DetailContext {
@@ -62,11 +65,52 @@ function valueText(value: unknown): string {
   return JSON.stringify(value, null, 1);
 }
 
-function properties(raw: Record<string, unknown>): HTMLElement {
+const STIX_ID = /^[a-z0-9-]+--[0-9a-f-]{36}$/;
+
+/** A reference as a button that opens the object it names (by name when it is on the canvas). */
+function refButton(id: string, actions: DetailActions): HTMLElement {
+  const name = actions.nameOf?.(id);
+  const b = h('button', { type: 'button', class: 'link ref-link', title: id }, name ?? `${id.split('--')[0]}--${id.split('--')[1]?.slice(0, 8) ?? ''}`);
+  b.addEventListener('click', () => actions.select(id));
+  return b;
+}
+
+function propertyValue(key: string, value: unknown, actions: DetailActions): HTMLElement {
+  const isRefs = key.endsWith('_ref') || key.endsWith('_refs');
+  const ids = Array.isArray(value) ? value : [value];
+  if (isRefs && ids.length > 0 && ids.every((v) => typeof v === 'string' && STIX_ID.test(v))) {
+    return h('span', { class: 'refs-inline' }, (ids as string[]).map((id, i) => [i ? ', ' : '', refButton(id, actions)]).flat());
+  }
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return h('span', {}, (value as string[]).join(', '));
+  return h('span', { class: typeof value === 'object' && value !== null ? 'mono pre' : '' }, valueText(value));
+}
+
+function properties(raw: Record<string, unknown>, actions: DetailActions): HTMLElement {
   const rows = Object.entries(raw)
-    .filter(([key]) => !SKIP.has(key))
-    .map(([key, value]) => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, h('span', { class: typeof value === 'object' ? 'mono pre' : '' }, valueText(value)))));
+    .filter(([key]) => !SKIP.has(key) && !BADGED.has(key))
+    .map(([key, value]) => h('tr', {}, h('th', { scope: 'row' }, key), h('td', {}, propertyValue(key, value, actions))));
   return h('table', { class: 'props' }, h('tbody', {}, rows));
+}
+
+/** Shown as badges above the description rather than as raw JSON. */
+const BADGED = new Set(['kill_chain_phases', 'x_mitre_platforms', 'aliases', 'x_mitre_aliases']);
+
+/** ATT&CK id, tactics, platforms and aliases as badges. */
+function badges(object: StixObjectDetail, raw: Record<string, unknown>): HTMLElement | null {
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const attackId = referencesOf(object).find((r) => r.sourceName === 'mitre-attack' && r.externalId)?.externalId ?? null;
+  const tactics = (Array.isArray(raw.kill_chain_phases) ? raw.kill_chain_phases : [])
+    .map((p) => (p && typeof p === 'object' ? (p as { phase_name?: unknown }).phase_name : null))
+    .filter((x): x is string => typeof x === 'string');
+  const platforms = strings(raw.x_mitre_platforms);
+  const aliases = [...new Set([...strings(raw.aliases), ...strings(raw.x_mitre_aliases)])].filter((a) => a !== object.name);
+  if (!attackId && !tactics.length && !platforms.length && !aliases.length) return null;
+  const group = (label: string, items: string[], cls: string) => items.length
+    ? h('div', { class: 'badge-row' }, h('span', { class: 'hint small' }, `${label} `), items.map((x) => h('span', { class: `badge ${cls}` }, x)))
+    : null;
+  return h('div', { class: 'badges' },
+    attackId ? h('div', { class: 'badge-row' }, h('span', { class: 'badge attack-id' }, attackId)) : null,
+    group('tactics', tactics, 'tactic'), group('platforms', platforms, 'platform'), group('aliases', aliases, 'alias'));
 }
 
 type Reference = NonNullable<StixObjectDetail['externalReferences']>[number];
@@ -147,7 +191,9 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
   const refs = h('input', { type: 'checkbox', id: 'expand-refs' });
   const expand = button('Expand', () => actions.expand(object.id, relSelect.value ? [relSelect.value] : null, typeSelect.value ? [typeSelect.value] : null, refs.checked), { id: 'action-expand', class: 'primary' });
 
-  const description = typeof raw.description === 'string' ? h('p', { class: 'description' }, raw.description) : null;
+  // ATT&CK descriptions are Markdown with "(Citation: …)": rendered safely, citations linked to the references.
+  const citations = new Map(referencesOf(object).map((r) => [r.sourceName, r.url] as const));
+  const description = typeof raw.description === 'string' ? renderMarkdown(raw.description, citations) : null;
   container.replaceChildren(
     h('h2', { class: 'detail-title' }, legendSwatch(object.type), h('span', {}, object.name ?? displayName(object))),
     h('p', { class: 'detail-meta' }, tlpBadge(tlpOf(object)), h('span', { class: 'mono' }, object.type)),
@@ -160,6 +206,7 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
         button(context.pinned ? 'Unpin' : 'Pin', () => actions.pin(object.id)),
         button('Hide', () => actions.hide(object.id)),
         button('Remove', () => actions.remove(object.id)))),
+    badges(object, raw) ?? '',
     description ?? "",
     references(object) ?? "",
     markings(object),
@@ -171,6 +218,6 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
           link.addEventListener('click', () => actions.select(a.id));
           return h('li', {}, link);
         }))),
-    h('section', {}, h('h3', {}, 'Properties'), properties(raw)),
+    h('section', {}, h('h3', {}, 'Properties'), properties(raw, actions)),
   );
 }

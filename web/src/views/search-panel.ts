@@ -1,18 +1,18 @@
 /** Search box (full text, ATT&CK ids such as T1078 or G0007) with results to add to the canvas. */
-import type { ApiNode } from '../api/operations';
+import { externalIdOf, sourceOf, type ApiNode, type SearchHit } from '../api/operations';
 import { displayName } from '../graph/elements';
 import { h } from './dom';
 import { legendSwatch } from './legend';
 
 export interface SearchPage {
-  nodes: ApiNode[];
+  nodes: SearchHit[];
   totalCount: number;
   endCursor: string | null;
   hasNextPage: boolean;
 }
 
 export interface SearchPanelCallbacks {
-  search: (text: string, after: string | null) => Promise<SearchPage>;
+  search: (text: string, after: string | null, includeRelationships: boolean) => Promise<SearchPage>;
   add: (nodes: ApiNode[]) => void;
   isOnCanvas: (id: string) => boolean;
 }
@@ -24,13 +24,18 @@ export function createSearchPanel(container: HTMLElement, callbacks: SearchPanel
   const more = h('button', { type: 'button', hidden: true }, 'More results');
   const addAll = h('button', { type: 'button', hidden: true }, 'Add all to canvas');
   let shown: ApiNode[] = [];
+  const withRelationships = h('input', { type: 'checkbox', id: 'search-relationships' });
   let cursor: string | null = null;
   let text = '';
 
-  const renderItem = (node: ApiNode) => {
+  const renderItem = (node: SearchHit) => {
     const onCanvas = callbacks.isOnCanvas(node.id);
+    const externalId = externalIdOf(node);
+    const source = sourceOf(node);
     const button = h('button', { type: 'button', class: 'result', title: node.id, 'aria-label': `Add ${displayName(node)} (${node.type}) to the canvas` },
-      legendSwatch(node.type), h('span', { class: 'result-name' }, displayName(node)), h('span', { class: 'result-type' }, node.type));
+      legendSwatch(node.type),
+      h('span', { class: 'result-name' }, externalId ? h('span', { class: 'ext-id' }, externalId) : null, displayName(node)),
+      h('span', { class: 'result-type' }, [node.type, source ? ` · ${source}` : '', ` · ${node.id.split('--')[1]?.slice(0, 8) ?? ''}`].join('')));
     if (onCanvas) button.classList.add('on-canvas');
     button.addEventListener('click', () => {
       callbacks.add([node]);
@@ -42,7 +47,7 @@ export function createSearchPanel(container: HTMLElement, callbacks: SearchPanel
   const run = async (after: string | null) => {
     status.textContent = 'Searching…';
     try {
-      const page = await callbacks.search(text, after);
+      const page = await callbacks.search(text, after, withRelationships.checked);
       if (!after) {
         shown = [];
         list.replaceChildren();
@@ -52,7 +57,7 @@ export function createSearchPanel(container: HTMLElement, callbacks: SearchPanel
       cursor = page.endCursor;
       more.hidden = !page.hasNextPage;
       addAll.hidden = shown.length === 0;
-      status.textContent = page.totalCount === 0 ? 'No match.' : `${shown.length} of ${page.totalCount} shown.`;
+      status.textContent = page.totalCount === 0 ? 'No match.' : `${shown.length} of ${page.totalCount} shown${withRelationships.checked ? '' : ' (relationships left out)'}.`;
     } catch (error) {
       status.textContent = error instanceof Error ? error.message : String(error);
     }
@@ -67,6 +72,7 @@ export function createSearchPanel(container: HTMLElement, callbacks: SearchPanel
   });
   more.addEventListener('click', () => void run(cursor));
   addAll.addEventListener('click', () => callbacks.add(shown));
-  container.replaceChildren(h('h2', {}, 'Start from a search'), form, status, list, h('div', { class: 'row' }, more, addAll));
+  container.replaceChildren(h('h2', {}, 'Start from a search'), form,
+    h('label', { class: 'small', for: 'search-relationships' }, withRelationships, ' include relationships'), status, list, h('div', { class: 'row' }, more, addAll));
   return { focus: () => input.focus() };
 }

@@ -1,0 +1,156 @@
+/**
+ * The Hypotheses view's own decisions: ties (the top posteriors within the margin are a tie, not a
+ * "leading" hypothesis), priors rebalanced on request, percentages as analysts type them, and
+ * which field a server issue is shown next to.
+ */
+import { describe, expect, it } from 'vitest';
+import { bandOf, leadOf, TIE_MARGIN } from '../../../web/src/views/summary';
+import { priorsBalanced, priorSum, rebalance } from '../../../web/src/state/priors';
+import { fieldFor } from '../../../web/src/views/form-errors';
+import { parsePercent } from '../../../web/src/views/case-editor';
+import { foldSources, latestRaters } from '../../../web/src/api/hypotheses';
+
+const hyp = (id: string, posterior: number | null) => ({ id, name: id, posterior, label: null });
+
+describe('lead or tie', () => {
+  it('says a three-way tie is a tie, not a lead', () => {
+    const lead = leadOf([hyp('a', 0.333), hyp('b', 0.334), hyp('c', 0.333)]);
+    expect(lead.kind).toBe('tie');
+    expect(lead.kind === 'tie' && lead.tied.map((x) => x.id).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('ties the top two within the margin and leaves out the ones below', () => {
+    const lead = leadOf([hyp('a', 0.42), hyp('b', 0.42 - TIE_MARGIN + 0.001), hyp('c', 0.2)]);
+    expect(lead.kind === 'tie' && lead.tied.map((x) => x.id)).toEqual(['a', 'b']);
+  });
+
+  it('names a leader only when the next is more than the margin below', () => {
+    const lead = leadOf([hyp('b', 0.3), hyp('a', 0.6), hyp('c', 0.1)]);
+    expect(lead).toMatchObject({ kind: 'lead', leader: { id: 'a' }, next: { id: 'b' } });
+    expect(leadOf([hyp('a', null)]).kind).toBe('none');
+  });
+
+  it('puts probabilities in the ICD 203 bands', () => {
+    expect([0.01, 0.1, 0.413, 0.5, 0.7, 0.9, 0.97].map(bandOf)).toEqual([
+      'almost no chance', 'very unlikely', 'unlikely', 'roughly even chance', 'likely', 'very likely', 'almost certain',
+    ]);
+  });
+});
+
+describe('priors', () => {
+  it('rebalances to 100 % keeping the proportions; a hypothesis without a prior counts as the mean', () => {
+    const rows = [{ id: 'a', prior: 0.5 }, { id: 'b', prior: 0.3 }, { id: 'c', prior: null }];
+    expect(priorSum(rows)).toBeCloseTo(0.8);
+    expect(priorsBalanced(rows)).toBe(false);
+    const out = rebalance(rows);
+    expect(out).toEqual({ a: 0.4167, b: 0.25, c: 0.3333 });
+    expect(Object.values(out).reduce((s, p) => s + p, 0)).toBeCloseTo(1, 10);
+    expect(priorsBalanced(Object.entries(out).map(([id, prior]) => ({ id, prior })))).toBe(true);
+  });
+
+  it('makes room for "other/unknown": the others fill 90 % in proportion', () => {
+    expect(rebalance([{ id: 'a', prior: 0.6 }, { id: 'b', prior: 0.4 }], 0.9)).toEqual({ a: 0.54, b: 0.36 });
+    expect(rebalance([{ id: 'a', prior: null }, { id: 'b', prior: null }, { id: 'c', prior: null }])).toEqual({ a: 0.3334, b: 0.3333, c: 0.3333 });
+    expect(rebalance([{ id: 'a', prior: 0 }, { id: 'b', prior: 0 }])).toEqual({ a: 0.5, b: 0.5 });
+  });
+
+  it('reads percentages as typed', () => {
+    expect(parsePercent('42.5')).toBe(0.425);
+    expect(parsePercent(' 10 % ')).toBe(0.1);
+    expect(parsePercent('12,5')).toBe(0.125);
+    expect(parsePercent('')).toBeNull();
+    expect(parsePercent('150')).toMatch(/from 0 to 100/);
+    expect(parsePercent('abc')).toMatch(/from 0 to 100/);
+  });
+});
+
+describe('errors next to their field', () => {
+  const fields = new Set(['name', 'sources', 'sources[0].url', 'objectRefs', 'prior']);
+  it('finds the field of an issue, or its nearest parent', () => {
+    expect(fieldFor('sources[0].url', fields)).toBe('sources[0].url');
+    expect(fieldFor('sources[1].archiveUrl', fields)).toBe('sources');
+    expect(fieldFor('objectRefs[2]', fields)).toBe('objectRefs');
+    expect(fieldFor('prior', fields)).toBe('prior');
+    expect(fieldFor('tlp', fields)).toBeNull();
+    expect(fieldFor('', fields)).toBeNull();
+  });
+});
+
+describe('matrix data', () => {
+  it('keeps each analyst’s latest rating of a cell (as of a date), with the rationale', () => {
+    const ratings = [
+      { hypothesisId: 'h', analyst: 'b', rating: 'C' as const, rationale: 'first', ratedAt: '2025-12-11T10:00:00Z' },
+      { hypothesisId: 'h', analyst: 'b', rating: 'I' as const, rationale: 'revised', ratedAt: '2025-12-12T10:00:00Z' },
+      { hypothesisId: 'h', analyst: 'a', rating: 'N' as const, rationale: null, ratedAt: '2025-12-11T09:00:00Z' },
+      { hypothesisId: 'other', analyst: 'a', rating: 'II' as const, rationale: null, ratedAt: '2025-12-11T09:00:00Z' },
+    ];
+    expect(latestRaters(ratings, 'h', null).map((r) => `${r.analyst}:${r.rating}:${r.rationale}`)).toEqual(['a:N:null', 'b:I:revised']);
+    expect(latestRaters(ratings, 'h', '2025-12-11T23:59:59Z').map((r) => `${r.analyst}:${r.rating}`)).toEqual(['a:N', 'b:C']);
+  });
+
+  it('folds an archived copy back into its source', () => {
+    expect(foldSources([
+      { name: 'Le Monde', url: 'https://lemonde.fr/a', description: null },
+      { name: 'Le Monde (archive)', url: 'https://web.archive.org/x', description: 'Archived copy of: https://lemonde.fr/a' },
+      { name: 'AFP', url: null, description: null },
+    ])).toEqual([
+      { name: 'Le Monde', url: 'https://lemonde.fr/a', archiveUrl: 'https://web.archive.org/x', description: null },
+      { name: 'AFP', url: null, archiveUrl: null, description: null },
+    ]);
+  });
+});
+
+describe('search ranking', () => {
+  it('puts the exact ATT&CK id, then the exact name, first and leaves relationships out unless asked', async () => {
+    const { rankHits } = await import('../../../web/src/api/operations');
+    const hits = [
+      { id: 'attribution-evidence--1', type: 'attribution-evidence', name: 'Analyst judgement: reuse of credentials (≈ T1078)', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078' }] },
+      { id: 'relationship--1', type: 'relationship', name: null },
+      { id: 'attack-pattern--2', type: 'attack-pattern', name: 'Valid Accounts', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078' }] },
+      { id: 'attack-pattern--3', type: 'attack-pattern', name: 'Cloud Accounts', externalReferences: [{ sourceName: 'mitre-attack', externalId: 'T1078.004' }] },
+    ];
+    expect(rankHits(hits, 'T1078', false).map((x) => x.id)).toEqual(['attack-pattern--2', 'attribution-evidence--1', 'attack-pattern--3']);
+    expect(rankHits(hits, 'cloud accounts', true).map((x) => x.id)).toEqual(['attack-pattern--3', 'attribution-evidence--1', 'relationship--1', 'attack-pattern--2']);
+  });
+});
+
+describe('brief and export marking', () => {
+  it('marks with the most restrictive TLP drawn (unmarked counts as CLEAR)', async () => {
+    const { highestTlp, svgBanners } = await import('../../../web/src/graph/export-marking');
+    expect(highestTlp([undefined, 'GREEN', 'AMBER+STRICT', 'AMBER'])).toBe('AMBER+STRICT');
+    expect(highestTlp([])).toBe('CLEAR');
+    expect(svgBanners('RED', 300, 200).match(/>TLP:RED</g)).toHaveLength(2);
+  });
+
+  it('writes a brief with TLP banners, a tie said as a tie, and every value escaped', async () => {
+    const { briefHtml } = await import('../../../web/src/views/brief');
+    const hyp = (id: string, name: string, posterior: number) => ({
+      id, name, category: 'unknown', description: null, prior: null, status: 'OPEN' as const, rationale: null, modified: null,
+      myJudgement: null, score: 0, posterior, rank: 1, label: 'unlikely',
+    });
+    const html = briefHtml({
+      data: {
+        incidentId: 'incident--1', incidentName: 'Case <b>1</b>', tlp: 'AMBER', asOf: null,
+        hypotheses: [hyp('h1', 'A <script>', 0.41), hyp('h2', 'B', 0.39), hyp('h3', 'C', 0.2)],
+        evidence: [{
+          id: 'e1', name: 'Leak', description: null, kind: 'FACT', weight: 1, effectiveWeight: 1, reliability: 'B', credibility: 2, knownAt: '2025-12-11T20:00:00Z',
+          discredited: false, objectRefs: [], modified: null, diagnosticity: 0, ratings: {},
+          sources: [{ name: 'Paper', url: 'https://example.org/a', archiveUrl: 'javascript:alert(1)', description: null }],
+          consensus: { h1: { rating: 'C', raters: 2, unanimous: false, likelihood: 0.6, analysts: [{ analyst: 'a', rating: 'C', rationale: null, ratedAt: '' }, { analyst: 'b', rating: 'I', rationale: null, ratedAt: '' }] } },
+        }],
+        laterEvidence: 0, sensitivity: [], history: [], analysts: null, explanation: [], canEdit: false, analyst: null, mode: 'consensus',
+      },
+      incidentTlp: 'AMBER', historySvg: null, generatedAt: new Date('2026-01-01T00:00:00Z'),
+    });
+    expect(html.match(/>TLP:AMBER</g)).toHaveLength(2);
+    expect(html).toContain('No hypothesis leads');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('A &lt;script&gt;');
+    expect(html).toContain('Case &lt;b&gt;1&lt;/b&gt;');
+    expect(html).toContain('<td class="r-C">C (C·I)</td>');
+    expect(html).toContain('<td class="blank">blank</td>');
+    // Only http(s) links.
+    expect(html).toContain('<a href="https://example.org/a">Paper</a>');
+    expect(html).not.toContain('javascript:');
+  });
+});
