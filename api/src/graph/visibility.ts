@@ -52,10 +52,19 @@ export const READ_QUERIES_WITHOUT_VISIBILITY: Readonly<Record<string, string>> =
   'case-any-incident': 'start-up check (load the reference case?): a boolean over the whole graph, never shown to a viewer',
   // The import engine: it compares incoming objects with what is stored, whoever may see it; what
   // its reports may say about hidden objects is the import service's rule (issue 14 #2).
-  'stix-classify': 'import: state of the stored versions of incoming ids, for the import engine only',
   'stix-marking-ranks': 'import and case writes: ranks of marking-definitions, to compute a new version\'s own rank',
   'stix-abandoned-imports': 'import: markers of staged imports to clean up (ids and counts, no content)',
   'stix-count-graph': 'operator statistics (CLI, benchmarks): counts over the whole graph, never served to a viewer',
+  // Candidate actors (candidates.service.ts): internal inputs of the ranking, never served.
+  'candidates-dead-relationships': 'candidates: ids of revoked (or later than asOf) relationships, only to leave them out of profiles read with the predicate',
+  'candidates-graph-stamp': 'candidates: node/edge/staged counts used as a cache stamp for actor profiles, never shown to a viewer',
+  // TAXII 2.1 server and client bookkeeping: not STIX objects; the objects they lead to are read
+  // through the predicate per request (taxii.queries.ts).
+  'taxii-clock-last': 'TAXII: the date-added clock (one timestamp), no content',
+  'taxii-collection-list': 'TAXII: collection definitions (server configuration); each collection\'s objects are filtered per caller',
+  'taxii-status-get': 'TAXII: a POST\'s status by id; the service answers it only to its owner or an admin, as absent otherwise',
+  'taxii-feed-get': 'TAXII client: a registered remote feed (configuration); the service requires the analyst/admin role',
+  'taxii-feed-list': 'TAXII client: registered remote feeds (configuration); the service requires the analyst role',
   // Schema checks at start.
   'fulltext-stix-synchronous': 'migration: reads the full-text index settings',
   'legacy-ref-edges-present': 'migration: whether an old edge layout is still stored',
