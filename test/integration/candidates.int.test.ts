@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Graph } from '../../api/src/graph/driver';
-import { MACHINE_ANALYST } from '../../api/src/services/candidates.service';
+import { CANDIDATE_CONFIG } from '../../api/src/domain/candidates';
+import { MACHINE_ANALYST, channelRating } from '../../api/src/services/candidates.service';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { caseIds } from '../../importers/factsheet/factsheet-to-bundle';
 import { freshTestApi, type TestApi } from '../support/api';
@@ -169,8 +170,14 @@ describe('candidate actors through the API', () => {
     expect(channels).toEqual(['candidate-channel:software', 'candidate-channel:technique']);
     const software = out.evidence.find((e: { labels: string[] }) => e.labels.includes('candidate-channel:software'));
     expect([...software.objectRefs].sort()).toEqual([M1.id, TOOL.id].sort());
+    // The method's rating follows G1's software score as the analyst's ranking shows it.
+    const ranked = await rank(analyst);
+    const g1Software = ranked.candidates.find((x: { actor: { id: string } }) => x.actor.id === G1.id)
+      .channels.find((ch: { channel: string }) => ch.channel === 'SOFTWARE').score;
+    expect(g1Software).toBeGreaterThan(0);
     const g1Rating = software.ratings.find((x: { hypothesisId: string }) => x.hypothesisId === out.hypotheses[0].id);
-    expect(g1Rating).toMatchObject({ analyst: MACHINE_ANALYST, rating: 'CC' });
+    expect(g1Rating).toMatchObject({ analyst: MACHINE_ANALYST, rating: channelRating(g1Software, CANDIDATE_CONFIG.temperature) });
+    expect(['C', 'CC']).toContain(g1Rating.rating);
 
     // The assessment counts them: G1's hypothesis leads.
     const assessed = await api.gql(analyst, `query ($i: ID!) { assessment(incidentId: $i) { leader { id } } }`, { i: INCIDENT.id });

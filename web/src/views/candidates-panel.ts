@@ -6,7 +6,7 @@
  */
 import { CANDIDATE_ACTORS, CANDIDATE_LAYER, CREATE_CANDIDATE_HYPOTHESES, type CandidateChannel, type CandidateRow } from '../api/candidates';
 import { describeError, type GraphQLClient } from '../api/client';
-import { h } from './dom';
+import { download, h } from './dom';
 
 const CHANNEL_COLOURS: Record<CandidateChannel, string> = {
   TECHNIQUE: '#4e79a7',
@@ -41,15 +41,6 @@ function breakdown(c: CandidateRow): HTMLElement {
       : null);
 }
 
-function download(name: string, data: unknown): void {
-  const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
-  const a = h('a', { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 export async function renderCandidatesPanel(container: HTMLElement, options: CandidatesPanelOptions): Promise<void> {
   const { client, incidentId } = options;
   const status = h('p', { class: 'status', role: 'status' });
@@ -64,7 +55,7 @@ export async function renderCandidatesPanel(container: HTMLElement, options: Can
   const layer = (actorId: string | null, file: string) => async () => {
     try {
       const r = await client.request(CANDIDATE_LAYER, { incidentId, actorId });
-      download(file, r.candidateActors.navigatorLayer);
+      download(file, new Blob([JSON.stringify(r.candidateActors.navigatorLayer, null, 2)], { type: 'application/json' }));
     } catch (error) {
       status.textContent = describeError(error);
     }

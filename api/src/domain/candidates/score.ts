@@ -71,7 +71,6 @@ interface Scored {
   profile: ActorProfile;
   score: number;
   shared: SharedItem[];
-  missing: MissingItem[];
   missingPenalty: number;
   channels: Map<Channel, number>;
 }
@@ -79,11 +78,11 @@ interface Scored {
 function scoreActor(
   profile: ActorProfile,
   observed: readonly ProfileItem[],
-  observedIds: ReadonlySet<string>,
   incidentTime: string | null,
-  spec: Specificity,
+  pre: Precomputed,
   config: CandidateConfig,
 ): Scored {
+  const spec = pre.spec;
   const channels = new Map<Channel, number>();
   const add = (c: Channel, v: number) => channels.set(c, (channels.get(c) ?? 0) + v);
   const shared: SharedItem[] = [];
@@ -106,20 +105,61 @@ function scoreActor(
   }
   const time = timeFit(profile, incidentTime, config);
   if (time !== 0) add('time', time);
-  const missing: MissingItem[] = [];
+  // Missing: the actor's precomputed penalty of all its items, less those observed.
+  const totals = pre.missingTotals.get(profile)!;
   let missingPenalty = 0;
-  for (const item of profile.items.values()) {
-    if (observedIds.has(item.id)) continue;
-    const weight = config.missingWeight * config.channelWeights[item.channel] * idf(spec.roots, spec.itemRoots.get(item.id) ?? 0);
-    if (weight <= 0) continue;
-    missingPenalty += weight;
-    add(item.channel, -weight);
-    missing.push({ item, weight });
+  for (const [channel, total] of totals) {
+    let v = total;
+    for (const o of observed) if (o.channel === channel && profile.items.has(o.id)) v -= missingWeightOf(o, spec, config);
+    if (v > 1e-12) {
+      missingPenalty += v;
+      add(channel, -v);
+    }
   }
-  missing.sort((a, b) => b.weight - a.weight || a.item.id.localeCompare(b.item.id));
   shared.sort((a, b) => b.weight - a.weight || a.item.id.localeCompare(b.item.id));
   const score = [...channels.values()].reduce((s, v) => s + v, 0);
-  return { profile, score, shared, missing: missing.slice(0, config.maxMissingListed), missingPenalty, channels };
+  return { profile, score, shared, missingPenalty, channels };
+}
+
+/** What missing `item` costs: missingWeight × channel weight × specificity. */
+function missingWeightOf(item: ProfileItem, spec: Specificity, config: CandidateConfig): number {
+  return config.missingWeight * config.channelWeights[item.channel] * idf(spec.roots, spec.itemRoots.get(item.id) ?? 0);
+}
+
+/** The actor's missing items for display, largest penalty first (only for listed candidates). */
+function missingList(profile: ActorProfile, observedIds: ReadonlySet<string>, spec: Specificity, config: CandidateConfig): MissingItem[] {
+  const missing: MissingItem[] = [];
+  for (const item of profile.items.values()) {
+    if (observedIds.has(item.id)) continue;
+    const weight = missingWeightOf(item, spec, config);
+    if (weight > 0) missing.push({ item, weight });
+  }
+  missing.sort((a, b) => b.weight - a.weight || a.item.id.localeCompare(b.item.id));
+  return missing.slice(0, config.maxMissingListed);
+}
+
+/** What depends only on the profiles (and config): specificity, each actor's total missing penalty per channel. */
+interface Precomputed {
+  spec: Specificity;
+  missingTotals: Map<ActorProfile, Map<Channel, number>>;
+}
+const PRECOMPUTED = new WeakMap<readonly ActorProfile[], WeakMap<CandidateConfig, Precomputed>>();
+
+function precompute(profiles: readonly ActorProfile[], config: CandidateConfig): Precomputed {
+  let byConfig = PRECOMPUTED.get(profiles);
+  if (!byConfig) PRECOMPUTED.set(profiles, (byConfig = new WeakMap()));
+  const hit = byConfig.get(config);
+  if (hit) return hit;
+  const spec = specificityOf(profiles);
+  const missingTotals = new Map<ActorProfile, Map<Channel, number>>();
+  for (const p of profiles) {
+    const totals = new Map<Channel, number>();
+    for (const item of p.items.values()) totals.set(item.channel, (totals.get(item.channel) ?? 0) + missingWeightOf(item, spec, config));
+    missingTotals.set(p, totals);
+  }
+  const out = { spec, missingTotals };
+  byConfig.set(config, out);
+  return out;
 }
 
 /** +weight inside the active period (± window), −weight outside, 0 when either side is unknown. */
@@ -142,11 +182,12 @@ export function rankCandidates(
 ): CandidateRanking {
   const config = options.config ?? CANDIDATE_CONFIG;
   const first = options.first ?? 20;
-  const spec = specificityOf(profiles);
+  const pre = precompute(profiles, config);
+  const spec = pre.spec;
   // One observation per item (the same technique reached twice counts once).
   const observed = [...new Map(incident.items.map((i) => [i.id, i])).values()];
   const observedIds = new Set(observed.map((o) => o.id));
-  const scored = profiles.map((p) => scoreActor(p, observed, observedIds, incident.time, spec, config));
+  const scored = profiles.map((p) => scoreActor(p, observed, incident.time, pre, config));
 
   // Probabilities over every visible actor plus "an actor not in the graph" (score 0). Computed in
   // log space relative to the largest term so nothing overflows.
@@ -173,7 +214,7 @@ export function rankCandidates(
       score: s.score,
       probability: p,
       shared: s.shared,
-      missing: s.missing,
+      missing: missingList(s.profile, observedIds, spec, config),
       missingPenalty: s.missingPenalty,
       channels,
       carriedBy: best?.channel ?? null,
