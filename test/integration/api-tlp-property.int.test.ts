@@ -45,7 +45,7 @@ describe('TLP clearance holds on every query path (property)', () => {
   let api: TestApi;
   const tokens = new Map<TlpLevel, string>();
   /** Every object imported so far: id → [rank, name]. */
-  const stored = new Map<string, { rank: number; name: string | null }>();
+  const stored = new Map<string, { rank: number; name: string | null; ends?: string[] }>();
   let run = 0;
 
   beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('TLP clearance holds on every query path (property)', () => {
           const id = sid('relationship', i + 1, run);
           const [marking, rank] = MARKINGS[e.marking]!;
           objects.push(rel(id, e.type, from, to, marking ? { object_marking_refs: [marking] } : {}));
-          stored.set(id, { rank, name: null });
+          stored.set(id, { rank, name: null, ends: [from, to] });
           ids.push(id);
         });
         const report = await api.services.stixImport.importBundle(bundle(objects, run), { viewer: SYSTEM_VIEWER });
@@ -136,7 +136,11 @@ describe('TLP clearance holds on every query path (property)', () => {
         });
 
         // TAXII: objects, manifest, object by id, versions; a forbidden object answers exactly as
-        // an absent one does.
+        // an absent one does. A relationship names its ends, so one with a forbidden end is not
+        // served either.
+        const servable = (o: { rank: number; ends?: string[] }) =>
+          o.rank <= clearanceRank && (o.ends ?? []).every((end) => stored.get(end)!.rank <= clearanceRank);
+        const servableCount = [...stored.values()].filter(servable).length;
         const taxii = async (path: string) => {
           const response = await api.app.fetch(
             new Request(`http://localhost/taxii2/api/collections/${DEFAULT_COLLECTION_ID}/${path}`, {
@@ -149,12 +153,12 @@ describe('TLP clearance holds on every query path (property)', () => {
         for (const r of listed) {
           expect(r.status).toBe(200);
           for (const [id] of forbidden) expect(r.text.includes(id), `TAXII revealed ${id} to ${clearance}`).toBe(false);
-          expect((JSON.parse(r.text) as { objects?: unknown[] }).objects?.length ?? 0).toBe(visibleCount);
+          expect((JSON.parse(r.text) as { objects?: unknown[] }).objects?.length ?? 0).toBe(servableCount);
         }
         const absent = await taxii(`objects/${sid('malware', 0xfffff, 0xffff)}/`);
         for (const id of ids) {
           const [one, versions] = await Promise.all([taxii(`objects/${id}/`), taxii(`objects/${id}/versions/`)]);
-          if (stored.get(id)!.rank > clearanceRank) {
+          if (!servable(stored.get(id)!)) {
             expect(one).toEqual(absent);
             expect(versions).toEqual(absent);
           } else {

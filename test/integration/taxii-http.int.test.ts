@@ -130,6 +130,28 @@ describe('TAXII 2.1 HTTP contract', () => {
     expect((latest.objects as Stix[]).map((o) => o.name)).toEqual(['tool 5 v2']);
   });
 
+  it('serves an admin collection filtered by type, label and marking, on top of clearance', async () => {
+    await importObjects([
+      sdo('malware', sid('malware', 900), { name: 'shared', is_family: false, labels: ['share'], object_marking_refs: [TLP.GREEN] }),
+      sdo('malware', sid('malware', 901), { name: 'not labelled', is_family: false, object_marking_refs: [TLP.GREEN] }),
+      sdo('malware', sid('malware', 902), { name: 'too secret', is_family: false, labels: ['share'], object_marking_refs: [TLP.RED] }),
+    ]);
+    const shared = await api.services.taxii.createCollection(
+      { title: 'Shared malware', types: ['malware'], labels: ['share'], markings: [TLP.GREEN, TLP.RED] },
+      { viewer: SYSTEM_VIEWER },
+    );
+    const base = `${ROOT}collections/${shared.id}/`;
+    const listed = await json(await get(`${base}objects/`));
+    expect((listed.objects as Stix[]).map((o) => o.id)).toEqual([sid('malware', 900)]);
+    expect((await get(`${base}objects/${sid('malware', 901)}/`)).status).toBe(404);
+    expect((await get(`${base}objects/${sid('malware', 902)}/`)).status).toBe(404);
+    expect((await get(`${base}objects/${sid('tool', 100)}/versions/`)).status).toBe(404);
+    const collections = await json(await get(`${ROOT}collections/`));
+    expect(collections.collections).toContainEqual(
+      expect.objectContaining({ id: shared.id, title: 'Shared malware', can_read: true, can_write: false }),
+    );
+  });
+
   it('keeps a status to whoever posted it', async () => {
     const inbox = await api.services.taxii.createCollection({ title: 'Inbox 2', writable: true }, { viewer: SYSTEM_VIEWER });
     const posted = await api.app.fetch(

@@ -20,7 +20,7 @@ import {
   TAXII_STATUS,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { VISIBLE_OBJECT } from './explore.queries';
+import { VISIBLE_NODE, VISIBLE_OBJECT } from './explore.queries';
 
 export const TAXII_MIGRATIONS: readonly CypherQuery[] = [
   cypher('constraint-taxii-clock', 'WRITE', `CREATE CONSTRAINT taxii_clock_id IF NOT EXISTS FOR (c:${TAXII_CLOCK}) REQUIRE c.id IS UNIQUE`),
@@ -92,6 +92,17 @@ const COLLECTION_FILTER = (n: string) => `($cTypes IS NULL OR ${n}.type IN $cTyp
      AND ($cMarkings IS NULL OR any(m IN coalesce(${n}.marking_refs, []) WHERE m IN $cMarkings))
      AND ($cCreators IS NULL OR ${n}.created_by_ref IN $cCreators)`;
 
+/**
+ * What an object points at must be visible too, or its JSON would name an object above the
+ * viewer's clearance: a relationship's or sighting's ends (`source_ref`, `target_ref`) and every
+ * ref edge (`*_ref(s)` other than created_by_ref and markings, docs/graph-model.md) lead to nodes
+ * visible to the viewer (placeholders count as visible: nothing is known of them).
+ */
+const REFERENCES_VISIBLE = (n: string) => `NOT EXISTS {
+       MATCH (${n})-[ref]->(target:${STIX_OBJECT}) WHERE ref.property IS NOT NULL AND NOT (${VISIBLE_NODE('target')}) }
+     AND (${n}.source_ref IS NULL OR EXISTS { MATCH (end:${STIX_OBJECT} {id: ${n}.source_ref}) WHERE ${VISIBLE_NODE('end')} })
+     AND (${n}.target_ref IS NULL OR EXISTS { MATCH (end:${STIX_OBJECT} {id: ${n}.target_ref}) WHERE ${VISIBLE_NODE('end')} })`;
+
 const VERSION_VISIBLE = (v: string) => `coalesce(${v}.tlp_rank, $unknownRank) <= $maxRank`;
 
 /**
@@ -103,7 +114,7 @@ const VERSION_VISIBLE = (v: string) => `coalesce(${v}.tlp_rank, $unknownRank) <=
  */
 function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
   const match = (n: string) => (byId ? `(${n}:${STIX_OBJECT} {id: $id})` : `(${n}:${STIX_OBJECT})`);
-  const objectFilter = (n: string) => `${VISIBLE_OBJECT(n)}
+  const objectFilter = (n: string) => `${VISIBLE_OBJECT(n)} AND ${REFERENCES_VISIBLE(n)}
        AND ($ids IS NULL OR ${n}.id IN $ids) AND ($types IS NULL OR ${n}.type IN $types)
        AND ${COLLECTION_FILTER(n)}`;
   return cypher(
@@ -143,6 +154,7 @@ function lastRowsQuery(name: string, withRaw: boolean): CypherQuery {
     'READ',
     `MATCH (n:${STIX_OBJECT})
      WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${VISIBLE_OBJECT('n')}
+       AND ${REFERENCES_VISIBLE('n')}
        AND ($ids IS NULL OR n.id IN $ids) AND ($types IS NULL OR n.type IN $types)
        AND ${COLLECTION_FILTER('n')}
      WITH n ORDER BY n.date_added LIMIT $limit
@@ -163,7 +175,7 @@ export const OBJECT_EXISTS = cypher(
   'taxii-object-exists',
   'READ',
   `MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE n.date_added IS NOT NULL AND ${VISIBLE_OBJECT('n')} AND ${COLLECTION_FILTER('n')}
+   WHERE n.date_added IS NOT NULL AND ${VISIBLE_OBJECT('n')} AND ${REFERENCES_VISIBLE('n')} AND ${COLLECTION_FILTER('n')}
    RETURN count(n) > 0 AS found`,
 );
 
