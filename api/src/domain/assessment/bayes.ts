@@ -18,18 +18,19 @@ const STEPS = { CC: 2, C: 1, N: 0, I: -1, II: -2 } as const;
  * as the average rated one. An item nobody rated is all zeros and `rated` is false.
  */
 export interface ItemTerms {
-  logLik: number[];
-  penalty: number[];
+  logLik: Float64Array;
+  penalty: Float64Array;
   rated: boolean;
-  blank: boolean[];
+  /** 1 where the cell is blank. */
+  blank: Uint8Array;
   /** Combined likelihood per cell before the mixture (blank: geometric mean of the rated ones). */
-  likelihood: number[];
+  likelihood: Float64Array;
   /** Combined penalty per cell before reliability (blank: mean of the rated ones). */
-  cellPenalty: number[];
+  cellPenalty: Float64Array;
   /** Rating steps max − min among the cell's raters. */
-  spread: number[];
+  spread: Float64Array;
   /** Analysts whose rating of the cell counts. */
-  raters: number[];
+  raters: Float64Array;
 }
 
 /** Per-rating tables of one configuration (indexed by RATING_INDEX). */
@@ -53,7 +54,7 @@ function tables(config: AssessmentConfig): Tables {
 }
 
 /** The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits. */
-const NONE: number[] = [];
+const NONE = new Float64Array(0);
 
 /**
  * The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits.
@@ -109,13 +110,13 @@ export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: numb
 
 /** Accumulates one item's cells; `finish` fills the blanks with the mean of the rated cells. */
 class TermsBuilder {
-  readonly logLik: number[];
-  readonly penalty: number[];
-  readonly likelihood: number[];
-  readonly cellPen: number[];
-  readonly spread: number[];
-  readonly raters: number[];
-  readonly blank: boolean[];
+  readonly logLik: Float64Array;
+  readonly penalty: Float64Array;
+  readonly likelihood: Float64Array;
+  readonly cellPen: Float64Array;
+  readonly spread: Float64Array;
+  readonly raters: Float64Array;
+  readonly blank: Uint8Array;
   private ratedCount = 0;
   private logSum = 0;
   private penSum = 0;
@@ -130,18 +131,18 @@ class TermsBuilder {
     private readonly detail: boolean,
   ) {
     this.neutral = (1 - r) * neutralLikelihood;
-    this.logLik = new Array<number>(n).fill(0);
-    this.penalty = new Array<number>(n).fill(0);
-    this.blank = new Array<boolean>(n).fill(true);
-    this.likelihood = detail ? new Array<number>(n).fill(0) : NONE;
-    this.cellPen = detail ? new Array<number>(n).fill(0) : NONE;
-    this.spread = detail ? new Array<number>(n).fill(0) : NONE;
-    this.raters = detail ? new Array<number>(n).fill(0) : NONE;
+    this.logLik = new Float64Array(n);
+    this.penalty = new Float64Array(n);
+    this.blank = new Uint8Array(n).fill(1);
+    this.likelihood = detail ? new Float64Array(n) : NONE;
+    this.cellPen = detail ? new Float64Array(n) : NONE;
+    this.spread = detail ? new Float64Array(n) : NONE;
+    this.raters = detail ? new Float64Array(n) : NONE;
   }
 
   /** One rated cell: its combined log-likelihood and penalty before the mixture. */
   record(h: number, count: number, rawLog: number, rawPen: number, stepSpread: number): void {
-    this.blank[h] = false;
+    this.blank[h] = 0;
     const lik = Math.exp(rawLog);
     if (this.detail) {
       this.raters[h] = count;
