@@ -42,11 +42,11 @@ const HISTORY = `query H($id: ID!, $limit: Int) {
 const CELLS = `query C($id: ID!) {
   assessment(incidentId: $id) {
     hypotheses { hypothesis { id prior } posterior score }
-    evidence { id effectiveWeight cells { hypothesis { id } rating raters unanimous likelihood achPenalty } }
+    evidence { id effectiveWeight reliability cells { hypothesis { id } rating raters unanimous blank likelihood achPenalty } }
   }
 }`;
 
-type Cell = { hypothesis: { id: string }; rating: string; raters: number; unanimous: boolean; likelihood: number; achPenalty: number };
+type Cell = { hypothesis: { id: string }; rating: string; raters: number; unanimous: boolean; blank: boolean; likelihood: number; achPenalty: number };
 
 let graph: Graph;
 let api: TestApi;
@@ -155,7 +155,7 @@ describe('consensus cells of the ACH matrix', () => {
     expect(r.errors).toBeUndefined();
     return r.data!.assessment as {
       hypotheses: { hypothesis: { id: string; prior: number }; posterior: number; score: number }[];
-      evidence: { id: string; effectiveWeight: number; cells: Cell[] }[];
+      evidence: { id: string; effectiveWeight: number; reliability: number; cells: Cell[] }[];
     };
   }
   const cell = (a: Awaited<ReturnType<typeof assessed>>, evidenceId: string, hypothesisId: string) =>
@@ -167,13 +167,23 @@ describe('consensus cells of the ACH matrix', () => {
     expect(cell(a, EV_FILES, H.foreign)).toMatchObject({ raters: 2, unanimous: false, rating: 'N', achPenalty: 0 });
     expect(cell(a, EV_FILES, H.foreign).likelihood).toBeCloseTo(Math.sqrt(0.5 * 0.7), 12);
     expect(cell(a, EV_FILES, H.challenger)).toMatchObject({ raters: 2, unanimous: true, rating: 'N', likelihood: 0.5 });
-    // The cells are what is scored: posteriors and ACH scores recomputed from them match.
-    const logs = a.hypotheses.map((h) => Math.log(h.hypothesis.prior) + a.evidence.reduce((s, e) => s + e.effectiveWeight * Math.log(cell(a, e.id, h.hypothesis.id).likelihood), 0));
+    // The cells are what is scored: posteriors and ACH scores recomputed from them match, under
+    // the reliability mixture r·L + (1 − r)·L(N) (docs/assessment.md); a blank cell (the "other"
+    // hypothesis) counts with the mean of the item's rated cells.
+    const mixed = (e: (typeof a.evidence)[number], c: Cell) => Math.log(e.reliability * c.likelihood + (1 - e.reliability) * 0.5);
+    const term = (e: (typeof a.evidence)[number], hypothesisId: string) => {
+      const c = e.cells.find((x) => x.hypothesis.id === hypothesisId)!;
+      if (!c.blank) return mixed(e, c);
+      const rated = e.cells.filter((x) => !x.blank);
+      return rated.reduce((s, x) => s + mixed(e, x), 0) / rated.length;
+    };
+    expect(a.evidence.every((e) => e.cells.some((c) => c.blank))).toBe(true);
+    const logs = a.hypotheses.map((h) => Math.log(h.hypothesis.prior) + a.evidence.reduce((s, e) => s + e.effectiveWeight * term(e, h.hypothesis.id), 0));
     const top = Math.max(...logs);
     const z = logs.reduce((s, l) => s + Math.exp(l - top), 0);
     a.hypotheses.forEach((h, i) => {
       expect(Math.exp(logs[i]! - top) / z).toBeCloseTo(h.posterior, 9);
-      expect(a.evidence.reduce((s, e) => s + e.effectiveWeight * cell(a, e.id, h.hypothesis.id).achPenalty, 0)).toBeCloseTo(h.score, 9);
+      expect(a.evidence.reduce((s, e) => s + e.effectiveWeight * e.reliability * cell(a, e.id, h.hypothesis.id).achPenalty, 0)).toBeCloseTo(h.score, 9);
     });
   });
 

@@ -99,12 +99,18 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
   } else {
     for (const s of decisive) {
       const verb = s.action === 'remove' ? 'Removing or discrediting' : 'Crediting again';
+      // With a lead resting on one analyst the runs compare against the margin alone: say so.
+      const margin = result.leadRestsOn.length > 0;
       const what =
         s.outcome === 'new-leader'
-          ? `would make "${name(s.newLeader ?? '')}" the leader: the assessment hangs on it.`
+          ? margin
+            ? `would put "${name(s.newLeader ?? '')}" ahead by the tie margin instead.`
+            : `would make "${name(s.newLeader ?? '')}" the leader: the assessment hangs on it.`
           : s.outcome === 'breaks-tie'
-            ? `would make "${name(s.newLeader ?? '')}" the clear leader.`
-            : `would leave no clear leader (${quoted(s.tiedAfter, name)} within the tie margin).`;
+            ? `would put "${name(s.newLeader ?? '')}" ahead by the tie margin.`
+            : margin
+              ? `would also erase the margin of ${quoted(result.tiedForLead.slice(0, 1), name)} (${quoted(s.tiedAfter, name)} within the tie margin).`
+              : `would leave no clear leader (${quoted(s.tiedAfter, name)} within the tie margin).`;
       out.push(`${verb} "${evidenceName(s.evidenceId)}" ${what}`);
     }
   }

@@ -18,18 +18,19 @@ const STEPS = { CC: 2, C: 1, N: 0, I: -1, II: -2 } as const;
  * as the average rated one. An item nobody rated is all zeros and `rated` is false.
  */
 export interface ItemTerms {
-  logLik: number[];
-  penalty: number[];
+  logLik: Float64Array;
+  penalty: Float64Array;
   rated: boolean;
-  blank: boolean[];
+  /** 1 where the cell is blank. */
+  blank: Uint8Array;
   /** Combined likelihood per cell before the mixture (blank: geometric mean of the rated ones). */
-  likelihood: number[];
+  likelihood: Float64Array;
   /** Combined penalty per cell before reliability (blank: mean of the rated ones). */
-  cellPenalty: number[];
+  cellPenalty: Float64Array;
   /** Rating steps max − min among the cell's raters. */
-  spread: number[];
+  spread: Float64Array;
   /** Analysts whose rating of the cell counts. */
-  raters: number[];
+  raters: Float64Array;
 }
 
 /** Per-rating tables of one configuration (indexed by RATING_INDEX). */
@@ -53,7 +54,7 @@ function tables(config: AssessmentConfig): Tables {
 }
 
 /** The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits. */
-const NONE: number[] = [];
+const NONE = new Float64Array(0);
 
 /**
  * The terms of one item for `n` hypotheses, counting the ratings of the analysts `view` admits.
@@ -63,74 +64,125 @@ const NONE: number[] = [];
 export function itemTerms(e: PreparedEvidence, config: AssessmentConfig, n: number, view: AnalystFilter = {}, detail = true): ItemTerms {
   const { log: LOG, penalty: PEN } = tables(config);
   const strictest = config.ratingCombination === 'strictest';
-  const r = e.reliability;
-  const neutral = (1 - r) * config.likelihood.N;
-  const logLik = new Array<number>(n).fill(0);
-  const penalty = new Array<number>(n).fill(0);
-  const likelihood = detail ? new Array<number>(n).fill(0) : NONE;
-  const cellPen = detail ? new Array<number>(n).fill(0) : NONE;
-  const spread = detail ? new Array<number>(n).fill(0) : NONE;
-  const blank = new Array<boolean>(n).fill(true);
-  const raters = detail ? new Array<number>(n).fill(0) : NONE;
-  let ratedCount = 0;
-  let logSum = 0;
-  let penSum = 0;
-  let rawLogSum = 0;
-  let rawPenSum = 0;
-  const length = e.ratingH.length;
-  let j = 0;
-  while (j < length) {
-    const h = e.ratingH[j]!;
-    let count = 0;
-    let logAcc = 0;
-    let penAcc = 0;
-    let logMin = Number.POSITIVE_INFINITY;
-    let penMin = Number.POSITIVE_INFINITY;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (; j < length && e.ratingH[j] === h; j += 1) {
-      if (!inView(view, e.ratingA[j]!)) continue;
+  const t = new TermsBuilder(n, e.reliability, config.likelihood.N, detail);
+  if (view.only !== undefined) {
+    // One analyst: at most one rating per cell, read from the per-analyst index.
+    const a = view.only;
+    const from = a >= 0 && a + 1 < e.analystStart.length ? e.analystStart[a]! : 0;
+    const to = a >= 0 && a + 1 < e.analystStart.length ? e.analystStart[a + 1]! : 0;
+    for (let k = from; k < to; k += 1) {
+      const j = e.byAnalyst[k]!;
       const code = e.ratingR[j]!;
-      const l = LOG[code]!;
-      const p = PEN[code]!;
-      const step = STEP[code]!;
-      count += 1;
-      logAcc += l;
-      penAcc += p;
-      if (l < logMin) logMin = l;
-      if (p < penMin) penMin = p;
-      if (step < lo) lo = step;
-      if (step > hi) hi = step;
+      t.record(e.ratingH[j]!, 1, LOG[code]!, PEN[code]!, 0);
     }
-    if (count === 0) continue;
-    const rawLog = strictest ? logMin : logAcc / count;
-    const rawPen = strictest ? penMin : penAcc / count;
-    blank[h] = false;
-    const lik = Math.exp(rawLog);
-    if (detail) {
-      raters[h] = count;
-      likelihood[h] = lik;
-      cellPen[h] = rawPen;
-      spread[h] = hi - lo;
+  } else {
+    const length = e.ratingH.length;
+    let j = 0;
+    while (j < length) {
+      const h = e.ratingH[j]!;
+      let count = 0;
+      let logAcc = 0;
+      let penAcc = 0;
+      let logMin = Number.POSITIVE_INFINITY;
+      let penMin = Number.POSITIVE_INFINITY;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (; j < length && e.ratingH[j] === h; j += 1) {
+        if (!inView(view, e.ratingA[j]!)) continue;
+        const code = e.ratingR[j]!;
+        const l = LOG[code]!;
+        const p = PEN[code]!;
+        const step = STEP[code]!;
+        count += 1;
+        logAcc += l;
+        penAcc += p;
+        if (l < logMin) logMin = l;
+        if (p < penMin) penMin = p;
+        if (step < lo) lo = step;
+        if (step > hi) hi = step;
+      }
+      if (count === 0) continue;
+      t.record(h, count, strictest ? logMin : logAcc / count, strictest ? penMin : penAcc / count, hi - lo);
     }
-    logLik[h] = Math.log(r * lik + neutral);
-    penalty[h] = r * rawPen;
-    ratedCount += 1;
-    logSum += logLik[h]!;
-    penSum += penalty[h]!;
-    rawLogSum += rawLog;
-    rawPenSum += rawPen;
   }
-  if (ratedCount > 0 && ratedCount < n) {
-    for (let h = 0; h < n; h += 1) {
-      if (!blank[h]) continue;
-      logLik[h] = logSum / ratedCount;
-      penalty[h] = penSum / ratedCount;
-      if (detail) {
-        likelihood[h] = Math.exp(rawLogSum / ratedCount);
-        cellPen[h] = rawPenSum / ratedCount;
+  return t.finish();
+}
+
+/** Accumulates one item's cells; `finish` fills the blanks with the mean of the rated cells. */
+class TermsBuilder {
+  readonly logLik: Float64Array;
+  readonly penalty: Float64Array;
+  readonly likelihood: Float64Array;
+  readonly cellPen: Float64Array;
+  readonly spread: Float64Array;
+  readonly raters: Float64Array;
+  readonly blank: Uint8Array;
+  private ratedCount = 0;
+  private logSum = 0;
+  private penSum = 0;
+  private rawLogSum = 0;
+  private rawPenSum = 0;
+  private readonly neutral: number;
+
+  constructor(
+    private readonly n: number,
+    private readonly r: number,
+    neutralLikelihood: number,
+    private readonly detail: boolean,
+  ) {
+    this.neutral = (1 - r) * neutralLikelihood;
+    this.logLik = new Float64Array(n);
+    this.penalty = new Float64Array(n);
+    this.blank = new Uint8Array(n).fill(1);
+    this.likelihood = detail ? new Float64Array(n) : NONE;
+    this.cellPen = detail ? new Float64Array(n) : NONE;
+    this.spread = detail ? new Float64Array(n) : NONE;
+    this.raters = detail ? new Float64Array(n) : NONE;
+  }
+
+  /** One rated cell: its combined log-likelihood and penalty before the mixture. */
+  record(h: number, count: number, rawLog: number, rawPen: number, stepSpread: number): void {
+    this.blank[h] = 0;
+    const lik = Math.exp(rawLog);
+    if (this.detail) {
+      this.raters[h] = count;
+      this.likelihood[h] = lik;
+      this.cellPen[h] = rawPen;
+      this.spread[h] = stepSpread;
+    }
+    const logLik = Math.log(this.r * lik + this.neutral);
+    const penalty = this.r * rawPen;
+    this.logLik[h] = logLik;
+    this.penalty[h] = penalty;
+    this.ratedCount += 1;
+    this.logSum += logLik;
+    this.penSum += penalty;
+    this.rawLogSum += rawLog;
+    this.rawPenSum += rawPen;
+  }
+
+  finish(): ItemTerms {
+    const k = this.ratedCount;
+    if (k > 0 && k < this.n) {
+      for (let h = 0; h < this.n; h += 1) {
+        if (!this.blank[h]) continue;
+        this.logLik[h] = this.logSum / k;
+        this.penalty[h] = this.penSum / k;
+        if (this.detail) {
+          this.likelihood[h] = Math.exp(this.rawLogSum / k);
+          this.cellPen[h] = this.rawPenSum / k;
+        }
       }
     }
+    return {
+      logLik: this.logLik,
+      penalty: this.penalty,
+      rated: k > 0,
+      blank: this.blank,
+      raters: this.raters,
+      likelihood: this.likelihood,
+      cellPenalty: this.cellPen,
+      spread: this.spread,
+    };
   }
-  return { logLik, penalty, rated: ratedCount > 0, blank, raters, likelihood, cellPenalty: cellPen, spread };
 }

@@ -52,6 +52,12 @@ export interface PreparedEvidence {
   ratingH: Int32Array;
   ratingA: Int32Array;
   ratingR: Uint8Array;
+  /**
+   * The same entries grouped by analyst: `byAnalyst[analystStart[a] .. analystStart[a + 1])` are
+   * the indices of analyst a's ratings (at most one per hypothesis), for one-analyst views.
+   */
+  byAnalyst: Int32Array;
+  analystStart: Int32Array;
 }
 
 /** One incident as of one instant, seen by all analysts or by one. */
@@ -209,7 +215,7 @@ function prepareEvidence(
   scratch: Scratch,
 ): PreparedEvidence {
   const grading = version ?? e;
-  const { ratingH, ratingA, ratingR } = latestRatings(e, asOf, index, scratch);
+  const { ratingH, ratingA, ratingR, byAnalyst, analystStart } = latestRatings(e, asOf, index, scratch);
   const creditedWeight = grading.weight ?? 1;
   const discredited = grading.discredited === true;
   return {
@@ -225,6 +231,8 @@ function prepareEvidence(
     ratingH,
     ratingA,
     ratingR,
+    byAnalyst,
+    analystStart,
   };
 }
 
@@ -265,15 +273,21 @@ function latestRatings(e: EvidenceInput, asOf: number | undefined, index: Readon
   const ratingH = new Int32Array(count);
   const ratingA = new Int32Array(count);
   const ratingR = new Uint8Array(count);
+  const analystStart = new Int32Array(width + 1);
   let k = 0;
   for (let slot = 0; slot < at.length && k < count; slot += 1) {
     if (at[slot] === Number.NEGATIVE_INFINITY) continue;
     ratingH[k] = Math.floor(slot / width);
     ratingA[k] = slot % width;
     ratingR[k] = rating[slot]!;
+    analystStart[(slot % width) + 1]! += 1;
     k += 1;
   }
-  return { ratingH, ratingA, ratingR };
+  for (let a = 0; a < width; a += 1) analystStart[a + 1]! += analystStart[a]!;
+  const byAnalyst = new Int32Array(count);
+  const next = analystStart.slice(0, width);
+  for (let j = 0; j < count; j += 1) byAnalyst[next[ratingA[j]!]!++] = j;
+  return { ratingH, ratingA, ratingR, byAnalyst, analystStart };
 }
 
 /** Lower case, letters and digits only, single spaces: the name two duplicates share. */

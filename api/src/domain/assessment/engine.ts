@@ -51,31 +51,35 @@ export function scoreCase(c: PreparedCase, config: AssessmentConfig, detail = tr
   const groupLog = Array.from({ length: groupIds.size }, () => new Array<number>(n).fill(0));
   const groupPen = Array.from({ length: groupIds.size }, () => new Array<number>(n).fill(0));
   const diagnostic = new Array<boolean>(groupIds.size).fill(false);
-  c.evidence.forEach((e, i) => {
+  const evidence = c.evidence;
+  for (let i = 0; i < evidence.length; i += 1) {
+    const e = evidence[i]!;
     const t = terms[i]!;
-    if (!isCounted(e.weight, t)) return;
+    if (!isCounted(e.weight, t)) continue;
     const g = groupOf[i]!;
     groupSize[g]! += 1;
     const log = groupLog[g]!;
     const pen = groupPen[g]!;
+    const w = e.weight;
     for (let h = 0; h < n; h += 1) {
-      log[h]! += e.weight * t.logLik[h]!;
-      pen[h]! += e.weight * t.penalty[h]!;
+      log[h]! += w * t.logLik[h]!;
+      pen[h]! += w * t.penalty[h]!;
     }
-    if (spreadOf(t.logLik) > config.epsilon || spreadOf(t.penalty) > config.epsilon) diagnostic[g] = true;
-  });
-  const share = c.evidence.map((e, i) => (isCounted(e.weight, terms[i]!) ? e.weight / groupSize[groupOf[i]!]! : 0));
+    if (!diagnostic[g] && (spreadOf(t.logLik) > config.epsilon || spreadOf(t.penalty) > config.epsilon)) diagnostic[g] = true;
+  }
+  const share = new Array<number>(evidence.length);
   const logScore = c.priors.map((p) => Math.log(p));
   const achScore = new Array<number>(n).fill(0);
-  c.evidence.forEach((_, i) => {
-    const w = share[i]!;
-    if (w === 0) return;
+  for (let i = 0; i < evidence.length; i += 1) {
     const t = terms[i]!;
+    const w = isCounted(evidence[i]!.weight, t) ? evidence[i]!.weight / groupSize[groupOf[i]!]! : 0;
+    share[i] = w;
+    if (w === 0) continue;
     for (let h = 0; h < n; h += 1) {
       logScore[h]! += w * t.logLik[h]!;
       achScore[h]! += w * t.penalty[h]!;
     }
-  });
+  }
   return {
     terms,
     share,
@@ -89,11 +93,12 @@ export function scoreCase(c: PreparedCase, config: AssessmentConfig, detail = tr
   };
 }
 
-export function spreadOf(values: readonly number[]): number {
+export function spreadOf(values: ArrayLike<number>): number {
   if (values.length === 0) return 0;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i]!;
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
@@ -186,14 +191,14 @@ export function hypothesisResults(
   const n = c.hypotheses.length;
   const blank = new Array<number>(n).fill(0);
   const rated = new Array<number>(n).fill(0);
-  c.evidence.forEach((e, i) => {
-    if (e.weight <= 0) return;
+  for (let i = 0; i < c.evidence.length; i += 1) {
+    if (c.evidence[i]!.weight <= 0) continue;
     const t = scored.terms[i]!;
     for (let h = 0; h < n; h += 1) {
-      if (t.blank[h]) blank[h]! += 1;
+      if (t.blank[h] === 1) blank[h]! += 1;
       else rated[h]! += 1;
     }
-  });
+  }
   const results = c.hypotheses.map((h, i): HypothesisResult => {
     const posterior = ev.posteriors?.[i] ?? null;
     const bound = posterior === null ? null : boundOf(posterior, n, config);
@@ -271,7 +276,7 @@ export function evidenceResult(c: PreparedCase, i: number, scored: Scored, confi
     cells: c.hypotheses.map((h, k) => ({
       hypothesisId: h.id,
       raters: t.raters[k] ?? 0,
-      blank: t.blank[k] ?? true,
+      blank: t.blank[k] === 1,
       spread: t.spread[k] ?? 0,
       likelihood: t.rated ? t.likelihood[k]! : config.likelihood.N,
       achPenalty: t.cellPenalty[k] ?? 0,
