@@ -203,26 +203,28 @@ describe('analyst workbench in Chromium', () => {
   it('rates with a rationale (focus kept), and the consensus cell shows who rated what and why', async () => {
     await page.click('#matrix-mine');
     const row = page.locator('table.ach-matrix tbody tr', { hasText: 'Credentials of a mayor’s aide' });
-    const cells = row.locator('td.mine');
-    const rate = async (index: number, rating: string, why: string) => {
-      const cell = cells.nth(index);
+    // Cells found by the hypothesis they rate (columns keep the incident's order).
+    const cellOf = (name: string) => row.locator('td.mine', { has: page.locator(`select[aria-label$="against “${name}”"]`) });
+    const rate = async (name: string, rating: string, why: string) => {
+      const cell = cellOf(name);
       await cell.locator('.rating-why').fill(why);
       // As an analyst does: into the select, then choose.
       await cell.locator('select').focus();
       await cell.locator('select').selectOption(rating);
       // Saved and redrawn: no cell is busy, and the new cell shows the rating.
       await poll(() => row.locator('td.saving').count()).toBe(0);
-      await poll(() => cells.nth(index).locator('select').inputValue()).toBe(rating);
+      await poll(() => cellOf(name).locator('select').inputValue()).toBe(rating);
     };
-    await rate(0, 'I', 'A state service would not buy access on a forum');
+    await rate('Foreign intelligence service', 'I', 'A state service would not buy access on a forum');
     // Focus stays on the control just used, across the re-render.
-    const first = await cells.nth(0).locator('select').getAttribute('data-hypothesis');
-    await poll(() => page.evaluate(() => document.activeElement?.classList.contains('rating-select') ? document.activeElement.getAttribute('data-hypothesis') : null)).toBe(first);
-    await rate(1, 'N', 'Says nothing about hacktivists');
-    await rate(2, 'CC', 'Brokers sell exactly this');
-    await rate(3, 'C', 'Consistent with an unknown buyer');
+    const foreign = await cellOf('Foreign intelligence service').locator('select').getAttribute('data-hypothesis');
+    await poll(() => page.evaluate(() => document.activeElement?.classList.contains('rating-select') ? document.activeElement.getAttribute('data-hypothesis') : null)).toBe(foreign);
+    await rate('Hacktivists challenging the state', 'N', 'Says nothing about hacktivists');
+    await rate('Criminal access broker', 'CC', 'Brokers sell exactly this');
+    await rate('Other / unknown actor', 'C', 'Consistent with an unknown buyer');
     await page.click('#matrix-consensus');
-    const broker = row.locator('td.consensus').nth(2);
+    const brokerId = await card('Criminal access broker').getAttribute('data-hypothesis');
+    const broker = row.locator(`td.consensus[data-hypothesis="${brokerId}"]`);
     expect(await broker.locator('.cell-label').textContent()).toBe('CC');
     await broker.focus();
     await poll(() => broker.locator('.cell-pop').isVisible()).toBe(true);
@@ -247,7 +249,7 @@ describe('analyst workbench in Chromium', () => {
     await expect.poll(() => card('Hacktivists challenging the state').locator('.status-badge').textContent(), { timeout: 60_000 }).toBe('rejected');
     expect(await card('Hacktivists challenging the state').locator('.rationale').textContent()).toBe('No claim, no defacement');
 
-    await page.locator('button.edit-evidence', { hasText: 'edit' }).nth(1).click();
+    await page.locator('button.edit-evidence[aria-label="Edit “Ransom note style matches a known hacktivist group”"]').click();
     const form = page.locator('#edit-evidence-form');
     expect(await form.locator('[data-field=name]').inputValue()).toBe('Ransom note style matches a known hacktivist group');
     await form.locator('[data-field=reliability]').selectOption('C');

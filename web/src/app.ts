@@ -448,8 +448,6 @@ export function startExplorer(deps: AppDeps): void {
       renderHypotheses(hypView, { unavailable: incidents.length ? 'Choose an incident first.' : 'No incident is available on this server yet.' });
       return;
     }
-    const focusKey = focusKeyOf(document.activeElement, hypView);
-    const drafts = captureDrafts(hypView);
     if (!hypView.hasChildNodes()) hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
@@ -515,6 +513,9 @@ export function startExplorer(deps: AppDeps): void {
           return { id, type: d.stixType, name: d.name };
         }),
       };
+      // What was typed (and where the focus was) while the data loaded is put back after the redraw.
+      const focusKey = focusKeyOf(document.activeElement, hypView);
+      const drafts = captureDrafts(hypView);
       render();
       restoreDrafts(hypView, drafts);
       restoreFocus(hypView, focusKey);

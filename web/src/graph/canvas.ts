@@ -227,7 +227,9 @@ export function createCanvas(
     },
     async layout(name, positions) {
       const started = performance.now();
-      const eles = cy.elements().not('.hidden, .filtered');
+      // Saved positions go to every node, filtered or hidden ones included (a view saved under a
+      // filter keeps their places); computed layouts place only what is visible.
+      const eles = name === 'preset' ? cy.elements() : cy.elements().not('.hidden, .filtered');
       const options = layoutOptions(name, { nodeCount: eles.nodes().length, positioned: cy.scratch('_laidOut') === true, positions });
       const layout = eles.layout(options);
       const done = layout.promiseOn('layoutstop');

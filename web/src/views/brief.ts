@@ -26,7 +26,7 @@ export interface BriefInput {
   data: HypothesesData;
   /** TLP of the incident (the brief is marked at least that). */
   incidentTlp: string | null;
-  /** The posteriors-over-time chart as SVG markup (from the view), if any. */
+  /** The posteriors-over-time chart and its legend as markup serialised from the view (DOM-built, so escaped), if any. */
   historySvg: string | null;
   generatedAt: Date;
 }
@@ -70,6 +70,9 @@ table.matrix { border-collapse: collapse; font-size: 8.5pt; width: 100%; }
 .r-CC { background: #1a7f37; color: #fff; } .r-C { background: #6cc070; } .r-I { background: #f08c8c; } .r-II { background: #c1121f; color: #fff; }
 ul { padding-left: 1.2em; margin: 3px 0; } li { margin-bottom: 2px; }
 svg { max-width: 100%; height: auto; }
+.legend-list { list-style: none; display: flex; flex-wrap: wrap; gap: 10px; padding: 0; font-size: 9pt; }
+.legend-list li { display: flex; align-items: center; gap: 4px; }
+.edge-line { display: inline-block; width: 22px; border-top: 3px solid; }
 a { color: #0a58ca; }
 </style></head><body>
 ${banner.replace('class="tlp"', 'class="tlp top"')}

@@ -392,7 +392,7 @@ function analystsSection(data: HypothesesData): HTMLElement | string {
 function briefButton(data: HypothesesData, container: HTMLElement): HTMLElement {
   const button = h('button', { type: 'button', id: 'brief', class: 'brief-button', title: 'A one-page brief (HTML, TLP-marked on every page): open it and print to PDF' }, 'Brief (print to PDF)');
   button.addEventListener('click', () => {
-    const html = briefHtml({ data, incidentTlp: data.tlp, historySvg: container.querySelector('svg.history-chart')?.outerHTML ?? null, generatedAt: new Date() });
+    const html = briefHtml({ data, incidentTlp: data.tlp, historySvg: container.querySelector('svg.history-chart')?.parentElement?.outerHTML ?? null, generatedAt: new Date() });
     const blob = new Blob([html], { type: 'text/html' });
     download(`brief-${data.incidentName.replace(/[^\w-]+/g, '-').slice(0, 60)}.html`, blob);
   });
