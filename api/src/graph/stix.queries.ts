@@ -259,6 +259,9 @@ export const UNSTAGE = cypher(
 // ---------------------------------------------------------------------------------------------
 // Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects)
 
+/** `$originals`: repaired objects as they came (issue 13), the others as stored. */
+const RAW_OR_ORIGINAL = `CASE WHEN $originals THEN coalesce(n.raw_original, n.raw) ELSE n.raw END`;
+
 const VISIBLE = (v: string) => `${v}.tlp_rank <= $maxRank AND NOT ${v}:${STAGED} AND NOT ${v}:${PLACEHOLDER}`;
 
 export const EXPORT_BY_IDS = cypher(
@@ -267,7 +270,7 @@ export const EXPORT_BY_IDS = cypher(
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
    WHERE ${VISIBLE('n')}
-   RETURN n.id AS id, n.raw AS raw`,
+   RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw`,
 );
 
 /** One page of every visible object, in id order (cursor paging keeps memory per page). */
@@ -276,7 +279,7 @@ export const EXPORT_ALL_PAGE = cypher(
   'READ',
   `MATCH (n:${STIX_OBJECT})
    WHERE n.id > $after AND ${VISIBLE('n')}
-   RETURN n.id AS id, n.raw AS raw
+   RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw
    ORDER BY n.id
    LIMIT $limit`,
 );

@@ -320,10 +320,11 @@ export async function unstage(tx: Tx, importId: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-export async function rawByIds(tx: Tx, ids: string[], maxRank: number): Promise<Map<string, string>> {
+/** Stored JSON of visible objects; `originals`: repaired ones as they came instead. */
+export async function rawByIds(tx: Tx, ids: string[], maxRank: number, originals = false): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const chunk of chunks(ids)) {
-    for (const r of await tx.run(EXPORT_BY_IDS, { ids: chunk, maxRank: neo4j.int(maxRank) })) {
+    for (const r of await tx.run(EXPORT_BY_IDS, { ids: chunk, maxRank: neo4j.int(maxRank), originals })) {
       out.set(String(r.id), String(r.raw));
     }
   }
@@ -335,8 +336,9 @@ export async function rawPage(
   after: string,
   limit: number,
   maxRank: number,
+  originals = false,
 ): Promise<{ id: string; raw: string }[]> {
-  const rows = await tx.run(EXPORT_ALL_PAGE, { after, limit: neo4j.int(limit), maxRank: neo4j.int(maxRank) });
+  const rows = await tx.run(EXPORT_ALL_PAGE, { after, limit: neo4j.int(limit), maxRank: neo4j.int(maxRank), originals });
   return rows.map((r) => ({ id: String(r.id), raw: String(r.raw) }));
 }
 

@@ -19,6 +19,8 @@ export interface ExportOptions {
   depth?: number | null;
   incidentId?: string | null;
   viewer: Viewer;
+  /** Repaired objects (tolerant imports, docs/import-policy.md) as they came instead of repaired. */
+  originals?: boolean;
 }
 
 export interface StixBundle {
@@ -51,7 +53,7 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
     if (seeds.length === 0) {
       let after = '';
       for (;;) {
-        const page = await rawPage(tx, after, PAGE, maxRank);
+        const page = await rawPage(tx, after, PAGE, maxRank, options.originals === true);
         for (const row of page) chosen.set(row.id, row.raw);
         if (page.length < PAGE) break;
         after = page[page.length - 1]!.id;
@@ -59,14 +61,14 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
       return chosen;
     }
     const depth = options.depth ?? (options.incidentId ? 2 : 0);
-    for (const [id, raw] of await rawByIds(tx, seeds, maxRank)) chosen.set(id, raw);
+    for (const [id, raw] of await rawByIds(tx, seeds, maxRank, options.originals === true)) chosen.set(id, raw);
     if (options.incidentId && !chosen.has(options.incidentId)) {
       throw new NotFoundError(`No incident ${options.incidentId} that you may see.`);
     }
     let frontier = [...chosen.keys()];
     for (let d = 0; d < depth && frontier.length > 0; d++) {
       const next = (await neighbourIds(tx, frontier, maxRank)).filter((id) => !chosen.has(id));
-      for (const [id, raw] of await rawByIds(tx, next, maxRank)) chosen.set(id, raw);
+      for (const [id, raw] of await rawByIds(tx, next, maxRank, options.originals === true)) chosen.set(id, raw);
       frontier = next;
     }
     return chosen;

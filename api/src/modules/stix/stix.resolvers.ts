@@ -176,7 +176,7 @@ export const stixResolvers = {
     },
     exportStixBundle: async (
       _: unknown,
-      args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null },
+      args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null; originals?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -185,6 +185,7 @@ export const stixResolvers = {
         depth: args.depth ?? null,
         incidentId: args.incidentId ?? null,
         viewer,
+        originals: args.originals === true,
       });
     },
   },
