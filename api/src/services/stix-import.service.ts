@@ -51,6 +51,7 @@ import {
   deleteStagedBatch,
   finishImportMarker,
   importHeartbeat,
+  importInFlight,
   markingRanks,
   unstage,
   writeBatch,
@@ -347,11 +348,14 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       }
     };
     let report: ImportReport;
+    const done = importInFlight(importId);
     try {
       report = await openAndRun();
     } catch (e) {
       publish('failed', 0, null);
       throw e;
+    } finally {
+      done();
     }
     publish(report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
     return report;
