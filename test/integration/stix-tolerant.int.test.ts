@@ -198,4 +198,15 @@ describe('exports stay clean', () => {
     const [result] = runStix2Validator([file]);
     expect(result!.errors).toEqual([]);
   });
+
+  it('an export of originals gives repaired objects back exactly as they came', async () => {
+    await resetGraph(graph);
+    const c = DEFECT_CASES.find((x) => x.name.startsWith('external reference URL'))!;
+    await tolerant(c.objects);
+    const ids = [c.objects[0]!.id];
+    const repaired = await services.stixExport.exportBundle({ ids, viewer: SYSTEM_VIEWER });
+    const originals = await services.stixExport.exportBundle({ ids, viewer: SYSTEM_VIEWER, originals: true });
+    expect(originals.objects).toEqual([c.objects[0]]);
+    expect(repaired.objects).not.toEqual([c.objects[0]]);
+  });
 });

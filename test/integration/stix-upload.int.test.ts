@@ -17,8 +17,8 @@ import { bundle, rel, sdo, sid, TLP } from '../support/stix-fixtures';
 
 const CSRF = { 'x-graphql-yoga-csrf': '1' };
 const IMPORT = /* GraphQL */ `
-  mutation ($file: File!, $onConflict: ConflictPolicy) {
-    importStixFile(file: $file, onConflict: $onConflict) {
+  mutation ($file: File!, $onConflict: ConflictPolicy, $strict: Boolean) {
+    importStixFile(file: $file, onConflict: $onConflict, strict: $strict) {
       importId created updated unchanged rejected
       errors { objectId path message }
       warnings { objectId path message }
@@ -132,10 +132,10 @@ describe('importStixFile (multipart upload)', () => {
     expect(await visibleCount()).toBe(6);
   });
 
-  it('takes the conflict policy and reports bad content precisely, writing nothing', async () => {
+  it('strict: takes the conflict policy and reports bad content precisely, writing nothing', async () => {
     const first = sdo('campaign', sid('campaign', 7, 0x11), { name: 'first' });
     const conflicting = bundle([first, { ...first, name: 'second' }], 0x1177);
-    const strict = await upload(base, analyst, multipart(new Blob([JSON.stringify(conflicting)]), 'dup.json'));
+    const strict = await upload(base, analyst, multipart(new Blob([JSON.stringify(conflicting)]), 'dup.json', { strict: true }));
     expect(strict.body.data.importStixFile.errors).toEqual([
       expect.objectContaining({ objectId: first.id, path: 'objects[1]', message: expect.stringMatching(/conflicts with objects\[0\]/) }),
     ]);
@@ -145,7 +145,7 @@ describe('importStixFile (multipart upload)', () => {
     expect(lenient.body.data.importStixFile.warnings).toHaveLength(1);
 
     const broken = bundle([sdo('campaign', sid('campaign', 8, 0x11), { name: 'ok' }), sdo('campaign', sid('campaign', 9, 0x11), { created: 'yesterday' })], 0x1178);
-    const bad = await upload(base, analyst, multipart(new Blob([JSON.stringify(broken)]), 'broken.json'));
+    const bad = await upload(base, analyst, multipart(new Blob([JSON.stringify(broken)]), 'broken.json', { strict: true }));
     expect(bad.body.data.importStixFile).toMatchObject({ created: 0, rejected: 2 });
     const paths: string[] = bad.body.data.importStixFile.errors.map((e: { path: string }) => e.path);
     expect(paths).toContain('objects[1].created');

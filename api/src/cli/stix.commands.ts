@@ -24,8 +24,9 @@ export const STIX_USAGE = `  import <file|url|->… [--strict] [--on-conflict re
   quarantine retry [--import ID] [record…] [--strict] [--dry-run]
                   objects tolerant imports kept aside: list them, show one with its raw JSON,
                   export them as they came, import them again (exit codes as for import)
-  export [--ids ID[,ID…]] [--depth N] [--incident ID] [-o file]
-                  export a STIX 2.1 bundle (everything when no ids/incident are given)
+  export [--ids ID[,ID…]] [--depth N] [--incident ID] [--originals] [-o file]
+                  export a STIX 2.1 bundle (everything when no ids/incident are given);
+                  --originals: repaired objects as they came instead of repaired
 `;
 
 export class StixUsageError extends Error {
@@ -200,7 +201,7 @@ export async function quarantineCommand(args: string[]): Promise<number> {
 }
 
 export async function exportCommand(args: string[]): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--ids': true, '--depth': true, '--incident': true, '-o': true, '--output': true });
+  const { flags, rest } = parseFlags(args, { '--ids': true, '--depth': true, '--incident': true, '-o': true, '--output': true, '--originals': false });
   if (rest.length > 0) throw new StixUsageError(`unexpected argument ${rest[0]}`);
   const ids = (flags.get('--ids') ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   const depthFlag = flags.get('--depth')?.at(-1);
@@ -213,6 +214,7 @@ export async function exportCommand(args: string[]): Promise<number> {
       depth,
       incidentId: flags.get('--incident')?.at(-1) ?? null,
       viewer: SYSTEM_VIEWER,
+      originals: flags.has('--originals'),
     }),
   );
   const text = `${JSON.stringify(bundle)}\n`;

@@ -44,6 +44,7 @@ export const CLASSIFY = cypher(
           WHEN n:${STAGED} AND EXISTS {
             MATCH (m:${STIX_IMPORT} {id: n.import_id})
             WHERE m.status = 'staged' AND coalesce(m.heartbeat_at, m.started_at) >= datetime($aliveSince)
+              AND NOT (m.process_id = $processId AND NOT m.id IN $inFlight)
           } THEN 'foreign'
           WHEN n:${STAGED} THEN 'abandoned'
           ELSE 'current' END AS state,
@@ -197,7 +198,8 @@ export const CREATE_IMPORT_MARKER = cypher(
   'stix-import-marker-create',
   'WRITE',
   `CREATE (:${STIX_IMPORT} {id: $importId, bundle_id: $bundleId, source: $source, status: 'staged',
-     started_at: datetime($importedAt), heartbeat_at: datetime($importedAt), imported_by: $importedBy})`,
+     started_at: datetime($importedAt), heartbeat_at: datetime($importedAt), imported_by: $importedBy,
+     process_id: $processId})`,
 );
 
 /** A staged import is alive while its heartbeat is recent (one per staged batch). */
@@ -215,15 +217,19 @@ export const FINISH_IMPORT_MARKER = cypher(
 );
 
 /**
- * Unfinished staged imports whose heartbeat stopped before `$aliveSince` (a crashed run), to clean
- * up. Keyed by each import's own id, never by bundle id: two imports of one bundle at once (public
- * feeds have well-known bundle ids) never take each other for abandoned (issue 14 #4).
+ * Unfinished staged imports that are dead, to clean up: their heartbeat stopped before
+ * `$aliveSince` (a crashed run elsewhere), or they were started by this process (`$processId`) and
+ * are not among its imports in flight (`$inFlight`). Keyed by each import's own id, never by bundle
+ * id: two imports of one bundle at once (public feeds have well-known bundle ids) never take each
+ * other for abandoned (issue 14 #4).
  */
 export const ABANDONED_IMPORTS = cypher(
   'stix-abandoned-imports',
   'READ',
   `MATCH (m:${STIX_IMPORT} {status: 'staged'})
-   WHERE m.id <> $importId AND coalesce(m.heartbeat_at, m.started_at) < datetime($aliveSince)
+   WHERE m.id <> $importId AND NOT m.id IN $inFlight
+     AND (coalesce(m.heartbeat_at, m.started_at) < datetime($aliveSince)
+          OR (m.process_id = $processId AND NOT m.id IN $inFlight))
    RETURN m.id AS id`,
 );
 
@@ -261,6 +267,9 @@ export const UNSTAGE = cypher(
 // ---------------------------------------------------------------------------------------------
 // Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects)
 
+/** `$originals`: repaired objects as they came (issue 13), the others as stored. */
+const RAW_OR_ORIGINAL = `CASE WHEN $originals THEN coalesce(n.raw_original, n.raw) ELSE n.raw END`;
+
 const VISIBLE = visibleObject;
 
 export const EXPORT_BY_IDS = cypher(
@@ -269,7 +278,7 @@ export const EXPORT_BY_IDS = cypher(
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
    WHERE ${VISIBLE('n')}
-   RETURN n.id AS id, n.raw AS raw`,
+   RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw`,
 );
 
 /** One page of every visible object, in id order (cursor paging keeps memory per page). */
@@ -278,7 +287,7 @@ export const EXPORT_ALL_PAGE = cypher(
   'READ',
   `MATCH (n:${STIX_OBJECT})
    WHERE n.id > $after AND ${VISIBLE('n')}
-   RETURN n.id AS id, n.raw AS raw
+   RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw
    ORDER BY n.id
    LIMIT $limit`,
 );

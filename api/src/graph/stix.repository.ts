@@ -3,6 +3,7 @@
  * and the read side of exports. Every function takes a transaction so an import is one unit of
  * work; rows come from importers/stix/map.ts and go in as parameters only.
  */
+import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import type { NodeLabel } from '../../../schema/graph/kinds';
 import type { MappedObject, NodeProps, NodeRow, RelationshipEdgeRow } from '../../../importers/stix/map';
@@ -56,6 +57,19 @@ export type StoredState = 'placeholder' | 'staged' | 'foreign' | 'abandoned' | '
 export const STAGED_ALIVE_MS = 30 * 60_000;
 
 const aliveSince = () => new Date(Date.now() - STAGED_ALIVE_MS).toISOString();
+
+/** This process, as recorded on the staged imports it starts. */
+export const PROCESS_ID = randomUUID();
+/** Staged imports this process is running now (the others it started are dead). */
+const RUNNING_IMPORTS = new Set<string>();
+
+/** Marks a staged import of this process as running until the returned function is called. */
+export function importInFlight(importId: string): () => void {
+  RUNNING_IMPORTS.add(importId);
+  return () => RUNNING_IMPORTS.delete(importId);
+}
+
+const liveness = () => ({ processId: PROCESS_ID, inFlight: [...RUNNING_IMPORTS] });
 
 export interface Stored {
   state: StoredState;
@@ -169,7 +183,7 @@ export async function classify(
 ): Promise<Map<string, Stored>> {
   const out = new Map<string, Stored>();
   for (const chunk of chunks(rows)) {
-    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId, aliveSince: aliveSince() })) {
+    for (const r of await tx.run(CLASSIFY, { rows: chunk, importId, aliveSince: aliveSince(), ...liveness() })) {
       out.set(String(r.id), {
         state: r.state as StoredState,
         cmp: r.cmp as -1 | 0 | 1,
@@ -290,6 +304,7 @@ export async function createImportMarker(
     importedAt: ctx.importedAt,
     bundleId,
     source,
+    processId: PROCESS_ID,
   });
 }
 
@@ -297,9 +312,12 @@ export async function finishImportMarker(tx: Tx, importId: string, status: 'comm
   await tx.run(FINISH_IMPORT_MARKER, { importId, status });
 }
 
-/** Staged imports (other than `importId`) whose heartbeat stopped more than STAGED_ALIVE_MS ago. */
+/**
+ * Dead staged imports other than `importId`: heartbeat older than STAGED_ALIVE_MS, or started by
+ * this process and no longer running in it.
+ */
 export async function abandonedImports(tx: Tx, importId: string, staleBefore = aliveSince()): Promise<string[]> {
-  return (await tx.run(ABANDONED_IMPORTS, { importId, aliveSince: staleBefore })).map((r) => String(r.id));
+  return (await tx.run(ABANDONED_IMPORTS, { importId, aliveSince: staleBefore, ...liveness() })).map((r) => String(r.id));
 }
 
 export async function importHeartbeat(tx: Tx, importId: string): Promise<void> {
@@ -320,10 +338,11 @@ export async function unstage(tx: Tx, importId: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-export async function rawByIds(tx: Tx, ids: string[], maxRank: number): Promise<Map<string, string>> {
+/** Stored JSON of visible objects; `originals`: repaired ones as they came instead. */
+export async function rawByIds(tx: Tx, ids: string[], maxRank: number, originals = false): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const chunk of chunks(ids)) {
-    for (const r of await tx.run(EXPORT_BY_IDS, { ids: chunk, maxRank: neo4j.int(maxRank) })) {
+    for (const r of await tx.run(EXPORT_BY_IDS, { ids: chunk, maxRank: neo4j.int(maxRank), originals })) {
       out.set(String(r.id), String(r.raw));
     }
   }
@@ -335,8 +354,9 @@ export async function rawPage(
   after: string,
   limit: number,
   maxRank: number,
+  originals = false,
 ): Promise<{ id: string; raw: string }[]> {
-  const rows = await tx.run(EXPORT_ALL_PAGE, { after, limit: neo4j.int(limit), maxRank: neo4j.int(maxRank) });
+  const rows = await tx.run(EXPORT_ALL_PAGE, { after, limit: neo4j.int(limit), maxRank: neo4j.int(maxRank), originals });
   return rows.map((r) => ({ id: String(r.id), raw: String(r.raw) }));
 }
 

@@ -25,6 +25,8 @@ export interface ExportOptions {
    * EXPORT_LIMITS: one request must not hold the server's memory or event loop (issue 14 #8).
    */
   limits?: ExportLimits | null;
+  /** Repaired objects (tolerant imports, docs/import-policy.md) as they came instead of repaired. */
+  originals?: boolean;
 }
 
 export interface ExportLimits {
@@ -121,7 +123,7 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
       let after = '';
       const pageSize = limits ? Math.min(PAGE, limits.maxObjects + 1) : PAGE;
       for (;;) {
-        const page = await rawPage(tx, after, pageSize, maxRank);
+        const page = await rawPage(tx, after, pageSize, maxRank, options.originals === true);
         for (const row of page) add(row.id, row.raw);
         if (page.length < pageSize) break;
         after = page[page.length - 1]!.id;
@@ -130,14 +132,14 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
       return chosen;
     }
     const depth = options.depth ?? (options.incidentId ? 2 : 0);
-    for (const [id, raw] of await rawByIds(tx, seeds, maxRank)) add(id, raw);
+    for (const [id, raw] of await rawByIds(tx, seeds, maxRank, options.originals === true)) add(id, raw);
     if (options.incidentId && !chosen.has(options.incidentId)) {
       throw new NotFoundError(`No incident ${options.incidentId} that you may see.`);
     }
     let frontier = [...chosen.keys()];
     for (let d = 0; d < depth && frontier.length > 0; d++) {
       const next = (await neighbourIds(tx, frontier, maxRank)).filter((id) => !chosen.has(id));
-      for (const [id, raw] of await rawByIds(tx, next, maxRank)) add(id, raw);
+      for (const [id, raw] of await rawByIds(tx, next, maxRank, options.originals === true)) add(id, raw);
       frontier = next;
       await yieldToEventLoop();
     }

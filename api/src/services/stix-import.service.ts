@@ -51,6 +51,7 @@ import {
   deleteStagedBatch,
   finishImportMarker,
   importHeartbeat,
+  importInFlight,
   markingRanks,
   unstage,
   writeBatch,
@@ -288,12 +289,6 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
   const { graph } = deps;
   const logger = deps.logger.child({ area: 'stix-import' });
 
-  /**
-   * One import, whatever its source: opens the input (an input that cannot be read is a refused
-   * report, not an exception) and runs it, with progress published on the event bus for the viewer
-   * who started it. The TLP of an input is unknown while it is read, so its events count as RED for
-   * clearance (the starter and admins see them; see eventVisibleTo).
-   */
   /** Deletes the staged nodes of imports whose heartbeat stopped (crashed runs); returns their ids. */
   async function cleanAbandoned(exceptImportId = '', staleBefore?: string): Promise<string[]> {
     const abandoned = await graph.read((tx) => abandonedImports(tx, exceptImportId, staleBefore), {
@@ -310,6 +305,12 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     return abandoned;
   }
 
+  /**
+   * One import, whatever its source: opens the input (an input that cannot be read is a refused
+   * report, not an exception) and runs it, with progress published on the event bus for the viewer
+   * who started it. The TLP of an input is unknown while it is read, so its events count as RED for
+   * clearance (the starter and admins see them; see eventVisibleTo).
+   */
   async function announced(options: ImportOptions, open: () => StixInput | Promise<StixInput>): Promise<ImportReport> {
     requireRole(options.viewer, 'analyst');
     const importId = randomUUID();
@@ -347,11 +348,14 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       }
     };
     let report: ImportReport;
+    const done = importInFlight(importId);
     try {
       report = await openAndRun();
     } catch (e) {
       publish('failed', 0, null);
       throw e;
+    } finally {
+      done();
     }
     publish(report.errors.length > 0 ? 'failed' : 'done', report.objects, report.objects);
     return report;

@@ -90,6 +90,8 @@ export interface ImportResult {
   /** STIX bundles (tolerant import): objects repaired on the way in, and kept aside in the quarantine. */
   repaired?: number;
   quarantined?: number;
+  /** Why objects were quarantined (one row per reason). */
+  quarantine?: ImportError[];
 }
 
 export interface ObjectVersion {
@@ -231,7 +233,7 @@ const LONG_TIMEOUT_MS = 10 * 60_000;
 export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
-    importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected repaired quarantined dryRun errors { objectId path message } }
+    importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected repaired quarantined dryRun errors { objectId path message } quarantine { objectId path message } }
   }`,
   { timeoutMs: LONG_TIMEOUT_MS },
 );

@@ -83,7 +83,9 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
         step.textContent = ok ? 'Imported.' : 'Import refused: nothing was written.';
       }
       step.className = `import-step ${ok ? 'ok' : 'error'}`;
-      const located = result.errors.some((e) => typeof e.line === 'number');
+      // A refused input lists its errors; a tolerant import lists why objects were set aside.
+      const issues = result.errors.length > 0 ? result.errors : (result.quarantine ?? []);
+      const located = issues.some((e) => typeof e.line === 'number');
       const open = !checking && ok && result.incidentId && callbacks.openIncident ? h('button', { type: 'button', id: 'import-open-incident', class: 'primary' }, 'Open the incident') : null;
       open?.addEventListener('click', () => {
         dialog.hidden = true;
@@ -97,12 +99,12 @@ export function installImport(root: HTMLElement, dialogHost: HTMLElement, callba
       const counts = `created ${result.created} · updated ${result.updated} · unchanged ${result.unchanged} · rejected ${result.rejected}${tolerated}`;
       report.replaceChildren(
         h('p', { class: 'import-counts' }, `${kind === 'fact-sheet' ? 'fact sheet' : 'STIX bundle'}${checking ? ' (if imported)' : ''}: ${counts}`),
-        result.errors.length ? h('table', { class: 'import-errors' },
+        issues.length ? h('table', { class: 'import-errors' },
           h('thead', {}, h('tr', {}, located ? h('th', {}, 'line:col') : null, h('th', {}, 'object'), h('th', {}, 'path'), h('th', {}, 'problem'))),
-          h('tbody', {}, result.errors.slice(0, 200).map((e) => h('tr', {},
+          h('tbody', {}, issues.slice(0, 200).map((e) => h('tr', {},
             located ? h('td', { class: 'mono' }, typeof e.line === 'number' ? `${e.line}:${e.column ?? ''}` : '') : null,
             h('td', { class: 'mono' }, e.objectId ?? ''), h('td', { class: 'mono' }, e.path ?? ''), h('td', {}, e.message))))) : '',
-        result.errors.length > 200 ? h('p', { class: 'hint' }, `… and ${result.errors.length - 200} more.`) : '',
+        issues.length > 200 ? h('p', { class: 'hint' }, `… and ${issues.length - 200} more.`) : '',
         open ?? '',
         importIt ?? '',
       );

@@ -177,7 +177,7 @@ export const stixResolvers = {
     },
     exportStixBundle: async (
       _: unknown,
-      args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null },
+      args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null; originals?: boolean | null },
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -188,6 +188,7 @@ export const stixResolvers = {
         viewer,
         // One request must not hold the server's memory or event loop (issue 14 #8).
         limits: EXPORT_LIMITS,
+        originals: args.originals === true,
       });
     },
   },
