@@ -5,21 +5,13 @@
  * decided here is whether the top of the ranking is a tie (the top posteriors within
  * `TIE_MARGIN` of each other), so no "leading" hypothesis is announced where there is none.
  */
+import { ICD203_BANDS as SHARED_ICD203_BANDS, TIE_MARGIN } from '../../../schema/assessment/scales';
 import { h, svgEl } from './dom';
 
-/** Two posteriors closer than this (absolute, 5 percentage points) are reported as a tie. */
-export const TIE_MARGIN = 0.05;
+export { TIE_MARGIN };
 
-/** ICD 203 expressions of likelihood and their ranges (Intelligence Community Directive 203, 2015). */
-export const ICD203_BANDS: readonly { words: string; from: number; to: number }[] = [
-  { words: 'almost no chance', from: 0, to: 0.05 },
-  { words: 'very unlikely', from: 0.05, to: 0.2 },
-  { words: 'unlikely', from: 0.2, to: 0.45 },
-  { words: 'roughly even chance', from: 0.45, to: 0.55 },
-  { words: 'likely', from: 0.55, to: 0.8 },
-  { words: 'very likely', from: 0.8, to: 0.95 },
-  { words: 'almost certain', from: 0.95, to: 1 },
-];
+/** ICD 203 expressions of likelihood and their ranges, as the engine words them (schema/assessment/scales.ts). */
+export const ICD203_BANDS: readonly { words: string; from: number; to: number }[] = SHARED_ICD203_BANDS.map((b) => ({ words: b.name, from: b.min, to: b.max }));
 
 export interface SummaryHypothesis {
   id: string;

@@ -1,3 +1,4 @@
+import { ICD203_BANDS as SHARED_ICD203_BANDS, TIE_MARGIN } from '../../../../schema/assessment/scales';
 import { EVIDENCE_WEIGHT_MAX } from '../../../../schema/stix/attribution';
 import { IssueCollector } from './errors';
 import {
@@ -9,16 +10,8 @@ import {
   type ScaleBand,
 } from './types';
 
-/** ICD 203 words of estimative probability, as fractions; lower bound inclusive. */
-export const ICD203_BANDS: readonly ScaleBand[] = Object.freeze([
-  { name: 'almost no chance', min: 0, max: 0.05 },
-  { name: 'very unlikely', min: 0.05, max: 0.2 },
-  { name: 'unlikely', min: 0.2, max: 0.45 },
-  { name: 'roughly even chance', min: 0.45, max: 0.55 },
-  { name: 'likely', min: 0.55, max: 0.8 },
-  { name: 'very likely', min: 0.8, max: 0.95 },
-  { name: 'almost certain', min: 0.95, max: 1 },
-]);
+/** ICD 203 words of estimative probability (schema/assessment/scales.ts, shared with the web). */
+export const ICD203_BANDS: readonly ScaleBand[] = SHARED_ICD203_BANDS;
 
 /** STIX 2.1 Appendix A, "None, Low, Med, High" scale, over integer confidence 0–100. */
 export const STIX_NONE_LOW_MED_HIGH: readonly ScaleBand[] = Object.freeze([
@@ -51,7 +44,7 @@ export const DEFAULT_ASSESSMENT_CONFIG: Readonly<AssessmentConfig> = Object.free
   probabilityFloor: 0.001,
   judgementFloor: 0.01,
   otherPrior: 0.1,
-  tieMargin: 0.05,
+  tieMargin: TIE_MARGIN,
   achTieMargin: 0.5,
   negligibleDelta: 0.01,
   nearDuplicateThreshold: 0.8,
