@@ -263,35 +263,43 @@ describe('web explorer in Chromium', () => {
     expect(await page.locator('#matrix-consensus').getAttribute('aria-pressed')).toBe('true');
     expect(await page.textContent('#matrix-shown')).toMatch(/^Showing the consensus/);
     expect(await matrix.getAttribute('aria-label')).toBe('ACH matrix: consensus ratings');
-    // Every cell is the consensus of analyst-a and analyst-b (the reference case rates every cell twice).
-    // Each cell shows the rating it counts as, then both analysts' own ratings when they differ
-    // (never "N ≈" hiding an I), or ×2 when they agree.
+    // The reference case rates every cell of its three lines of inquiry twice (analyst-a and
+    // analyst-b) and leaves the "Another actor" column blank (missing, not N). Each rated cell shows
+    // the rating it counts as, then both analysts' own ratings when they differ (never "N ≈" hiding
+    // an I), or ×2 when they agree; a blank cell says "blank".
     const cells = await matrix.locator('td.consensus .cell-label').allTextContents();
     expect(cells.length).toBeGreaterThan(0);
-    expect(cells.every((c) => /^(CC|C|N|I|II)( \((CC|C|N|I|II)·(CC|C|N|I|II)\)| ×2)$/.test(c))).toBe(true);
+    expect(cells.every((c) => /^((CC|C|N|I|II)( \((CC|C|N|I|II)·(CC|C|N|I|II)\)| ×2)|blank)$/.test(c))).toBe(true);
     expect(cells.some((c) => c.includes('·'))).toBe(true);
+    expect(cells.some((c) => c === 'blank')).toBe(true);
     expect(await matrix.locator('select.rating-select').count()).toBe(0);
     expect(await page.locator('td.posterior').allTextContents()).toSatisfy((p: string[]) => p.every((x) => /%$/.test(x)));
     await shot('09-ach-consensus');
   });
 
   it('switches to my ratings by keyboard; changing one changes the posterior and the consensus', async () => {
+    // Still in the consensus view: a cell both reference analysts rated (its consensus label ends with ×2 or names two ratings).
+    const rated = await page.evaluate(() => {
+      const twice = [...document.querySelectorAll('td.consensus')].find((td) => / ×2$|\(\w+·\w+\)$/.test(td.querySelector('.cell-label')?.textContent ?? ''));
+      return twice ? { evidence: twice.getAttribute('data-evidence'), hypothesis: twice.getAttribute('data-hypothesis') } : null;
+    });
     await page.focus('#matrix-consensus');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#matrix-mine').getAttribute('aria-pressed')).toBe('true');
     expect(await page.textContent('#matrix-shown')).toMatch(/^Showing your ratings \(e2e-analyst\)/);
     await expect.poll(() => page.url()).toMatch(/matrix=mine/);
-    const select = page.locator('select.rating-select').first();
     // Nothing rated by this analyst yet: every own cell is blank.
-    expect(await select.inputValue()).toBe('');
+    expect(await page.locator('select.rating-select').evaluateAll((all) => all.every((e) => (e as HTMLSelectElement).value === ''))).toBe(true);
+    expect(rated).not.toBeNull();
+    const select = page.locator(`select.rating-select[data-evidence="${rated!.evidence}"][data-hypothesis="${rated!.hypothesis}"]`);
     const evidenceId = await select.getAttribute('data-evidence');
     const hypothesisId = await select.getAttribute('data-hypothesis');
     const posteriors = () => page.locator('td.posterior').allTextContents();
     const before = await posteriors();
     await select.selectOption('II');
     await expect.poll(posteriors, { timeout: 30_000 }).not.toEqual(before);
-    await expect.poll(() => page.locator('select.rating-select').first().inputValue()).toBe('II');
+    await expect.poll(() => select.inputValue()).toBe('II');
     await shot('10-ach-my-ratings');
     await page.click('#matrix-consensus');
     await expect.poll(() => page.url()).not.toMatch(/matrix=/);

@@ -194,7 +194,7 @@ function ratersText(analysts: readonly CellRater[]): string {
 function cellPopover(cell: ConsensusCell, combination: string): HTMLElement {
   return h('div', { class: 'cell-pop', role: 'tooltip' },
     cell.analysts.length === 0
-      ? h('p', {}, 'Nobody rated this cell. The assessment counts a blank cell as N (neutral).')
+      ? h('p', {}, 'Nobody rated this cell. The assessment counts it as missing: it takes the mean of the item’s rated cells, not N.')
       : h('ul', {}, cell.analysts.map((a) => h('li', {},
         h('strong', {}, a.analyst), ': ', h('span', { class: `rating-chip rating-${a.rating}`, style: `background:${RATING_COLOURS[a.rating]}` }, a.rating),
         ` ${RATING_WORDS[a.rating]}`, h('br'), a.rationale ? h('span', { class: 'rationale' }, `“${a.rationale}”`) : h('span', { class: 'hint' }, 'no rationale given'),
@@ -211,7 +211,7 @@ function consensusCell(evidence: MatrixEvidence, hypothesis: MatrixHypothesis, l
   const split = !cell.unanimous;
   const individual = cell.analysts.map((a) => a.rating);
   const label = blank
-    ? `“${evidence.name}” × “${hypothesis.name}”: not rated (counted as N).`
+    ? `“${evidence.name}” × “${hypothesis.name}”: not rated — missing, not N (the engine gives it the mean of this item’s rated cells).`
     : `“${evidence.name}” × “${hypothesis.name}”: counted as ${cell.rating}. ${ratersText(cell.analysts)}`;
   return h('td', {
     class: `rating consensus rating-${cell.rating}${blank ? ' unrated' : ''}${split ? ' split' : ''}${hypothesis.id === leaderId ? ' leader' : ''}`,
@@ -274,7 +274,7 @@ function modeSwitch(data: HypothesesData, callbacks: HypothesesCallbacks): HTMLE
   const editable = data.canEdit && Boolean(callbacks.rate);
   const caption = h('p', { class: 'matrix-shown', id: 'matrix-shown' }, data.mode === 'mine' && editable
     ? [h('strong', {}, 'Showing your ratings'), ` (${data.analyst ?? 'you'}), editable with a rationale each; blank: not rated by you. Scores, diagnosticity and sensitivity are still the consensus of all analysts.`]
-    : [h('strong', {}, 'Showing the consensus'), ': every analyst’s latest rating of each cell, combined by the mean of their log-likelihoods; the rating shown is the one nearest that mean, with each analyst’s own rating in brackets when they differ (×n: n analysts agree). “blank”: nobody rated, counted as N. Hover or focus a cell for who rated what and why.']);
+    : [h('strong', {}, 'Showing the consensus'), ': every analyst’s latest rating of each cell, combined by the mean of their log-likelihoods; the rating shown is the one nearest that mean, with each analyst’s own rating in brackets when they differ (×n: n analysts agree). “blank”: nobody rated — missing, not N (the engine gives it the mean of the item’s rated cells). Hover or focus a cell for who rated what and why.']);
   if (!editable) return h('div', { class: 'matrix-mode' }, caption);
   const button = (mode: MatrixMode, label: string, id: string) => {
     const b = h('button', { type: 'button', id, 'aria-pressed': String(data.mode === mode), class: data.mode === mode ? 'pressed' : '' }, label);
@@ -438,7 +438,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
     modeSwitch(data, callbacks),
     matrixBox,
     h('div', { class: 'rating-key' }, RATINGS.map((r) => h('span', { class: `rating rating-${r}`, style: `background:${RATING_COLOURS[r]}` }, `${r} ${RATING_WORDS[r]}`)),
-      h('span', { class: 'rating unrated' }, 'blank: not rated (counted as N)')),
+      h('span', { class: 'rating unrated' }, 'blank: not rated (missing, not N)')),
     status,
     evidenceForm,
     h('div', { class: 'two-col' },
