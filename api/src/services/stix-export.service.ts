@@ -70,6 +70,13 @@ const PAGE = 5_000;
 /** Lets other requests (`/healthz` …) run between pages of a long export. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** `value` when it is an integer in [min, max]; a ValidationError naming `path` otherwise. */
+function integerIn(path: string, value: number, min: number, max: number): number {
+  if (Number.isInteger(value) && value >= min && value <= max) return value;
+  const message = `must be an integer from ${min} to ${max}`;
+  throw new ValidationError(`${path} ${message}`, [{ objectId: null, path, message }]);
+}
+
 function tooLarge(limits: ExportLimits, what: string): ValidationError {
   const message =
     `the export would hold more than ${what}; export fewer objects (ids, incidentId, a smaller depth), ` +
@@ -171,12 +178,7 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
 
   return {
     async exportBundle(options) {
-      const depth = options.depth ?? 0;
-      if (!Number.isInteger(depth) || depth < 0 || depth > MAX_EXPORT_DEPTH) {
-        throw new ValidationError(`depth must be an integer from 0 to ${MAX_EXPORT_DEPTH}`, [
-          { objectId: null, path: 'depth', message: `must be an integer from 0 to ${MAX_EXPORT_DEPTH}` },
-        ]);
-      }
+      integerIn('depth', options.depth ?? 0, 0, MAX_EXPORT_DEPTH);
       const maxRank = options.viewer.clearanceRank;
       const objects = await slot(() =>
         graph.read(async (tx) => withDefinitions(tx, await collect(tx, options, maxRank), maxRank), { metadata: { op: 'stix-export' } }),
@@ -185,12 +187,7 @@ export function createStixExportService(deps: { graph: Graph; logger: Logger }):
     },
 
     async exportPage(options) {
-      const first = options.first ?? 1_000;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_EXPORT_PAGE) {
-        throw new ValidationError(`first must be an integer from 1 to ${MAX_EXPORT_PAGE}`, [
-          { objectId: null, path: 'first', message: `must be an integer from 1 to ${MAX_EXPORT_PAGE}` },
-        ]);
-      }
+      const first = integerIn('first', options.first ?? 1_000, 1, MAX_EXPORT_PAGE);
       const maxRank = options.viewer.clearanceRank;
       const { objects, endCursor, hasNextPage } = await slot(() =>
         graph.read(
