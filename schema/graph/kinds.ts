@@ -31,6 +31,12 @@ export const TAXII_COLLECTION = 'TaxiiCollection' as const;
 export const TAXII_STATUS = 'TaxiiStatus' as const;
 /** The one clock node that hands out TAXII `date_added` stamps in commit order; not STIX. */
 export const TAXII_CLOCK = 'TaxiiClock' as const;
+/**
+ * Extra label of a version (current object or StixVersion) written since the last TAXII
+ * `date_added` stamping: set by every STIX write, removed when the clock stamps it, so stamping
+ * reads only the new versions instead of scanning every object for a missing `date_added`.
+ */
+export const DATE_ADDED_PENDING = 'DateAddedPending' as const;
 /** A remote TAXII collection pulled by this instance, with where the last pull stopped; not STIX. */
 export const TAXII_FEED = 'TaxiiFeed' as const;
 /** Label for STIX types we have no dedicated label for (custom `x-` objects, extension SDOs). */

@@ -152,6 +152,26 @@ describe('TAXII 2.1 HTTP contract', () => {
     );
   });
 
+  it('serves objects a database stored before writes labelled them for stamping (an older database)', async () => {
+    const { cypher } = await import('../../api/src/graph/cypher');
+    const older = [sdo('tool', sid('tool', 900), { name: 'stored before' }), sdo('tool', sid('tool', 901), { name: 'stored before too' })];
+    await importObjects(older);
+    // As an older version of the app left them: no date_added, no pending label, no labelling done yet.
+    const forget = cypher(
+      'test-forget-stamps',
+      'WRITE',
+      `MATCH (n:StixObject) WHERE n.id IN $ids REMOVE n.date_added, n:DateAddedPending
+       WITH count(*) AS forgotten MATCH (c:TaxiiClock) REMOVE c.pending_labels RETURN forgotten`,
+    );
+    await graph.write((tx) => tx.run(forget, { ids: older.map((o) => o.id) }));
+    const fresh = (await import('../support/api')).createTestApi(graph); // a newly started process
+    const response = await fresh.app.fetch(
+      new Request(`${OBJECTS}?match[id]=${older.map((o) => o.id).join(',')}`, { headers: { accept: MEDIA, authorization: `Bearer ${token}` } }),
+    );
+    expect(response.status).toBe(200);
+    expect(((await json(response)).objects as { id: string }[]).map((o) => o.id).sort()).toEqual(older.map((o) => o.id).sort());
+  });
+
   it('keeps a status to whoever posted it', async () => {
     const inbox = await api.services.taxii.createCollection({ title: 'Inbox 2', writable: true }, { viewer: SYSTEM_VIEWER });
     const posted = await api.app.fetch(

@@ -6,6 +6,7 @@
  */
 import {
   CUSTOM_OBJECT,
+  DATE_ADDED_PENDING,
   PLACEHOLDER,
   PREVIOUS_VERSION,
   QUARANTINED,
@@ -79,10 +80,11 @@ export const ARCHIVE_CURRENT = cypher(
   'WRITE',
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
-   CREATE (n)-[:${PREVIOUS_VERSION}]->(:${STIX_VERSION} {
+   CREATE (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION} {
      id: n.id, modified: n.modified, raw: n.raw, import_id: n.import_id,
      imported_by: n.imported_by, imported_at: n.imported_at, tlp_rank: n.tlp_rank,
-     date_added: n.date_added})`,
+     date_added: n.date_added})
+   FOREACH (_ IN CASE WHEN n.date_added IS NULL THEN [1] ELSE [] END | SET v:${DATE_ADDED_PENDING})`,
 );
 
 /** Older versions met in the same bundle: kept in history (once). */
@@ -93,7 +95,7 @@ export const ADD_HISTORY = cypher(
    MATCH (n:${STIX_OBJECT} {id: row.id})
    MERGE (n)-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION} {id: row.id, modified: datetime(row.modified)})
    ON CREATE SET v.raw = row.raw, v.import_id = $importId, v.imported_by = $importedBy,
-     v.imported_at = datetime($importedAt), v.tlp_rank = row.tlp_rank`,
+     v.imported_at = datetime($importedAt), v.tlp_rank = row.tlp_rank, v:${DATE_ADDED_PENDING}`,
 );
 
 /** Before an update: the typed edge of a relationship (found from its source, `source_ref`). */
@@ -132,7 +134,7 @@ function upsertNodeQuery(label: NodeLabel, staged: boolean, create: boolean): Cy
          n.import_id = $importId,
          n.imported_by = $importedBy,
          n.imported_at = importedAt,
-         n:${label}${staged ? `:${STAGED}` : ''}
+         n:${label}:${DATE_ADDED_PENDING}${staged ? `:${STAGED}` : ''}
      ${create ? '' : `REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`}`,
   );
 }

@@ -9,6 +9,7 @@
  * every value is a $parameter.
  */
 import {
+  DATE_ADDED_PENDING,
   PREVIOUS_VERSION,
   STAGED,
   PLACEHOLDER,
@@ -53,20 +54,21 @@ export const LOCK_CLOCK = cypher(
 /**
  * Gives every committed, visible-to-someone version without a `date_added` one: older versions
  * first (by `modified`), then current objects (by id), one microsecond apart, starting after the
- * clock's last stamp and not before `$now`. Import writes replace a node's properties, so a new
- * version has no `date_added` until the next stamping; staged nodes and placeholders wait.
+ * clock's last stamp and not before `$now`. Every STIX write (imports and case writes share
+ * writeBatch) labels the version it writes DATE_ADDED_PENDING, so this reads only those, through
+ * the label index, whatever the size of the graph; staged nodes and placeholders wait.
  */
 export const STAMP_DATE_ADDED = cypher(
   'taxii-stamp-date-added',
   'WRITE',
   `MATCH (c:${TAXII_CLOCK} {id: $clock})
    CALL {
-     MATCH (v:${STIX_VERSION}) WHERE v.date_added IS NULL
+     MATCH (v:${STIX_VERSION}:${DATE_ADDED_PENDING})
      WITH v ORDER BY v.modified LIMIT $limit
      RETURN collect(v) AS versions
    }
    CALL {
-     MATCH (n:${STIX_OBJECT}) WHERE n.date_added IS NULL AND NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
+     MATCH (n:${STIX_OBJECT}:${DATE_ADDED_PENDING}) WHERE NOT n:${STAGED} AND NOT n:${PLACEHOLDER}
      WITH n ORDER BY n.id LIMIT $limit
      RETURN collect(n) AS objects
    }
@@ -75,9 +77,41 @@ export const STAMP_DATE_ADDED = cypher(
    WITH c, todo,
      CASE WHEN datetime($now) > c.last THEN datetime($now) ELSE c.last + duration({nanoseconds: 1000}) END AS base
    FOREACH (i IN range(0, size(todo) - 1) |
-     FOREACH (x IN [todo[i]] | SET x.date_added = base + duration({nanoseconds: 1000 * i})))
+     FOREACH (x IN [todo[i]] | SET x.date_added = base + duration({nanoseconds: 1000 * i}) REMOVE x:${DATE_ADDED_PENDING}))
    SET c.last = base + duration({nanoseconds: 1000 * (size(todo) - 1)})
    RETURN size(todo) AS stamped`,
+);
+
+/**
+ * Databases written before DATE_ADDED_PENDING existed: their unstamped versions are labelled once,
+ * at the first TAXII read (in batches, then the clock remembers it with `pending_labels`).
+ */
+export const CLOCK_LABELLED = cypher(
+  'taxii-clock-labelled',
+  'READ',
+  `OPTIONAL MATCH (c:${TAXII_CLOCK} {id: $clock}) RETURN coalesce(c.pending_labels, false) AS done`,
+);
+
+export const LABEL_UNSTAMPED = cypher(
+  'taxii-label-unstamped',
+  'WRITE',
+  `CALL {
+     MATCH (n:${STIX_OBJECT}) WHERE n.date_added IS NULL AND NOT n:${DATE_ADDED_PENDING} AND NOT n:${PLACEHOLDER}
+     WITH n LIMIT $limit SET n:${DATE_ADDED_PENDING} RETURN count(n) AS objects
+   }
+   CALL {
+     MATCH (v:${STIX_VERSION}) WHERE v.date_added IS NULL AND NOT v:${DATE_ADDED_PENDING}
+     WITH v LIMIT $limit SET v:${DATE_ADDED_PENDING} RETURN count(v) AS versions
+   }
+   RETURN objects + versions AS labelled`,
+);
+
+export const MARK_CLOCK_LABELLED = cypher(
+  'taxii-clock-mark-labelled',
+  'WRITE',
+  `MERGE (c:${TAXII_CLOCK} {id: $clock})
+   ON CREATE SET c.last = datetime('1970-01-01T00:00:00Z')
+   SET c.pending_labels = true`,
 );
 
 /** The clock's last stamp, read at the end of a stamping transaction: the reads' horizon. */

@@ -19,7 +19,10 @@ import {
   GET_STATUS,
   LIST_COLLECTIONS,
   LIST_FEEDS,
+  CLOCK_LABELLED,
   CLOCK_LAST,
+  LABEL_UNSTAMPED,
+  MARK_CLOCK_LABELLED,
   LOCK_CLOCK,
   OBJECT_EXISTS,
   OBJECT_MANIFEST,
@@ -39,6 +42,23 @@ export async function applyTaxiiMigrations(graph: Graph): Promise<void> {
   for (const migration of TAXII_MIGRATIONS) {
     await graph.write((tx) => tx.run(migration), { metadata: { migration: migration.name } });
   }
+}
+
+/**
+ * Once per database, before its first stamping: labels DATE_ADDED_PENDING the versions written
+ * before every STIX write labelled them, then remembers it on the clock. Run by the first TAXII
+ * read (not at start-up: a database that never serves TAXII never pays for it).
+ */
+export async function labelUnstampedOnce(graph: Graph): Promise<void> {
+  const [state] = await graph.read((tx) => tx.run(CLOCK_LABELLED, { clock: CLOCK_ID }));
+  if (state?.done === true) return;
+  for (;;) {
+    const [row] = await graph.write((tx) => tx.run(LABEL_UNSTAMPED, { limit: neo4j.int(STAMPS_PER_TRANSACTION) }), {
+      metadata: { phase: 'taxii-label-unstamped' },
+    });
+    if (Number(row?.labelled ?? 0) === 0) break;
+  }
+  await graph.write((tx) => tx.run(MARK_CLOCK_LABELLED, { clock: CLOCK_ID }));
 }
 
 /**

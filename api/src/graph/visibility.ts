@@ -61,6 +61,7 @@ export const READ_QUERIES_WITHOUT_VISIBILITY: Readonly<Record<string, string>> =
   // TAXII 2.1 server and client bookkeeping: not STIX objects; the objects they lead to are read
   // through the predicate per request (taxii.queries.ts).
   'taxii-clock-last': 'TAXII: the date-added clock (one timestamp), no content',
+  'taxii-clock-labelled': 'TAXII migration: whether the pending-stamp labels were set once (a boolean), no content',
   'taxii-collection-list': 'TAXII: collection definitions (server configuration); each collection\'s objects are filtered per caller',
   'taxii-status-get': 'TAXII: a POST\'s status by id; the service answers it only to its owner or an admin, as absent otherwise',
   'taxii-feed-get': 'TAXII client: a registered remote feed (configuration); the service requires the analyst/admin role',

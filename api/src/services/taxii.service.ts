@@ -21,6 +21,7 @@ import {
   getStatus,
   listCollections,
   objectExists,
+  labelUnstampedOnce,
   stampDateAdded,
   versionRows,
   type CollectionFilter,
@@ -199,6 +200,8 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
   const { graph } = deps;
   const logger = deps.logger.child({ area: 'taxii' });
   let stamping: Promise<{ stamped: number; horizon: string }> | null = null;
+  /** Whether this process has made sure the database's older versions carry DATE_ADDED_PENDING. */
+  let labelled = false;
 
   /**
    * One stamping at a time; a request arriving meanwhile waits for it and starts the next (so what
@@ -206,7 +209,11 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
    */
   async function stampForRead(): Promise<{ stamped: number; horizon: string }> {
     while (stamping) await stamping.catch(() => null);
-    stamping = stampDateAdded(graph).finally(() => {
+    stamping = (async () => {
+      if (!labelled) await labelUnstampedOnce(graph);
+      labelled = true;
+      return stampDateAdded(graph);
+    })().finally(() => {
       stamping = null;
     });
     return stamping;
