@@ -116,6 +116,15 @@ describe('analyst workbench in Chromium', () => {
     // The message sits right under the prior's field, and the field has the focus.
     expect(await page.evaluate(() => document.querySelector('#new-hyp-prior')!.closest('.field')!.querySelector('.field-error')?.id)).toBe(await page.getAttribute('#new-hyp-prior', 'aria-describedby'));
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-hyp-prior');
+    // A redraw of the view (here: the tab opened again; in use: another analyst's save) keeps
+    // what was typed and the message next to the field.
+    await page.evaluate(() => document.querySelector('#new-hypothesis-form')!.setAttribute('data-before-redraw', ''));
+    await page.click('#tab-hypotheses');
+    await poll(() => page.locator('#new-hypothesis-form[data-before-redraw]').count()).toBe(0);
+    expect(await error.textContent()).toMatch(/percentage from 0 to 100/);
+    expect(await page.inputValue('#new-hyp-prior')).toBe('150');
+    expect(await page.inputValue('#new-hyp-name')).toBe('Foreign intelligence service');
+    expect(await page.getAttribute('#new-hyp-prior', 'aria-invalid')).toBe('true');
     await shot('w01-prior-refused');
     await page.fill('#new-hyp-prior', '40');
     await page.click('#new-hypothesis-form button[type=submit]');

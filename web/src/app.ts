@@ -18,6 +18,7 @@ import { edgePasses, filtersActive, nodePasses } from './state/filters';
 import { LAYOUTS, parseViewState, serializeViewState, type LayoutName, type ViewState } from './state/view-state';
 import { renderDetailPanel, type DetailContext } from './views/detail-panel';
 import { download, h } from './views/dom';
+import { captureDrafts, restoreDrafts } from './views/drafts';
 import { renderFilterPanel } from './views/filter-panel';
 import { renderHypotheses, type HypothesesCallbacks } from './views/hypotheses-view';
 import { renderCandidatesPanel } from './views/candidates-panel';
@@ -41,63 +42,6 @@ const MAX_IDS = 100;
 const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence']);
 const INCIDENT_LIMIT = 400;
 const PATHS_LIMIT = 10;
-
-/** What identifies a focused control of a view across a re-render (its id, or its data attributes and class). */
-function focusKeyOf(element: Element | null, within: HTMLElement): string | null {
-  if (!(element instanceof HTMLElement) || !within.contains(element)) return null;
-  if (element.id) return `#${CSS.escape(element.id)}`;
-  const attrs = ['data-evidence', 'data-hypothesis', 'data-field'].filter((a) => element.hasAttribute(a))
-    .map((a) => `[${a}="${CSS.escape(element.getAttribute(a)!)}"]`).join('');
-  const card = element.closest<HTMLElement>('[data-hypothesis]');
-  const scope = card && card !== element ? `[data-hypothesis="${CSS.escape(card.dataset.hypothesis!)}"] ` : '';
-  const owner = element.closest('form');
-  const form = owner?.id ? `#${CSS.escape(owner.id)}` : owner?.className.split(' ').filter(Boolean).map((c) => `.${CSS.escape(c)}`).join('') ?? '';
-  return attrs || element.className ? `${scope}${form ? `${form} ` : ''}${element.tagName.toLowerCase()}${attrs}${element.className ? `.${element.className.split(' ').filter(Boolean).map((c) => CSS.escape(c)).join('.')}` : ''}` : null;
-}
-
-type FormControl = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
-
-function isDirty(el: FormControl): boolean {
-  if (el instanceof HTMLSelectElement) return [...el.options].some((o) => o.selected !== o.defaultSelected);
-  if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) return el.checked !== el.defaultChecked;
-  return el.value !== el.defaultValue;
-}
-
-/**
- * What the analyst has typed and not submitted yet, so a refresh of the view (another rating
- * saved, an assessment reloaded) does not wipe it. Forms being submitted (their button disabled)
- * are left out: they show what the server stored.
- */
-function captureDrafts(within: HTMLElement): Map<string, string> {
-  const drafts = new Map<string, string>();
-  within.querySelectorAll<FormControl>('input, select, textarea').forEach((el) => {
-    const form = el.closest('form');
-    if (form?.querySelector('button[type=submit]:disabled') || !isDirty(el)) return;
-    const key = focusKeyOf(el, within);
-    if (key) drafts.set(key, el.value);
-  });
-  return drafts;
-}
-
-function restoreDrafts(within: HTMLElement, drafts: Map<string, string>): void {
-  for (const [key, value] of drafts) {
-    try {
-      const el = within.querySelector<FormControl>(key);
-      if (el) el.value = value;
-    } catch {
-      // A key that is no longer a valid selector: that draft is gone.
-    }
-  }
-}
-
-function restoreFocus(within: HTMLElement, key: string | null): void {
-  if (!key) return;
-  try {
-    within.querySelector<HTMLElement>(key)?.focus();
-  } catch {
-    // A key that is no longer a valid selector: leave the focus where it is.
-  }
-}
 
 export function startExplorer(deps: AppDeps): void {
   const { root, client } = deps;
@@ -442,6 +386,7 @@ export function startExplorer(deps: AppDeps): void {
     }
   }
 
+  let hypGeneration = 0;
   async function showHypotheses(): Promise<void> {
     const incident = incidents.find((i) => i.id === state.incident);
     if (!incident) {
@@ -449,14 +394,21 @@ export function startExplorer(deps: AppDeps): void {
       return;
     }
     if (!hypView.hasChildNodes()) hypView.replaceChildren(h('p', { class: 'hint' }, 'Loading the assessment…'));
+    // Loads can overlap (the tab opened while the incident loads, two saves in a row): only the
+    // latest one draws, so an older answer never replaces a newer one.
+    const generation = ++hypGeneration;
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
+      if (generation !== hypGeneration) return;
       // The candidates panel (views/candidates-panel.ts) lives below the matrix; kept across re-renders.
       const candidates = h('section', { class: 'candidates-panel', 'aria-label': 'Candidate actors' });
       void renderCandidatesPanel(candidates, { client, incidentId: incident.id, canEdit, onCreated: async () => { await refreshIncidents(); await showHypotheses(); } });
+      // What is typed, open or reported next to a field (and where the focus is) survives a redraw.
       const render = () => {
+        const drafts = captureDrafts(hypView);
         renderHypotheses(hypView, { ...data, mode: canEdit ? state.matrix : 'consensus' }, callbacks);
         hypView.append(candidates);
+        restoreDrafts(hypView, drafts);
       };
       const api = deps.hypothesesApi;
       const reload = async (refresh = false) => {
@@ -513,13 +465,9 @@ export function startExplorer(deps: AppDeps): void {
           return { id, type: d.stixType, name: d.name };
         }),
       };
-      // What was typed (and where the focus was) while the data loaded is put back after the redraw.
-      const focusKey = focusKeyOf(document.activeElement, hypView);
-      const drafts = captureDrafts(hypView);
       render();
-      restoreDrafts(hypView, drafts);
-      restoreFocus(hypView, focusKey);
     } catch (error) {
+      if (generation !== hypGeneration) return;
       renderHypotheses(hypView, {
         unavailable: error instanceof UnsupportedOperationError
           ? 'The assessment is not available on this server yet (the hypotheses API has not been deployed).'
