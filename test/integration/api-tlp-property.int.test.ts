@@ -104,6 +104,8 @@ describe('TLP clearance holds on every query path (property)', () => {
             { ids: ids.slice(0, 100) },
           ),
           ...names.map((text) => asViewer(`query ($text: String!) { search(text: $text) { totalCount edges { node { id name } } } }`, { text })),
+          // STIX JSON as stored: a relationship naming a forbidden end is withheld, like on TAXII.
+          asViewer(`query ($ids: [ID!]!) { exportStixBundle(ids: $ids, depth: 1) }`, { ids: ids.slice(0, 100) }),
           ...ids.map((id) =>
             asViewer(
               `query ($id: ID!) {

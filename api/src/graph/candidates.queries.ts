@@ -2,7 +2,7 @@
  * Cypher for candidate actors (docs/candidates.md): an incident's observed items, every candidate
  * actor with the ids of what it used, targeted or is indicated by, and the details of those items.
  *
- * Visibility is the explorer's (explore.queries.ts: VISIBLE_OBJECT, VISIBLE_EDGE and
+ * Visibility is the explorer's (explore.queries.ts: visibleObject, visibleEdge and
  * STAGING_ACTIVE), so a viewer's ranking only uses objects and links the viewer may see. Revoked
  * objects never count (`revoked`); nor do ATT&CK's deprecated ones (`x_mitre_deprecated`, kept
  * only in `raw`: the check looks for the exact JSON member, which a string value cannot contain
@@ -14,7 +14,7 @@
  */
 import { DOMAIN_EDGE_TYPES, REFERS_TO, REF_EDGE_TYPES, RELATIONSHIP_EDGE_TYPES, STAGED, STIX_OBJECT, STIX_TYPE_LABELS } from '../../../schema/graph/kinds';
 import { cypher } from './cypher';
-import { STAGING_ACTIVE, VISIBLE_EDGE, VISIBLE_OBJECT } from './explore.queries';
+import { STAGING_ACTIVE, visibleEdge, visibleObject } from './visibility';
 
 const E = RELATIONSHIP_EDGE_TYPES;
 const DEPRECATED_MEMBER = '"x_mitre_deprecated":true';
@@ -46,7 +46,7 @@ export const DEAD_RELATIONSHIPS = cypher(
 
 /** A visible, live link `r` to a visible object `x` of a profile type (`$itemTypes`), not revoked. */
 const ITEM_LINK = (r: string, x: string) =>
-  `${VISIBLE_OBJECT(x)} AND ${x}.type IN $itemTypes AND ${CHEAP_LIVE(x)} AND ${VISIBLE_EDGE(r)} AND ${LIVE_RELATIONSHIP(r)}`;
+  `${visibleObject(x)} AND ${x}.type IN $itemTypes AND ${CHEAP_LIVE(x)} AND ${visibleEdge(r)} AND ${LIVE_RELATIONSHIP(r)}`;
 
 /** Relationships through which an incident shows what it involves (either direction). */
 const INCIDENT_LINKS = [E.uses, E.targets, E['related-to'], E.indicates, E['attributed-to'], E['based-on'], E.delivers, E.drops, E['communicates-with'], E['exfiltrates-to'], E['beacons-to'], E.exploits, E.compromises];
@@ -68,7 +68,7 @@ export const INCIDENT_OBSERVED = cypher(
   'READ',
   `${STAGING_ACTIVE}
    MATCH (i:${STIX_OBJECT}:${STIX_TYPE_LABELS.incident} {id: $incidentId})
-   WHERE ${VISIBLE_OBJECT('i')}
+   WHERE ${visibleObject('i')}
    CALL {
      WITH i, stagingActive
      MATCH (i)-[r:${INCIDENT_LINKS.join('|')}]-(x:${STIX_OBJECT})
@@ -77,26 +77,26 @@ export const INCIDENT_OBSERVED = cypher(
      UNION
      WITH i, stagingActive
      MATCH (i)-[r1]-(c:${STIX_OBJECT})
-     WHERE c.type IN $containerTypes AND ${VISIBLE_OBJECT('c')} AND ${LIVE('c')} AND ${VISIBLE_EDGE('r1')}
+     WHERE c.type IN $containerTypes AND ${visibleObject('c')} AND ${LIVE('c')} AND ${visibleEdge('r1')}
      MATCH (c)-[r:${CONTAINER_REFS.join('|')}]->(x:${STIX_OBJECT})
-     WHERE ${VISIBLE_OBJECT('x')} AND x.type IN $itemTypes AND ${LIVE('x')} AND ${VISIBLE_EDGE('r')}
+     WHERE ${visibleObject('x')} AND x.type IN $itemTypes AND ${LIVE('x')} AND ${visibleEdge('r')}
      RETURN x.id AS id, c.type AS via
      UNION
      WITH i, stagingActive
      MATCH (e:${STIX_TYPE_LABELS['attribution-evidence']})-[ri:${REFERS_TO}]->(i)
-     WHERE ri.property = 'incident_ref' AND ${VISIBLE_OBJECT('e')} AND ${LIVE('e')} AND ${VISIBLE_EDGE('ri')}
+     WHERE ri.property = 'incident_ref' AND ${visibleObject('e')} AND ${LIVE('e')} AND ${visibleEdge('ri')}
        AND NOT e.raw CONTAINS '"discredited":true'
      MATCH (e)-[r:${REF_EDGE_TYPES.object_refs}|${REFERS_TO}|${DOMAIN_EDGE_TYPES.SUPPORTED_BY}]->(x:${STIX_OBJECT})
-     WHERE ${VISIBLE_OBJECT('x')} AND x.type IN $itemTypes AND ${LIVE('x')} AND ${VISIBLE_EDGE('r')}
+     WHERE ${visibleObject('x')} AND x.type IN $itemTypes AND ${LIVE('x')} AND ${visibleEdge('r')}
      RETURN x.id AS id, 'evidence' AS via
      UNION
      WITH i, stagingActive
      MATCH (e:${STIX_TYPE_LABELS['attribution-evidence']})-[ri:${REFERS_TO}]->(i)
-     WHERE ri.property = 'incident_ref' AND ${VISIBLE_OBJECT('e')} AND ${LIVE('e')} AND e.external_ids IS NOT NULL
+     WHERE ri.property = 'incident_ref' AND ${visibleObject('e')} AND ${LIVE('e')} AND e.external_ids IS NOT NULL
        AND NOT e.raw CONTAINS '"discredited":true'
      UNWIND e.external_ids AS attackId
      MATCH (x:${STIX_OBJECT}:${STIX_TYPE_LABELS['attack-pattern']})
-     WHERE attackId IN x.external_ids AND ${VISIBLE_OBJECT('x')} AND ${LIVE('x')}
+     WHERE attackId IN x.external_ids AND ${visibleObject('x')} AND ${LIVE('x')}
      RETURN x.id AS id, 'evidence' AS via
    }
    WITH i, collect({id: id, via: via}) AS observed
@@ -114,15 +114,15 @@ export const ACTOR_FACTS = cypher(
   'READ',
   `${STAGING_ACTIVE}
    MATCH (a:${STIX_OBJECT})
-   WHERE (${ACTOR_LABELS.map((l) => `a:${l}`).join(' OR ')}) AND ${VISIBLE_OBJECT('a')} AND ${LIVE('a')}
+   WHERE (${ACTOR_LABELS.map((l) => `a:${l}`).join(' OR ')}) AND ${visibleObject('a')} AND ${LIVE('a')}
    RETURN a.id AS id, a.type AS type, a.name AS name,
      CASE WHEN a.raw CONTAINS '"first_seen"' OR a.raw CONTAINS '"last_seen"' OR a.raw CONTAINS '"primary_motivation"'
             OR a.raw CONTAINS '"threat_actor_types"' THEN a.raw END AS raw,
      COLLECT { MATCH (a)-[r:${E.uses}|${E.targets}]->(x:${STIX_OBJECT}) WHERE ${ITEM_LINK('r', 'x')} RETURN DISTINCT x.id } AS items,
      COLLECT { MATCH (x:${STIX_OBJECT})-[r:${E.indicates}]->(a) WHERE ${ITEM_LINK('r', 'x')} RETURN DISTINCT x.id } AS indicators,
      COLLECT { MATCH (a)-[r:${E['attributed-to']}]->(b:${STIX_OBJECT})
-               WHERE (${ACTOR_LABELS.map((l) => `b:${l}`).join(' OR ')}) AND ${VISIBLE_OBJECT('b')} AND ${LIVE('b')}
-                 AND ${VISIBLE_EDGE('r')} AND ${LIVE_RELATIONSHIP('r')}
+               WHERE (${ACTOR_LABELS.map((l) => `b:${l}`).join(' OR ')}) AND ${visibleObject('b')} AND ${LIVE('b')}
+                 AND ${visibleEdge('r')} AND ${LIVE_RELATIONSHIP('r')}
                RETURN DISTINCT b.id } AS attributedTo
    ORDER BY id`,
 );
@@ -138,13 +138,13 @@ export const ITEM_DETAILS = cypher(
   `${STAGING_ACTIVE}
    UNWIND $ids AS itemId
    MATCH (x:${STIX_OBJECT} {id: itemId})
-   WHERE ${VISIBLE_OBJECT('x')}
+   WHERE ${visibleObject('x')}
    RETURN x.id AS id, x.type AS type, x.name AS name, x.external_ids AS externalIds,
      ${LIVE('x')} AS live,
      CASE WHEN x.type IN ['identity', 'location'] THEN x.raw END AS raw,
      CASE WHEN x.type = 'identity' THEN COLLECT {
        MATCH (x)-[r:${E['located-at']}]->(l:${STIX_OBJECT}:${STIX_TYPE_LABELS.location})
-       WHERE ${VISIBLE_OBJECT('l')} AND ${LIVE('l')} AND ${VISIBLE_EDGE('r')}
+       WHERE ${visibleObject('l')} AND ${LIVE('l')} AND ${visibleEdge('r')}
        RETURN l.raw } END AS locations`,
 );
 

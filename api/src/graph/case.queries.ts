@@ -23,12 +23,9 @@ const INCIDENT = STIX_TYPE_LABELS.incident;
 const HYPOTHESIS = STIX_TYPE_LABELS['attribution-hypothesis'];
 const EVIDENCE = STIX_TYPE_LABELS['attribution-evidence'];
 
-/** An object a viewer may read (visibility.ts). */
-const VISIBLE = visibleObject;
-
 /** The `incident_ref` edge of a hypothesis or evidence item (ref edges carry the JSON path). */
 const INCIDENT_REF = (from: string, label: string, r: string) =>
-  `(${from}:${label})-[${r}:${REFERS_TO}]->(i) WHERE ${r}.property = 'incident_ref' AND ${VISIBLE(from)}`;
+  `(${from}:${label})-[${r}:${REFERS_TO}]->(i) WHERE ${r}.property = 'incident_ref' AND ${visibleObject(from)}`;
 
 /** Indexes of the audit trail (IF NOT EXISTS; applied by the case repository at start). */
 export const CASE_MIGRATIONS: readonly CypherQuery[] = [
@@ -52,7 +49,7 @@ export const LOAD_CASE = cypher(
   'case-load',
   'READ',
   `MATCH (i:${STIX_OBJECT}:${INCIDENT} {id: $incidentId})
-   WHERE ${VISIBLE('i')}
+   WHERE ${visibleObject('i')}
    RETURN i.id AS id, i.name AS name, i.raw AS raw, i.tlp_rank AS tlpRank,
      COLLECT { MATCH ${INCIDENT_REF('h', HYPOTHESIS, 'r')}
                RETURN {raw: h.raw, tlpRank: h.tlp_rank} AS item ORDER BY h.id } AS hypotheses,
@@ -60,7 +57,7 @@ export const LOAD_CASE = cypher(
                RETURN {raw: e.raw, tlpRank: e.tlp_rank} AS item ORDER BY e.id } AS evidence,
      COLLECT { MATCH ${INCIDENT_REF('h', HYPOTHESIS, 'r')}
                MATCH (h)-[c:${REFERS_TO}]->(a:${STIX_OBJECT})
-               WHERE c.property = 'candidate_refs' AND ${VISIBLE('a')}
+               WHERE c.property = 'candidate_refs' AND ${visibleObject('a')}
                WITH DISTINCT a
                RETURN {id: a.id, type: a.type, name: a.name, tlpRank: a.tlp_rank} AS item ORDER BY a.id } AS candidates`,
 );
@@ -70,7 +67,7 @@ export const LIST_INCIDENTS = cypher(
   'case-list-incidents',
   'READ',
   `MATCH (i:${STIX_OBJECT}:${INCIDENT})
-   WHERE ${VISIBLE('i')}
+   WHERE ${visibleObject('i')}
    WITH i ORDER BY i.name, i.id LIMIT $limit
    RETURN i.id AS id, i.name AS name, i.raw AS raw, i.tlp_rank AS tlpRank,
      COLLECT { MATCH ${INCIDENT_REF('h', HYPOTHESIS, 'r')}
@@ -90,7 +87,7 @@ export const OBJECTS_BY_IDS = cypher(
   'READ',
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE ${VISIBLE('n')}
+   WHERE ${visibleObject('n')}
    RETURN n.id AS id, n.type AS type, n.name AS name, n.raw AS raw, n.tlp_rank AS tlpRank`,
 );
 
@@ -108,7 +105,7 @@ export const LOCK_FOR_UPDATE = cypher(
   'case-lock-for-update',
   'WRITE',
   `MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE ${VISIBLE('n')}
+   WHERE ${visibleObject('n')}
    OPTIONAL MATCH (n)-[r:${REFERS_TO}]->(i:${STIX_OBJECT})
    WHERE r.property = 'incident_ref'
    WITH n, collect(i) AS incidents

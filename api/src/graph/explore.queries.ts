@@ -20,25 +20,7 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
-import { visibleNode, visibleObject, visibleRank } from './visibility';
-
-/** A stored object a viewer may fetch, list or search (visibility.ts). */
-export const VISIBLE_OBJECT = visibleObject;
-/** A node a viewer may see at the end of a visible edge, placeholders included (visibility.ts). */
-export const VISIBLE_NODE = visibleNode;
-/**
- * An edge a viewer may see (ends checked separately). The typed edge of a relationship SRO written
- * by an import still in flight is hidden with its SRO; that check costs an index seek per edge, so
- * it only runs while a staged import exists (`stagingActive`, from STAGING_ACTIVE). The index hint
- * matters: without it the planner may scan every StixObject per edge (measured on ATT&CK: 40 s
- * instead of 0.2 s for the edges of a 500-node neighbourhood).
- */
-export const VISIBLE_EDGE = (r: string) =>
-  `${visibleRank(r)} AND (NOT stagingActive OR ${r}.relationship_type IS NULL OR NOT EXISTS {
-     MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = ${r}.id AND sro:${STAGED} })`;
-
-/** Binds `stagingActive`: whether some staged import is unfinished (a handful of marker nodes). */
-export const STAGING_ACTIVE = `CALL { MATCH (imp:${STIX_IMPORT} {status: 'staged'}) RETURN count(imp) > 0 AS stagingActive }`;
+import { STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -66,12 +48,12 @@ export const OBJECTS_BY_IDS = cypher(
   'READ',
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE ${VISIBLE_OBJECT('n')}
+   WHERE ${visibleObject('n')}
    RETURN ${FULL('n')}`,
 );
 
 /** Filters of `objects`; each is skipped when its parameter is null. */
-const OBJECT_FILTER = `${VISIBLE_OBJECT('n')}
+const OBJECT_FILTER = `${visibleObject('n')}
    AND ($types IS NULL OR n.type IN $types)
    AND ($labels IS NULL OR any(l IN $labels WHERE l IN n.labels))
    AND ($createdFrom IS NULL OR n.created >= datetime($createdFrom))
@@ -141,7 +123,7 @@ export const SEARCH = cypher(
   'READ',
   `${AWAIT_FULLTEXT}
    CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n, score
-   WHERE ${VISIBLE_OBJECT('n')} AND ($types IS NULL OR n.type IN $types)
+   WHERE ${visibleObject('n')} AND ($types IS NULL OR n.type IN $types)
    WITH n, score
    ORDER BY score DESC, n.id ASC
    SKIP toInteger($skip) LIMIT toInteger($limit)
@@ -153,7 +135,7 @@ export const COUNT_SEARCH = cypher(
   'READ',
   `${AWAIT_FULLTEXT}
    CALL db.index.fulltext.queryNodes('${FULLTEXT_INDEX}', $query) YIELD node AS n
-   WHERE ${VISIBLE_OBJECT('n')} AND ($types IS NULL OR n.type IN $types)
+   WHERE ${visibleObject('n')} AND ($types IS NULL OR n.type IN $types)
    RETURN count(n) AS total`,
 );
 
@@ -223,10 +205,10 @@ function hop(types: string): string {
      WITH stagingActive, nodes, frontier, truncated
      UNWIND CASE WHEN truncated THEN [] ELSE frontier END AS a
      MATCH (a)-[r:${types}]-(b:${STIX_OBJECT})
-     WHERE NOT b IN nodes AND ${VISIBLE_NODE('b')}
+     WHERE NOT b IN nodes AND ${visibleNode('b')}
        AND ($types IS NULL OR b.type IN $types)
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
-       AND ${VISIBLE_EDGE('r')}
+       AND ${visibleEdge('r')}
      WITH DISTINCT b
      LIMIT toInteger($limit) + 1
      RETURN collect(b) AS found
@@ -245,7 +227,7 @@ function neighborhoodQuery(depth: number, withRefs: boolean): CypherQuery {
    CALL {
      UNWIND $ids AS id
      MATCH (n:${STIX_OBJECT} {id: id})
-     WHERE ${VISIBLE_OBJECT('n')}
+     WHERE ${visibleObject('n')}
      RETURN collect(DISTINCT n) AS seeds
    }
    WITH stagingActive, seeds[..toInteger($limit)] AS nodes, seeds[..toInteger($limit)] AS frontier,
@@ -257,7 +239,7 @@ function neighborhoodQuery(depth: number, withRefs: boolean): CypherQuery {
      MATCH (a)-[r:${types}]->(b)
      WHERE b IN nodes
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
-       AND ${VISIBLE_EDGE('r')}
+       AND ${visibleEdge('r')}
      WITH r
      LIMIT toInteger($maxEdges) + 1
      RETURN collect(r) AS edges
@@ -287,14 +269,14 @@ export const RELATIONSHIPS = cypher(
   'READ',
   `${STAGING_ACTIVE}
    MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE ${VISIBLE_OBJECT('n')}
+   WHERE ${visibleObject('n')}
    MATCH (n)-[r:${RELATIONSHIP_TYPES_PATTERN}]-(m:${STIX_OBJECT})
-   WHERE ${VISIBLE_NODE('m')}
+   WHERE ${visibleNode('m')}
      AND ($direction = 'BOTH'
           OR ($direction = 'OUTGOING' AND startNode(r) = n)
           OR ($direction = 'INCOMING' AND endNode(r) = n))
      AND ($types IS NULL OR r.relationship_type IN $types)
-     AND ${VISIBLE_EDGE('r')}
+     AND ${visibleEdge('r')}
    RETURN r.id AS id, type(r) AS type, r.relationship_type AS relationshipType, r.confidence AS confidence,
      startNode(r).id AS source, endNode(r).id AS target
    ORDER BY relationshipType, id
@@ -312,9 +294,9 @@ function pathsQuery(maxLength: number): CypherQuery {
     `explore-paths-max-${maxLength}`,
     'READ',
     `MATCH (a:${STIX_OBJECT} {id: $from}), (b:${STIX_OBJECT} {id: $to})
-     WHERE ${VISIBLE_OBJECT('a')} AND ${VISIBLE_OBJECT('b')} AND a <> b
+     WHERE ${visibleObject('a')} AND ${visibleObject('b')} AND a <> b
      MATCH p = allShortestPaths((a)-[:${TRAVERSAL_EDGE_TYPES.join('|')}*..${maxLength}]-(b))
-     WHERE all(x IN nodes(p) WHERE ${VISIBLE_NODE('x')})
+     WHERE all(x IN nodes(p) WHERE ${visibleNode('x')})
        AND all(r IN relationships(p) WHERE ${visibleRank('r')})
      WITH p
      ${STAGING_ACTIVE}

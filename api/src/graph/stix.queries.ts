@@ -23,7 +23,7 @@ import {
   type RelationshipEdgeType,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { visibleObject } from './visibility';
+import { referencesVisible, visibleObject } from './visibility';
 
 /**
  * Which stored objects a batch touches, and how they compare with the incoming version. It takes
@@ -267,19 +267,19 @@ export const UNSTAGE = cypher(
 );
 
 // ---------------------------------------------------------------------------------------------
-// Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects)
+// Export (readers: tlp_rank <= $maxRank AND NOT Staged; placeholders are not objects; an object
+// whose JSON names an object the reader may not see is withheld, as on TAXII)
 
 /** `$originals`: repaired objects as they came (issue 13), the others as stored. */
 const RAW_OR_ORIGINAL = `CASE WHEN $originals THEN coalesce(n.raw_original, n.raw) ELSE n.raw END`;
-
-const VISIBLE = visibleObject;
 
 export const EXPORT_BY_IDS = cypher(
   'stix-export-by-ids',
   'READ',
   `UNWIND $ids AS id
-   MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE ${VISIBLE('n')}
+   MATCH (n:${STIX_OBJECT} {id: id}) USING INDEX n:${STIX_OBJECT}(id)
+   WHERE ${visibleObject('n')}
+   WITH n WHERE ${referencesVisible('n')}
    RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw`,
 );
 
@@ -288,7 +288,8 @@ export const EXPORT_ALL_PAGE = cypher(
   'stix-export-all-page',
   'READ',
   `MATCH (n:${STIX_OBJECT})
-   WHERE n.id > $after AND ${VISIBLE('n')}
+   WHERE n.id > $after AND ${visibleObject('n')}
+   WITH n WHERE ${referencesVisible('n')}
    RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw
    ORDER BY n.id
    LIMIT $limit`,
@@ -313,7 +314,7 @@ export const NEIGHBOURS = cypher(
    }
    UNWIND linked + [x IN [n.source_ref, n.target_ref, n.created_by_ref] WHERE x IS NOT NULL] AS other
    MATCH (m:${STIX_OBJECT} {id: other})
-   WHERE ${VISIBLE('m')}
+   WHERE ${visibleObject('m')}
    RETURN DISTINCT m.id AS id`,
 );
 

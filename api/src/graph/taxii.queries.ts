@@ -3,7 +3,7 @@
  * collection serves (current objects and their older versions), admin-defined collections, the
  * status of a POST, and the remote feeds this instance pulls.
  *
- * Visibility is the graph's own (`VISIBLE_OBJECT` of explore.queries.ts for the current object;
+ * Visibility is the graph's own (`visibleObject` of explore.queries.ts for the current object;
  * an older version is also filtered by its own `tlp_rank`, an unknown rank counting as the most
  * restrictive, as in history.queries.ts). Labels and edge types come from schema/graph/kinds.ts;
  * every value is a $parameter.
@@ -21,7 +21,7 @@ import {
   TAXII_STATUS,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { VISIBLE_NODE, VISIBLE_OBJECT } from './explore.queries';
+import { referencesVisible, visibleNode, visibleObject } from './visibility';
 
 export const TAXII_MIGRATIONS: readonly CypherQuery[] = [
   cypher('constraint-taxii-clock', 'WRITE', `CREATE CONSTRAINT taxii_clock_id IF NOT EXISTS FOR (c:${TAXII_CLOCK}) REQUIRE c.id IS UNIQUE`),
@@ -126,17 +126,6 @@ const COLLECTION_FILTER = (n: string) => `($cTypes IS NULL OR ${n}.type IN $cTyp
      AND ($cMarkings IS NULL OR any(m IN coalesce(${n}.marking_refs, []) WHERE m IN $cMarkings))
      AND ($cCreators IS NULL OR ${n}.created_by_ref IN $cCreators)`;
 
-/**
- * What an object points at must be visible too, or its JSON would name an object above the
- * viewer's clearance: a relationship's or sighting's ends (`source_ref`, `target_ref`) and every
- * ref edge (`*_ref(s)` other than created_by_ref and markings, docs/graph-model.md) lead to nodes
- * visible to the viewer (placeholders count as visible: nothing is known of them).
- */
-const REFERENCES_VISIBLE = (n: string) => `NOT EXISTS {
-       MATCH (${n})-[ref]->(target:${STIX_OBJECT}) WHERE ref.property IS NOT NULL AND NOT (${VISIBLE_NODE('target')}) }
-     AND (${n}.source_ref IS NULL OR EXISTS { MATCH (end:${STIX_OBJECT} {id: ${n}.source_ref}) WHERE ${VISIBLE_NODE('end')} })
-     AND (${n}.target_ref IS NULL OR EXISTS { MATCH (end:${STIX_OBJECT} {id: ${n}.target_ref}) WHERE ${VISIBLE_NODE('end')} })`;
-
 const VERSION_VISIBLE = (v: string) => `coalesce(${v}.tlp_rank, $unknownRank) <= $maxRank`;
 
 /**
@@ -148,7 +137,7 @@ const VERSION_VISIBLE = (v: string) => `coalesce(${v}.tlp_rank, $unknownRank) <=
  */
 function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
   const match = (n: string) => (byId ? `(${n}:${STIX_OBJECT} {id: $id})` : `(${n}:${STIX_OBJECT})`);
-  const objectFilter = (n: string) => `${VISIBLE_OBJECT(n)} AND ${REFERENCES_VISIBLE(n)}
+  const objectFilter = (n: string) => `${visibleObject(n)}
        AND ($ids IS NULL OR ${n}.id IN $ids) AND ($types IS NULL OR ${n}.type IN $types)
        AND ${COLLECTION_FILTER(n)}`;
   return cypher(
@@ -157,12 +146,14 @@ function rowsQuery(name: string, byId: boolean, withRaw: boolean): CypherQuery {
     `CALL {
        MATCH ${match('n')}
        WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${objectFilter('n')}
+       WITH n WHERE ${referencesVisible('n')}
        RETURN n.id AS id, n.type AS type, ${withRaw ? 'n.raw' : 'null'} AS raw, n.date_added AS added,
          coalesce(n.modified, n.created, n.date_added) AS version, true AS isLast,
          NOT EXISTS { MATCH (n)-[:${PREVIOUS_VERSION}]->(w:${STIX_VERSION}) WHERE ${VERSION_VISIBLE('w')} } AS isFirst
        UNION ALL
        MATCH ${match('n')}-[:${PREVIOUS_VERSION}]->(v:${STIX_VERSION})
        WHERE $history AND v.date_added > datetime($after) AND v.date_added <= datetime($horizon) AND ${VERSION_VISIBLE('v')} AND ${objectFilter('n')}
+       WITH n, v WHERE ${referencesVisible('n')}
        RETURN n.id AS id, n.type AS type, ${withRaw ? 'v.raw' : 'null'} AS raw, v.date_added AS added,
          v.modified AS version, false AS isLast,
          NOT EXISTS {
@@ -187,10 +178,10 @@ function lastRowsQuery(name: string, withRaw: boolean): CypherQuery {
     name,
     'READ',
     `MATCH (n:${STIX_OBJECT})
-     WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${VISIBLE_OBJECT('n')}
-       AND ${REFERENCES_VISIBLE('n')}
+     WHERE n.date_added > datetime($after) AND n.date_added <= datetime($horizon) AND ${visibleObject('n')}
        AND ($ids IS NULL OR n.id IN $ids) AND ($types IS NULL OR n.type IN $types)
        AND ${COLLECTION_FILTER('n')}
+     WITH n WHERE ${referencesVisible('n')}
      WITH n ORDER BY n.date_added LIMIT $limit
      RETURN n.id AS id, n.type AS type, ${withRaw ? 'n.raw' : 'null'} AS raw, toString(n.date_added) AS added,
        toString(coalesce(n.modified, n.created, n.date_added)) AS version`,
@@ -209,7 +200,8 @@ export const OBJECT_EXISTS = cypher(
   'taxii-object-exists',
   'READ',
   `MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE n.date_added IS NOT NULL AND ${VISIBLE_OBJECT('n')} AND ${REFERENCES_VISIBLE('n')} AND ${COLLECTION_FILTER('n')}
+   WHERE n.date_added IS NOT NULL AND ${visibleObject('n')} AND ${COLLECTION_FILTER('n')}
+   WITH n WHERE ${referencesVisible('n')}
    RETURN count(n) > 0 AS found`,
 );
 
