@@ -1,10 +1,10 @@
 /**
- * The Hypotheses view's own decisions: ties (the top posteriors within the margin are a tie, not a
- * "leading" hypothesis), priors rebalanced on request, percentages as analysts type them, and
+ * The Hypotheses view's own decisions: the engine's lead or tie said in words (never a "leading"
+ * hypothesis where the engine names none), priors rebalanced on request, percentages as analysts type them, and
  * which field a server issue is shown next to.
  */
 import { describe, expect, it } from 'vitest';
-import { bandOf, leadOf, TIE_MARGIN } from '../../../web/src/views/summary';
+import { bandOf, leadOf, TIE_MARGIN, tieWords } from '../../../web/src/views/summary';
 import { priorsBalanced, priorSum, rebalance } from '../../../web/src/state/priors';
 import { fieldFor } from '../../../web/src/views/form-errors';
 import { parsePercent } from '../../../web/src/views/case-editor';
@@ -12,22 +12,25 @@ import { foldSources, latestRaters } from '../../../web/src/api/hypotheses';
 
 const hyp = (id: string, posterior: number | null) => ({ id, name: id, posterior, label: null });
 
-describe('lead or tie', () => {
-  it('says a three-way tie is a tie, not a lead', () => {
-    const lead = leadOf([hyp('a', 0.333), hyp('b', 0.334), hyp('c', 0.333)]);
-    expect(lead.kind).toBe('tie');
-    expect(lead.kind === 'tie' && lead.tied.map((x) => x.id).sort()).toEqual(['a', 'b', 'c']);
-  });
+describe('lead or tie, as the engine says', () => {
+  const engine = (status: 'CLEAR' | 'TIE' | 'NONE', tied: string[], restsOn: string[] = []) => ({ status, tied, restsOn });
 
-  it('ties the top two within the margin and leaves out the ones below', () => {
-    const lead = leadOf([hyp('a', 0.42), hyp('b', 0.42 - TIE_MARGIN + 0.001), hyp('c', 0.2)]);
+  it('says a tie the engine found as a tie, naming the tied hypotheses only', () => {
+    const lead = leadOf([hyp('a', 0.42), hyp('b', 0.42 - TIE_MARGIN + 0.001), hyp('c', 0.2)], engine('TIE', ['a', 'b']));
     expect(lead.kind === 'tie' && lead.tied.map((x) => x.id)).toEqual(['a', 'b']);
+    expect(lead.kind === 'tie' && tieWords(lead, (x) => x.name)).toBe(`a and b are within ${Math.round(TIE_MARGIN * 100)} points of each other: on the present evidence this is a tie.`);
   });
 
-  it('names a leader only when the next is more than the margin below', () => {
-    const lead = leadOf([hyp('b', 0.3), hyp('a', 0.6), hyp('c', 0.1)]);
+  it('names no leader where the lead rests on one analyst, though the posteriors are far apart', () => {
+    const lead = leadOf([hyp('a', 0.7), hyp('b', 0.2), hyp('c', 0.1)], engine('TIE', ['a', 'b'], ['alice']));
+    expect(lead.kind).toBe('tie');
+    expect(lead.kind === 'tie' && tieWords(lead, (x) => x.name)).toMatch(/^a and b: the lead would rest on the ratings of alice alone/);
+  });
+
+  it('names the engine\'s leader, and the runner-up by posterior', () => {
+    const lead = leadOf([hyp('b', 0.3), hyp('a', 0.6), hyp('c', 0.1)], engine('CLEAR', ['a']));
     expect(lead).toMatchObject({ kind: 'lead', leader: { id: 'a' }, next: { id: 'b' } });
-    expect(leadOf([hyp('a', null)]).kind).toBe('none');
+    expect(leadOf([hyp('a', null)], engine('NONE', [])).kind).toBe('none');
   });
 
   it('puts probabilities in the ICD 203 bands', () => {
@@ -139,6 +142,7 @@ describe('brief and export marking', () => {
           consensus: { h1: { rating: 'C', raters: 2, unanimous: false, likelihood: 0.6, analysts: [{ analyst: 'a', rating: 'C', rationale: null, ratedAt: '' }, { analyst: 'b', rating: 'I', rationale: null, ratedAt: '' }] } },
         }],
         laterEvidence: 0, sensitivity: [], history: [], analysts: null, explanation: [], canEdit: false, analyst: null, mode: 'consensus',
+        lead: { status: 'TIE', tied: ['h1', 'h2'], restsOn: [] },
       },
       incidentTlp: 'AMBER', historySvg: null, generatedAt: new Date('2026-01-01T00:00:00Z'),
     });

@@ -78,6 +78,9 @@ export const ASSESSMENT_DETAIL = operation<
       pooled: { rule: string; analysts: string[]; hypotheses: { hypothesis: { id: string }; probability: number; label: string }[] } | null;
       disagreement: { hypothesis: { id: string }; spread: number; lowest: { analyst: string; probability: number }; highest: { analyst: string; probability: number } }[];
       explanation: string[];
+      leadStatus: 'CLEAR' | 'TIE' | 'NONE';
+      tiedForLead: { id: string }[];
+      leadRestsOn: string[];
     };
   },
   { incidentId: string; asOf?: string | null }
@@ -92,6 +95,7 @@ export const ASSESSMENT_DETAIL = operation<
       pooled { rule analysts hypotheses { hypothesis { id } probability label } }
       disagreement { hypothesis { id } spread lowest { analyst probability } highest { analyst probability } }
       explanation
+      leadStatus tiedForLead { id } leadRestsOn
     }
   }`,
 );
@@ -376,6 +380,7 @@ export async function loadHypotheses(
     history: points,
     analysts,
     explanation: assessment.explanation,
+    lead: { status: assessment.leadStatus, tied: assessment.tiedForLead.map((x) => x.id), restsOn: assessment.leadRestsOn },
     canEdit,
     analyst,
     mode: 'consensus',

@@ -6,7 +6,7 @@
  * (no script), printed to PDF by the browser (Ctrl+P). Every value is escaped.
  */
 import type { HypothesesData } from './hypotheses-view';
-import { bandOf, leadOf, TIE_MARGIN } from './summary';
+import { bandOf, leadOf, tieWords } from './summary';
 import { TLP_TEXT_COLOURS, highestTlp } from '../graph/export-marking';
 
 function esc(text: string): string {
@@ -33,11 +33,11 @@ export interface BriefInput {
 
 export function briefHtml({ data, incidentTlp, historySvg, generatedAt }: BriefInput): string {
   const tlp = highestTlp([incidentTlp ?? 'CLEAR']);
-  const lead = leadOf(data.hypotheses);
+  const lead = leadOf(data.hypotheses, data.lead);
   const judgement = lead.kind === 'none'
     ? 'No hypothesis has a posterior yet.'
     : lead.kind === 'tie'
-      ? `No hypothesis leads: ${lead.tied.map((x) => `“${esc(x.name)}” (${pct(x.posterior)})`).join(', ')} are within ${Math.round(TIE_MARGIN * 100)} points of each other.`
+      ? `No hypothesis leads: ${tieWords(lead, (x) => `“${esc(x.name)}” (${pct(x.posterior)})`)}`
       : `We assess it is <strong>${esc(lead.leader.label ?? bandOf(lead.leader.posterior!))}</strong> (${pct(lead.leader.posterior)}) that “${esc(lead.leader.name)}”.`
         + (lead.next ? ` Next: “${esc(lead.next.name)}” (${pct(lead.next.posterior)}).` : '');
   const changers = (data.sensitivity ?? []).map((s) => esc(s.text)).slice(0, 3);

@@ -9,7 +9,7 @@ import type { MatrixMode } from '../state/view-state';
 import { evidenceEditor, hypothesesPanel } from './case-editor';
 import { briefHtml } from './brief';
 import { download, h, svgEl } from './dom';
-import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type Lead } from './summary';
+import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type EngineLead, type Lead } from './summary';
 
 export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
 export type Rating = (typeof RATINGS)[number];
@@ -153,6 +153,8 @@ export interface HypothesesData {
   analysts: AnalystsView | null;
   /** The engine's own explanation of the result, line by line. */
   explanation: string[];
+  /** The engine's verdict on the lead (never re-derived here: views/summary.ts leadOf). */
+  lead: EngineLead;
   canEdit: boolean;
   /** Analyst name used for ratings (from the token), shown next to the edit controls. */
   analyst: string | null;
@@ -418,7 +420,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
     return;
   }
   const status = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite', id: 'hypotheses-status' });
-  const lead = leadOf(data.hypotheses);
+  const lead = leadOf(data.hypotheses, data.lead);
   const names = new Map(data.hypotheses.map((x) => [x.id, x.name]));
   const evidenceForm = h('div', { id: 'evidence-editor-host' }, data.canEdit && callbacks.addEvidence ? evidenceEditor(data, callbacks, null) : '');
   const matrixBox = matrix(data, callbacks, status, lead);

@@ -1,9 +1,9 @@
 /**
  * The decision-maker summary at the top of the Hypotheses view: the key judgement in ICD 203
  * words, ties said as ties, what would change the lead, and a posterior chart drawn over the
- * ICD 203 probability bands. The posteriors and their words come from the server; the only thing
- * decided here is whether the top of the ranking is a tie (the top posteriors within
- * `TIE_MARGIN` of each other), so no "leading" hypothesis is announced where there is none.
+ * ICD 203 probability bands. The posteriors, their words and whether anything leads come from the
+ * engine (`leadStatus`, `tiedForLead`, `leadRestsOn`): a tie within `TIE_MARGIN`, or a lead that
+ * rests on one analyst's ratings alone, is said as a tie, exactly where the engine says so.
  */
 import { ICD203_BANDS as SHARED_ICD203_BANDS, TIE_MARGIN } from '../../../schema/assessment/scales';
 import { h, svgEl } from './dom';
@@ -23,19 +23,35 @@ export interface SummaryHypothesis {
 export type Lead =
   | { kind: 'none' }
   | { kind: 'lead'; leader: SummaryHypothesis; next: SummaryHypothesis | null }
-  | { kind: 'tie'; tied: SummaryHypothesis[] };
+  | { kind: 'tie'; tied: SummaryHypothesis[]; restsOn: string[] };
 
-/**
- * Who leads: the hypothesis with the highest posterior when the next one is more than `margin`
- * below it; otherwise every hypothesis within `margin` of the top is tied.
- */
-export function leadOf(hypotheses: readonly SummaryHypothesis[], margin = TIE_MARGIN): Lead {
+/** The engine's verdict on the lead, as the assessment gives it. */
+export interface EngineLead {
+  status: 'CLEAR' | 'TIE' | 'NONE';
+  /** Hypothesis ids tied for the lead, best first (the leader alone when it is clear). */
+  tied: readonly string[];
+  /** Analysts without whose ratings the top hypothesis would not lead (then the status is TIE). */
+  restsOn: readonly string[];
+}
+
+/** The engine's lead, with the hypotheses it names; `next` is the runner-up by posterior. */
+export function leadOf(hypotheses: readonly SummaryHypothesis[], engine: EngineLead): Lead {
   const scored = hypotheses.filter((x) => typeof x.posterior === 'number').sort((a, b) => b.posterior! - a.posterior!);
-  const top = scored[0];
-  if (!top) return { kind: 'none' };
-  const tied = scored.filter((x) => top.posterior! - x.posterior! <= margin + 1e-12);
-  if (tied.length > 1) return { kind: 'tie', tied };
-  return { kind: 'lead', leader: top, next: scored[1] ?? null };
+  if (engine.status === 'NONE' || scored.length === 0) return { kind: 'none' };
+  const byId = new Map(scored.map((x) => [x.id, x]));
+  const tied = engine.tied.flatMap((id) => byId.get(id) ?? []);
+  if (engine.status === 'TIE') return { kind: 'tie', tied, restsOn: [...engine.restsOn] };
+  const leader = tied[0] ?? scored[0]!;
+  return { kind: 'lead', leader, next: scored.find((x) => x.id !== leader.id) ?? null };
+}
+
+/** Why there is no leader, in words; `name` formats one tied hypothesis (escaped by the caller where needed). */
+export function tieWords(lead: Extract<Lead, { kind: 'tie' }>, name: (x: SummaryHypothesis) => string): string {
+  const names = lead.tied.map(name);
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : (names[0] ?? 'the top hypotheses');
+  return lead.restsOn.length
+    ? `${list}: the lead would rest on the ratings of ${lead.restsOn.join(' and ')} alone; without them the top changes, so no leader is named.`
+    : `${list} are within ${Math.round(TIE_MARGIN * 100)} points of each other: on the present evidence this is a tie.`;
 }
 
 function percent(value: number | null): string {
@@ -49,10 +65,7 @@ export function bandOf(p: number): string {
 /** The key judgement, in words. */
 export function keyJudgement(lead: Lead): (Node | string)[] {
   if (lead.kind === 'none') return ['No hypothesis has a posterior yet: add hypotheses and rate evidence against them.'];
-  if (lead.kind === 'tie') {
-    const names = lead.tied.map((x) => `“${x.name}” (${percent(x.posterior)})`);
-    return [h('strong', {}, 'No hypothesis leads. '), `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are within ${Math.round(TIE_MARGIN * 100)} points of each other: on the present evidence this is a tie.`];
-  }
+  if (lead.kind === 'tie') return [h('strong', {}, 'No hypothesis leads. '), tieWords(lead, (x) => `“${x.name}” (${percent(x.posterior)})`)];
   const { leader, next } = lead;
   const words = leader.label ?? bandOf(leader.posterior!);
   return [
