@@ -10,9 +10,9 @@ import { ConfigError, loadConfig } from './config';
 import { openGraph, prepareServices } from './compose';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
-import { scheduleFeeds } from './services/taxii-feeds.service';
+import { scheduleFeeds, scheduleImportCleanup, type Schedule } from './services/schedule';
 import { makeViewer, SYSTEM_VIEWER } from './services/viewer';
-import { startWarmUp, warmUpWanted } from './services/warm-up';
+import { startWarmUp, warmUpReads, warmUpWanted } from './services/warm-up';
 import type { TlpLevel } from '../../schema/graph/kinds';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,7 +29,8 @@ async function main(): Promise<void> {
   const supervisor = target.supervise?.(logger, say) ?? null;
   let server: Server | undefined;
   let warmUp: ReturnType<typeof startWarmUp> | undefined;
-  let feeds: ReturnType<typeof scheduleFeeds> | undefined;
+  let feeds: Schedule | undefined;
+  let importCleanup: Schedule | undefined;
   let shuttingDown = false;
   const shutdown = async (signal: string) => {
     if (shuttingDown) return;
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     server?.closeAllConnections();
     warmUp?.stop();
     feeds?.stop();
+    importCleanup?.stop();
     await warmUp?.done;
     await graph.close().catch(() => {});
     await (supervisor ? supervisor.stop() : target.stop()).catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
@@ -97,14 +99,21 @@ async function main(): Promise<void> {
   );
   // Registered TAXII feeds (attribution-graph taxii feed add) are pulled when due, as the operator.
   feeds = scheduleFeeds(services.taxiiFeeds, { viewer: SYSTEM_VIEWER, logger });
+  // A staged import that crashed leaves staged nodes; they are deleted once its heartbeat is old.
+  importCleanup = scheduleImportCleanup(services.stixImport, { logger });
   if (warmUpWanted(config.warmUp, target.local)) {
     // A JVM that has just started runs a first import 2-3x slower (docs/graph-model.md): warm it
     // in the background; it yields to any import that starts.
     warmUp = startWarmUp(services, {});
     const warmStarted = Date.now();
-    void warmUp.done.then((report) => {
+    void warmUp.done.then(async (report) => {
       if (!report.completed || shuttingDown) return;
       say(`Neo4j warmed up for imports in ${((Date.now() - warmStarted) / 1000).toFixed(1)} s (AG_NEO4J_WARMUP=off skips it)`);
+      const ms = await warmUpReads(services).catch((error: unknown) => {
+        logger.warn({ err: error }, 'read warm-up failed');
+        return null;
+      });
+      if (ms !== null && !shuttingDown) say(`Candidate ranking warmed up in ${(ms / 1000).toFixed(1)} s`);
     });
   }
 }

@@ -13,6 +13,7 @@ import { createGraph, type Graph } from '../../api/src/graph/driver';
 import { countGraph } from '../../api/src/graph/stix.repository';
 import { createLogger } from '../../api/src/logger';
 import { createStixImportService, type StixImportService } from '../../api/src/services/stix-import.service';
+import { scheduleImportCleanup } from '../../api/src/services/schedule';
 import { makeViewer, SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { ForbiddenError } from '../../api/src/errors';
 import { connectTestGraph, resetGraph, testNeo4j } from '../support/graph';
@@ -384,6 +385,33 @@ describe('staged imports (bundles too big for one transaction)', () => {
     expect(await visible()).toBe(90);
     expect(Number((await graph.read((tx) => tx.run(STAGED_COUNT)))[0]?.staged)).toBe(0);
     expect(await stix.cleanAbandonedImports({ olderThanMs: 0 })).toEqual([]);
+  });
+
+  it('a crashed staged import is cleaned in the background, with no other import to run the cleanup', async () => {
+    const doomed = createGraph({ ...testNeo4j(), queryTimeoutMs: 60_000 });
+    const crashing = createStixImportService({ graph: doomed, logger });
+    let batches = 0;
+    await expect(
+      crashing.importBundle(bundle(many(30, 500)), {
+        viewer,
+        singleTransactionMaxObjects: 10,
+        batchSize: 10,
+        onProgress: (p) => {
+          if (p.phase === 'write' && ++batches === 2) void doomed.close();
+        },
+      }),
+    ).rejects.toThrow();
+    const staged = async () => Number((await graph.read((tx) => tx.run(STAGED_COUNT)))[0]?.staged);
+    expect(await staged()).toBeGreaterThan(0);
+    // The app's schedule (api/src/main.ts) with a short period; an age of 0 counts the crashed
+    // import's heartbeat as stopped (the app waits STAGED_ALIVE_MS).
+    const cleanup = scheduleImportCleanup(stix, { logger, everyMs: 100, olderThanMs: 0 });
+    try {
+      await expect.poll(staged, { timeout: 30_000 }).toBe(0);
+    } finally {
+      cleanup.stop();
+    }
+    expect(await visible()).toBe(0);
   });
 
   it('streams a big file through the same staged path', async () => {

@@ -349,26 +349,3 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
     },
   };
 }
-
-/**
- * The app's schedule: every `everyMs` (default a minute), pulls the registered feeds that are due,
- * one run at a time. `stop()` ends it (an ongoing pull finishes its page and is recorded).
- */
-export function scheduleFeeds(
-  feeds: TaxiiFeedsService,
-  options: { viewer: Viewer; logger: Logger; everyMs?: number },
-): { stop(): void } {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    feeds
-      .runDue(options.viewer)
-      .catch((e: unknown) => options.logger.error({ err: e }, 'scheduled TAXII pulls failed'))
-      .finally(() => {
-        busy = false;
-      });
-  }, options.everyMs ?? 60_000);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
