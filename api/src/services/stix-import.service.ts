@@ -41,7 +41,7 @@ import {
   type StixInput,
 } from '../../../importers/stix/parse';
 import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank } from '../../../schema/graph/kinds';
-import type { Issue } from '../errors';
+import { DomainError, type Issue } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import {
   abandonedImports,
@@ -949,7 +949,7 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
         retried.warnings.unshift({
           objectId: null,
           path: '',
-          message: `written in one pass after validation: the faster write-while-validating pass was rolled back (${e instanceof Error ? e.message : String(e)}); nothing from it was kept`,
+          message: `written in one pass after validation: the faster write-while-validating pass was rolled back (${failureReason(e)}); nothing from it was kept`,
         });
         return retried;
       }
@@ -1040,6 +1040,18 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
       return announced({ ...options, source: options.source ?? pathOrUrl }, () => openStixSource(pathOrUrl, options.readLimits));
     },
   };
+}
+
+/**
+ * What a report may say about a failed transaction: for a database error its code only (Neo4j's
+ * message can quote stored ids and values, e.g. the id a constraint met, above the caller's
+ * clearance); for our own checks their message, which names only the caller's input.
+ */
+function failureReason(e: unknown): string {
+  if (e instanceof DomainError) return e.message;
+  const code = (e as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return /^[A-Za-z.]+$/.test(code) ? `database error ${code}` : 'database error';
+  return e instanceof Error ? e.message : 'an internal error';
 }
 
 function refused(e: StixInputError, importId: string, options: ImportOptions): ImportReport {
