@@ -15,6 +15,8 @@ import type { Graph } from '../graph/driver';
 import { planImportQueries } from '../graph/stix.repository';
 import type { Logger } from '../logger';
 import type { JsonObject } from '../../../importers/stix/map';
+import type { CandidateService } from './candidates.service';
+import type { CaseService } from './case.service';
 import type { EventBus } from './events';
 import { createStixImportService } from './stix-import.service';
 import { SYSTEM_VIEWER } from './viewer';
@@ -201,4 +203,18 @@ export function startWarmUp(
     void imports.return?.();
   });
   return { stop: () => controller.abort(), done };
+}
+
+/**
+ * Read warm-up, after the import warm-up: ranks the candidate actors of one incident (the first
+ * listed) once, as the operator, so Neo4j plans the large candidate queries and loads the actor
+ * profiles before an analyst's first ranking (that first call paid 15–45 s of planning on a busy
+ * machine, docs/candidates.md). Reads only. Returns its duration, or null when there is no incident.
+ */
+export async function warmUpReads(deps: { cases: CaseService; candidates: CandidateService }): Promise<number | null> {
+  const [incident] = await deps.cases.incidents(SYSTEM_VIEWER, 1);
+  if (!incident) return null;
+  const started = Date.now();
+  await deps.candidates.rank(incident.id, SYSTEM_VIEWER);
+  return Date.now() - started;
 }
