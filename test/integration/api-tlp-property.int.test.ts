@@ -110,7 +110,7 @@ describe('TLP clearance holds on every query path (property)', () => {
             asViewer(
               `query ($id: ID!) {
                 relationships(id: $id) { edges { node { id sourceId targetId source { name } target { name } relationship { id name } } } }
-                stixObject(id: $id) { id name } }`,
+                stixObject(id: $id) { id name raw } }`,
               { id },
             ),
           ),

@@ -20,7 +20,7 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
-import { STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
+import { referencesVisible, STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -50,6 +50,20 @@ export const OBJECTS_BY_IDS = cypher(
    MATCH (n:${STIX_OBJECT} {id: id})
    WHERE ${visibleObject('n')}
    RETURN ${FULL('n')}`,
+);
+
+/**
+ * Which of these visible objects may have their STIX JSON (`raw`) served: those whose JSON names
+ * nothing the viewer may not see (relationship ends, `*_ref(s)`), the rule exports and TAXII apply.
+ */
+export const RAW_SHAREABLE = cypher(
+  'explore-raw-shareable',
+  'READ',
+  `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id}) USING INDEX n:${STIX_OBJECT}(id)
+   WHERE ${visibleObject('n')}
+   WITH n WHERE ${referencesVisible('n')}
+   RETURN n.id AS id`,
 );
 
 /** Filters of `objects`; each is skipped when its parameter is null. */

@@ -11,6 +11,7 @@ import {
   NEIGHBORHOOD,
   OBJECTS_BY_IDS,
   PATHS,
+  RAW_SHAREABLE,
   RELATIONSHIPS,
   SEARCH,
 } from './explore.queries';
@@ -142,6 +143,11 @@ const records = (rows: Row[]) => rows.map((r) => toObjectRecord(r.node)).filter(
 
 export async function objectsByIds(tx: Tx, ids: readonly string[], maxRank: number): Promise<ObjectRecord[]> {
   return records(await tx.run(OBJECTS_BY_IDS, { ids, maxRank }));
+}
+
+/** Ids among `ids` whose stored JSON names no object above `maxRank` (RAW_SHAREABLE). */
+export async function rawShareableIds(tx: Tx, ids: readonly string[], maxRank: number): Promise<Set<string>> {
+  return new Set((await tx.run(RAW_SHAREABLE, { ids, maxRank })).map((r) => String(r.id)));
 }
 
 /** A page position of `objects`: the sort key of the last object seen (null when it has none) and its id. */

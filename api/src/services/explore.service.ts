@@ -14,6 +14,7 @@ import {
   listObjects,
   neighborhood as readNeighborhood,
   objectsByIds,
+  rawShareableIds,
   relationshipsOf,
   searchObjects,
   shortestPaths,
@@ -89,6 +90,11 @@ export interface ExploreService {
   getObjects(ids: readonly string[], options: { viewer: Viewer }): Promise<ObjectRecord[]>;
   /** A DataLoader for one request: batches and caches id lookups for this viewer. */
   createObjectLoader(viewer: Viewer): DataLoader<string, ObjectRecord | null>;
+  /**
+   * A DataLoader for one request: whether an object's STIX JSON may be served to this viewer
+   * (false when it names an object the viewer may not see, as exports and TAXII decide).
+   */
+  createRawLoader(viewer: Viewer): DataLoader<string, boolean>;
   listObjects(
     args: { filter?: ObjectFilter | null; orderBy?: { field: OrderField; descending: boolean } | null } & PageArgs,
     options: { viewer: Viewer },
@@ -324,6 +330,16 @@ export function createExploreService(deps: ExploreServiceDeps): ExploreService {
           const found = await service.getObjects(ids, { viewer });
           const byId = new Map(found.map((o) => [o.id, o]));
           return ids.map((id) => byId.get(id) ?? null);
+        },
+        { maxBatchSize: 5_000 },
+      );
+    },
+
+    createRawLoader(viewer) {
+      return new DataLoader<string, boolean>(
+        async (ids) => {
+          const shareable = await read<Set<string>>(viewer, 'raw-shareable', (tx) => rawShareableIds(tx, [...new Set(ids)], viewer.clearanceRank));
+          return ids.map((id) => shareable.has(id));
         },
         { maxBatchSize: 5_000 },
       );

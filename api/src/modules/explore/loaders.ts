@@ -8,15 +8,25 @@ import { UnauthenticatedError } from '../../errors';
 export interface RequestLoaders {
   /** Visible objects by STIX id (null for missing, forbidden and placeholder ids alike). */
   readonly objects: DataLoader<string, ObjectRecord | null>;
+  /** Whether an object's STIX JSON may be served (it names nothing above the viewer's clearance). */
+  readonly rawShareable: DataLoader<string, boolean>;
 }
 
 export function createRequestLoaders(services: Services, viewer: Viewer | null): RequestLoaders {
   let objects: DataLoader<string, ObjectRecord | null> | undefined;
+  let rawShareable: DataLoader<string, boolean> | undefined;
+  const need = (): Viewer => {
+    if (!viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
+    return viewer;
+  };
   return {
     get objects() {
-      if (!viewer) throw new UnauthenticatedError('Authentication required: send Authorization: Bearer <token>.');
-      objects ??= services.explore.createObjectLoader(viewer);
+      objects ??= services.explore.createObjectLoader(need());
       return objects;
+    },
+    get rawShareable() {
+      rawShareable ??= services.explore.createRawLoader(need());
+      return rawShareable;
     },
   };
 }

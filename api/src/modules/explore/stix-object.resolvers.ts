@@ -73,7 +73,8 @@ const common = {
         : [];
     }),
   externalIds: (o: ObjectRecord) => o.external_ids,
-  raw: (o: ObjectRecord) => (o.raw ? rawOf(o) : null),
+  // Withheld (null) when the JSON names an object the viewer may not see, as exports and TAXII do.
+  raw: async (o: ObjectRecord, _: unknown, ctx: AppContext) => (o.raw && (await ctx.loaders.rawShareable.load(o.id)) ? rawOf(o) : null),
 };
 
 const platforms = listField('x_mitre_platforms');
