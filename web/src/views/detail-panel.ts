@@ -218,6 +218,9 @@ export function renderDetailPanel(container: HTMLElement, context: DetailContext
           link.addEventListener('click', () => actions.select(a.id));
           return h('li', {}, link);
         }))),
-    h('section', {}, h('h3', {}, 'Properties'), properties(raw, actions)),
+    h('section', {}, h('h3', {}, 'Properties'), object.raw === null
+      // The server withholds the JSON of an object that names something above the viewer's clearance.
+      ? h('p', { class: 'hint', id: 'raw-withheld' }, 'The STIX JSON of this object is withheld: it names an object you may not see.')
+      : properties(raw, actions)),
   );
 }
