@@ -17,7 +17,7 @@ const OBJECTS: Stix[] = Array.from({ length: 6 }, (_, i) => sdo('tool', sid('too
 const ADDED = OBJECTS.map((_, i) => `2025-02-01T00:00:00.00000${i}Z`);
 const MEDIA = 'application/taxii+json;version=2.1';
 
-type Fault = '429' | '503' | 'malformed' | null;
+type Fault = '429' | '503' | 'malformed' | 'bad-object' | null;
 
 describe('taxii pull against a faulty peer', () => {
   let graph: Graph;
@@ -53,7 +53,9 @@ describe('taxii pull against a faulty peer', () => {
       }
       const items = OBJECTS.slice(start, start + 2);
       const more = start + 2 < OBJECTS.length;
-      const body = fault === 'malformed' ? { more, objects: [items[0], 'not an object'] } : { more, ...(more ? { next: String(start + 2) } : {}), objects: items };
+      // 'bad-object': the second object of the page lost its required name (a producer's bug).
+      const served = fault === 'bad-object' ? [items[0], { ...items[1], name: undefined }] : items;
+      const body = fault === 'malformed' ? { more, objects: [items[0], 'not an object'] } : { more, ...(more ? { next: String(start + 2) } : {}), objects: served };
       res
         .writeHead(200, {
           'content-type': MEDIA,
@@ -106,6 +108,25 @@ describe('taxii pull against a faulty peer', () => {
     const resumed = await pull();
     expect(resumed).toMatchObject({ error: null, addedAfter: ADDED[3], objects: 2, created: 2, lastAddedLast: ADDED[5] });
     expect(await stored()).toEqual(OBJECTS.map((o) => o.id).sort());
+  });
+
+  it('a bad object is quarantined and the feed goes on; --strict refuses its page and stops there', async () => {
+    const from = '2025-01-01T00:00:00.000000Z';
+    const again = (strict: boolean) =>
+      api.services.taxiiFeeds.pull({ apiRoot, collection: 'c', auth: { kind: 'none' }, viewer: SYSTEM_VIEWER, pageSize: 2, addedAfter: from, strict });
+    faults = new Map<number, Fault>([[1, 'bad-object']]);
+    const strict = await again(true);
+    expect(strict.error).toMatch(/page 1 \(2 objects\) was refused by the import/);
+    expect(strict).toMatchObject({ pages: 1, quarantined: 0 });
+    expect(strict.errors.map((e) => e.objectId)).toContain(OBJECTS[1]!.id);
+
+    faults = new Map<number, Fault>([[1, 'bad-object']]);
+    const tolerant = await again(false);
+    expect(tolerant).toMatchObject({ error: null, pages: 3, objects: 6, quarantined: 1, unchanged: 5 });
+    const aside = await api.services.quarantine.list({ viewer: SYSTEM_VIEWER });
+    const record = aside.records.find((r) => r.objectId === OBJECTS[1]!.id);
+    expect(record?.source).toBe(`taxii:${apiRoot}collections/c/`);
+    expect(record?.reasons.map((r) => `${r.path} ${r.message}`).join('; ')).toMatch(/name/);
   });
 
   it('retries 429 after Retry-After and 503 with backoff, and completes', async () => {

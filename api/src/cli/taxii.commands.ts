@@ -10,10 +10,12 @@ import { taxiiRemote, type RemoteAuth } from '../services/taxii-remote';
 import { isTaxiiTimestamp } from '../services/taxii-filters';
 import { SYSTEM_VIEWER } from '../services/viewer';
 
-export const TAXII_USAGE = `  taxii pull <api-root-url> --collection ID [--added-after T] [--page-size N]
+export const TAXII_USAGE = `  taxii pull <api-root-url> --collection ID [--added-after T] [--page-size N] [--strict]
              [--user U --password-env VAR | --token-env VAR]
                   import a remote TAXII 2.1 collection page by page; the next pull of the same
-                  source starts after the last X-TAXII-Date-Added-Last; exit 1 on any error
+                  source starts after the last X-TAXII-Date-Added-Last; a bad object is repaired
+                  or quarantined and the pull goes on (--strict: its page is refused and the
+                  pull stops there); exit 1 on any error
   taxii push <api-root-url> --collection ID [--incident ID | --ids ID[,ID…] [--depth N]]
              [--user U --password-env VAR | --token-env VAR]
                   POST an export (default: everything) to a remote collection; prints the status
@@ -65,7 +67,7 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 
 async function pullCommand(args: string[]): Promise<number> {
-  const { flags, rest } = parseFlags(args, { '--collection': true, '--added-after': true, '--page-size': true, ...AUTH_FLAGS });
+  const { flags, rest } = parseFlags(args, { '--collection': true, '--added-after': true, '--page-size': true, '--strict': false, ...AUTH_FLAGS });
   const apiRoot = normaliseApiRoot(one(rest, 'API root URL'));
   const collection = flags.get('--collection')?.at(-1);
   if (!collection) throw new StixUsageError('taxii pull needs --collection <id>');
@@ -84,11 +86,15 @@ async function pullCommand(args: string[]): Promise<number> {
       addedAfter,
       pageSize,
       viewer: SYSTEM_VIEWER,
+      strict: flags.has('--strict'),
       onProgress: (p) => say(`taxii pull: page ${p.page}, ${p.objects} objects (created ${p.created}, updated ${p.updated}, unchanged ${p.unchanged})`),
       remote: { onRetry: say },
     }),
   );
   if (report.error) say(`taxii pull: ${report.error}`);
+  if (report.repaired || report.quarantined) {
+    say(`taxii pull: ${report.repaired} object(s) repaired, ${report.quarantined} quarantined (attribution-graph quarantine list)`);
+  }
   print(report);
   return report.error ? 1 : 0;
 }

@@ -36,6 +36,12 @@ export interface PullOptions {
   /** Objects asked per page (the server may send fewer). */
   pageSize?: number;
   viewer: Viewer;
+  /**
+   * All or nothing per page (a page with one bad object is refused and the pull stops there).
+   * Default false: tolerant, as imports are (docs/import-policy.md): a bad object is repaired or
+   * quarantined with the feed as its source, and the rest of the page and the feed go on.
+   */
+  strict?: boolean;
   onProgress?: (p: PullProgress) => void;
   remote?: Omit<RemoteOptions, 'auth'>;
 }
@@ -54,6 +60,10 @@ export interface PullReport {
   created: number;
   updated: number;
   unchanged: number;
+  /** Objects imported after a documented repair (tolerant pulls). */
+  repaired: number;
+  /** Objects kept aside in the quarantine (tolerant pulls; `attribution-graph quarantine list`). */
+  quarantined: number;
   rejected: number;
   /** Import problems of the refused page, if one was refused. */
   errors: Issue[];
@@ -183,6 +193,8 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
       created: 0,
       updated: 0,
       unchanged: 0,
+      repaired: 0,
+      quarantined: 0,
       rejected: 0,
       errors: [],
       error: null,
@@ -224,7 +236,7 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
         report.pages += 1;
         report.objects += page.objects.length;
         if (page.objects.length > 0) {
-          const imported = await deps.stixImport.importBundle(page.objects, { viewer: options.viewer, source });
+          const imported = await deps.stixImport.importBundle(page.objects, { viewer: options.viewer, source, strict: options.strict ?? false });
           if (imported.errors.length > 0) {
             report.rejected += imported.rejected;
             report.errors = imported.errors.slice(0, 100);
@@ -237,6 +249,8 @@ export function createTaxiiFeedsService(deps: TaxiiFeedsDeps): TaxiiFeedsService
           report.created += imported.created;
           report.updated += imported.updated;
           report.unchanged += imported.unchanged;
+          report.repaired += imported.repaired;
+          report.quarantined += imported.quarantined;
         }
         if (page.dateAddedLast) {
           report.lastAddedLast = page.dateAddedLast;

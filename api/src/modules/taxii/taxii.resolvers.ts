@@ -20,6 +20,8 @@ function lastRun(feed: StoredFeed) {
     created: n(r.created),
     updated: n(r.updated),
     unchanged: n(r.unchanged),
+    repaired: n(r.repaired),
+    quarantined: n(r.quarantined),
     rejected: n(r.rejected),
     error: typeof r.error === 'string' ? r.error : null,
   };
