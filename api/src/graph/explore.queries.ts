@@ -20,7 +20,7 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
-import { referencesVisible, STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
+import { SHAREABLE_BY_IDS, STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -59,10 +59,7 @@ export const OBJECTS_BY_IDS = cypher(
 export const RAW_SHAREABLE = cypher(
   'explore-raw-shareable',
   'READ',
-  `UNWIND $ids AS id
-   MATCH (n:${STIX_OBJECT} {id: id}) USING INDEX n:${STIX_OBJECT}(id)
-   WHERE ${visibleObject('n')}
-   WITH n WHERE ${referencesVisible('n')}
+  `${SHAREABLE_BY_IDS}
    RETURN n.id AS id`,
 );
 

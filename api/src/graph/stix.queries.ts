@@ -23,7 +23,7 @@ import {
   type RelationshipEdgeType,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { referencesVisible, visibleObject } from './visibility';
+import { referencesVisible, SHAREABLE_BY_IDS, visibleObject } from './visibility';
 
 /**
  * Which stored objects a batch touches, and how they compare with the incoming version. It takes
@@ -276,10 +276,7 @@ const RAW_OR_ORIGINAL = `CASE WHEN $originals THEN coalesce(n.raw_original, n.ra
 export const EXPORT_BY_IDS = cypher(
   'stix-export-by-ids',
   'READ',
-  `UNWIND $ids AS id
-   MATCH (n:${STIX_OBJECT} {id: id}) USING INDEX n:${STIX_OBJECT}(id)
-   WHERE ${visibleObject('n')}
-   WITH n WHERE ${referencesVisible('n')}
+  `${SHAREABLE_BY_IDS}
    RETURN n.id AS id, ${RAW_OR_ORIGINAL} AS raw`,
 );
 

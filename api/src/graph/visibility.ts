@@ -61,6 +61,16 @@ export const referencesVisible = (n: string): string => `NOT EXISTS {
        WITH end WHERE end IS NULL OR NOT (${visibleNode('end')})
        RETURN 1 }`;
 
+/**
+ * The objects of `$ids` whose stored JSON may be served as it is: visible, and naming nothing
+ * hidden (referencesVisible), bound to `n`. One index seek per id; the check runs after it.
+ * Exports by id and GraphQL `raw` read through it.
+ */
+export const SHAREABLE_BY_IDS = `UNWIND $ids AS id
+   MATCH (n:${STIX_OBJECT} {id: id}) USING INDEX n:${STIX_OBJECT}(id)
+   WHERE ${visibleObject('n')}
+   WITH n WHERE ${referencesVisible('n')}`;
+
 /** The predicates above, for the catalogue test: one pattern per predicate, any variable. */
 export const VISIBILITY_PREDICATES: ReadonlyArray<{ name: string; pattern: RegExp }> = [
   { name: 'visibleObject', predicate: visibleObject },
