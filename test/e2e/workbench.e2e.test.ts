@@ -66,6 +66,9 @@ const counts = async () => {
   const m = /^(\d+) nodes · (\d+) edges/.exec(await status());
   return m ? { nodes: Number(m[1]), edges: Number(m[2]) } : null;
 };
+// Nothing loading: the canvas is not opening an incident and the hypotheses view has drawn its
+// latest load (both say so with aria-busy, as a screen reader hears it).
+const settled = () => poll(() => page.locator('#canvas[aria-busy], #hypotheses[aria-busy]').count()).toBe(0);
 const cy = <T>(fn: string): Promise<T> => page.evaluate(`(() => { const cy = document.querySelector('#canvas')._cyreg.cy; return (${fn})(cy); })()`) as Promise<T>;
 
 async function addHypothesis(name: string, category: string, prior: string): Promise<void> {
@@ -104,17 +107,23 @@ describe('analyst workbench in Chromium', () => {
     await page.selectOption('#incident', INCIDENT);
     // One workspace per incident: the reference case left the canvas.
     await expect.poll(async () => (await counts())?.nodes, { timeout: 60_000 }).toBe(1);
+    await settled();
   });
 
   it('adds hypotheses with priors; a bad prior is refused next to its field; a tie is said as a tie', async () => {
     await page.click('#tab-hypotheses');
     await expect.poll(() => page.textContent('#key-judgement'), { timeout: 60_000 }).toMatch(/No hypothesis has a posterior yet/);
+    await settled();
     await addHypothesis('Foreign intelligence service', 'foreign-interference', '150');
     const error = page.locator('#new-hypothesis-form .field-error');
     await poll(() => error.textContent()).toMatch(/percentage from 0 to 100/);
     expect(await page.getAttribute('#new-hyp-prior', 'aria-invalid')).toBe('true');
     // The message sits right under the prior's field, and the field has the focus.
-    expect(await page.evaluate(() => document.querySelector('#new-hyp-prior')!.closest('.field')!.querySelector('.field-error')?.id)).toBe(await page.getAttribute('#new-hyp-prior', 'aria-describedby'));
+    // (Read in one go: a redraw between two reads would give the message a new id.)
+    expect(await page.evaluate(() => {
+      const input = document.querySelector('#new-hyp-prior')!;
+      return input.closest('.field')!.querySelector('.field-error')?.id === input.getAttribute('aria-describedby');
+    })).toBe(true);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-hyp-prior');
     // A redraw of the view (here: the tab opened again; in use: another analyst's save) keeps
     // what was typed and the message next to the field.

@@ -359,6 +359,7 @@ export function startExplorer(deps: AppDeps): void {
     say('Opening the incident…');
     // Only the latest incident asked for is drawn (choosing another while one loads drops the first).
     const token = ++openToken;
+    canvasHost.setAttribute('aria-busy', 'true');
     try {
       // Hypotheses and evidence point at the incident by `incident_ref` (an embedded reference),
       // so the case is the incident's neighbourhood with references, then one more hop from its
@@ -377,12 +378,15 @@ export function startExplorer(deps: AppDeps): void {
       eventTimes = facts.times;
       cellRatings = facts.ratings;
       await addGraph(graph, options);
+      if (token !== openToken) return; // another incident was asked for during the layout
       writeEventTimes();
       applyFilters();
       refreshSidePanels();
       if (state.tab === 'hypotheses') void showHypotheses();
     } catch (error) {
       say(describeError(error));
+    } finally {
+      if (token === openToken) canvasHost.removeAttribute('aria-busy');
     }
   }
 
@@ -397,6 +401,8 @@ export function startExplorer(deps: AppDeps): void {
     // Loads can overlap (the tab opened while the incident loads, two saves in a row): only the
     // latest one draws, so an older answer never replaces a newer one.
     const generation = ++hypGeneration;
+    // Busy until the latest load has drawn (assistive technology, and anything waiting for a settled view).
+    hypView.setAttribute('aria-busy', 'true');
     try {
       const data = await loadHypotheses(deps.hypothesesApi, client, incident, state.asOf, canEdit, deps.viewer?.name ?? null);
       if (generation !== hypGeneration) return;
@@ -473,6 +479,8 @@ export function startExplorer(deps: AppDeps): void {
           ? 'The assessment is not available on this server yet (the hypotheses API has not been deployed).'
           : describeError(error),
       });
+    } finally {
+      if (generation === hypGeneration) hypView.removeAttribute('aria-busy');
     }
   }
 

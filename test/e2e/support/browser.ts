@@ -32,6 +32,16 @@ export async function launchBrowser(
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // AG_E2E_CPU_THROTTLE=4 runs the page four times slower (Chrome DevTools' CPU throttling): how a
+  // loaded CI machine is reproduced here when hunting a test that only fails there;
+  // AG_E2E_LATENCY=300 adds 300 ms to each request (a server slowed by other work).
+  const throttle = Number(process.env.AG_E2E_CPU_THROTTLE ?? 1);
+  const latency = Number(process.env.AG_E2E_LATENCY ?? 0);
+  if (throttle > 1 || latency > 0) {
+    const cdp = await context.newCDPSession(page);
+    if (throttle > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+    if (latency > 0) await cdp.send('Network.emulateNetworkConditions', { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+  }
   const consoleErrors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
