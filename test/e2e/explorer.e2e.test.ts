@@ -189,7 +189,7 @@ describe('web explorer in Chromium', () => {
     await result.waitFor();
     await result.click();
     await expect.poll(() => page.locator('#detail .detail-title').textContent()).toContain('Operation Omega');
-    expect(await page.locator('#detail .tlp-badge').textContent()).toMatch(/^TLP:/);
+    expect(await page.locator('#detail .detail-meta .tlp-badge').textContent()).toMatch(/^TLP:/);
     const before = Number(/^(\d+) nodes/.exec((await page.textContent('#status')) ?? '')?.[1]);
     await page.focus('#canvas');
     await page.keyboard.press('Enter');
