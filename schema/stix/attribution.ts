@@ -97,6 +97,8 @@ export const AttributionEvidence = sdoSchema('attribution-evidence', {
   collected_at: Timestamp,
   weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: EVIDENCE_WEIGHT_MAX })),
   discredited: Type.Optional(Type.Boolean()),
+  /** Why the item was discredited or deleted. */
+  rationale: Type.Optional(Type.String()),
   ratings: Type.Optional(List(EvidenceRating)),
 }, [DECLARES_ATTRIBUTION_EXTENSION]);
 export type AttributionEvidence = Static<typeof AttributionEvidence>;

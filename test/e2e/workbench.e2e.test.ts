@@ -272,10 +272,49 @@ describe('analyst workbench in Chromium', () => {
     expect(await form.locator('[data-field=name]').inputValue()).toBe('Ransom note style matches a known hacktivist group');
     await form.locator('[data-field=reliability]').selectOption('C');
     await form.locator('[data-field=credibility]').selectOption('3');
-    await form.locator('button[type=submit]').click();
+    await form.locator('button.primary[type=submit]').click();
     const row = page.locator('table.ach-matrix tbody tr', { hasText: 'Ransom note style' });
     await expect.poll(() => row.locator('td').nth(1).textContent(), { timeout: 60_000 }).toBe('C3');
     await shot('w06-judgement-status-edit');
+  });
+
+  it('deletes a hypothesis and an evidence item in two steps; both leave the matrix, the history keeps them', async () => {
+    await addHypothesis('Insider with a grudge', 'insider', '');
+    await poll(() => card('Insider with a grudge').count()).toBe(1);
+    expect(await page.locator('.posterior-chart rect.posterior-bar').count()).toBe(5);
+    const insider = card('Insider with a grudge');
+    const insiderId = await insider.getAttribute('data-hypothesis');
+    // One click does not delete: it asks first, and "Keep it" backs out.
+    await insider.locator('button.delete-start').click();
+    await poll(() => insider.locator('button.delete-confirm').isVisible()).toBe(true);
+    await insider.locator('button.delete-cancel').click();
+    expect(await insider.locator('button.delete-confirm').isVisible()).toBe(false);
+    expect(await card('Insider with a grudge').count()).toBe(1);
+    await insider.locator('.status-form [data-field=rationale]').fill('Added by mistake');
+    await insider.locator('button.delete-start').click();
+    await insider.locator('button.delete-confirm').click();
+    await poll(() => card('Insider with a grudge').count()).toBe(0);
+    expect(await page.locator('.posterior-chart rect.posterior-bar').count()).toBe(4);
+    expect(await status()).toMatch(/Hypothesis deleted: Insider with a grudge/);
+    // Stored as a revoked version with the reason; the older version is kept.
+    const revoked = await app.services.cases.hypothesis(insiderId!, SYSTEM_VIEWER);
+    expect(revoked).toMatchObject({ deleted: true, rationale: 'Added by mistake' });
+
+    const form = page.locator('#new-evidence-form');
+    await form.locator('[data-field=name]').fill('Anonymous tip about a disgruntled employee');
+    await form.locator('[data-field=kind]').selectOption('JUDGEMENT');
+    await form.locator('[data-field=collectedAt]').fill('2026-01-31T20:00');
+    await form.locator('button[type=submit]').click();
+    const row = page.locator('table.ach-matrix tbody tr', { hasText: 'Anonymous tip' });
+    await poll(() => row.count()).toBe(1);
+    await page.locator('button.edit-evidence[aria-label="Edit “Anonymous tip about a disgruntled employee”"]').click();
+    const edit = page.locator('#edit-evidence-form');
+    await edit.locator('button.delete-start').click();
+    await edit.locator('[data-field=rationale]').fill('Tip retracted by its source');
+    await edit.locator('button.delete-confirm').click();
+    await poll(() => row.count()).toBe(0);
+    expect(await page.locator('table.ach-matrix tbody tr', { hasText: 'Ransom note style' }).count()).toBe(1);
+    await shot('w06c-deleted');
   });
 
   it('exports a one-page brief, TLP-marked, with the judgement, matrix and archived sources, that prints to PDF', async () => {
@@ -302,6 +341,8 @@ describe('analyst workbench in Chromium', () => {
     await page.selectOption('#incident', app.incidentId);
     await page.selectOption('#incident', INCIDENT);
     await expect.poll(async () => (await counts())?.nodes, { timeout: 60_000 }).toBeGreaterThanOrEqual(8);
+    // Deleted hypotheses and evidence are stored (revoked) but not drawn as part of the case.
+    expect(await cy<string[]>(`(cy) => cy.nodes().map((n) => n.data('name'))`)).not.toEqual(expect.arrayContaining([expect.stringMatching(/Insider with a grudge|Anonymous tip/)]));
     // Evidence known on 30 and 31 January: the slider runs from the day before to the day after.
     await expect.poll(async () => Number(await page.getAttribute('#as-of', 'max')), { timeout: 60_000 }).toBe(3);
     await page.focus('#as-of');

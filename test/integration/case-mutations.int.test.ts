@@ -283,3 +283,81 @@ describe('optimistic concurrency (expectedModified)', () => {
     ).rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ objectId: H_CRIME, path: 'expectedModified' }] });
   });
 });
+
+describe('deleting a hypothesis or an evidence item', () => {
+  const ASSESS = `query A($id: ID!, $asOf: DateTime) {
+    incident(id: $id) { hypotheses { id } evidence { id } }
+    assessment(incidentId: $id, asOf: $asOf) { hypotheses { hypothesis { id } posterior } evidence { evidence { id } } explanation }
+  }`;
+  type Assessed = {
+    incident: { hypotheses: { id: string }[]; evidence: { id: string }[] };
+    assessment: { hypotheses: { hypothesis: { id: string }; posterior: number }[]; evidence: { evidence: { id: string } }[]; explanation: string[] };
+  };
+  const read = async (token: string, asOf: string | null = null) => {
+    const r = await api.gql(token, ASSESS, { id: IDS.incident, asOf });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    return r.data as unknown as Assessed;
+  };
+
+  it('a reader may not delete; nothing is written', async () => {
+    const reader = await api.token('reader', 'RED', 'deleting-reader');
+    const before = await state(H_CRIME);
+    const r = await api.gql(reader, `mutation { deleteHypothesis(id: "${H_CRIME}") { id } }`);
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await state(H_CRIME)).toEqual(before);
+  });
+
+  it('a deleted hypothesis leaves the case and the assessment with its ratings, stays in history and in an earlier as-of; it cannot be rated or changed again', async () => {
+    const token = await api.token('analyst', 'RED', 'deleter');
+    const before = await read(token);
+    expect(before.incident.hypotheses.map((h) => h.id)).toContain(H_CRIME);
+    const rated = (await api.services.cases.evidence(EV_INFOSTEALER, SYSTEM_VIEWER)).ratings.filter((x) => x.hypothesisId === H_CRIME);
+    expect(rated.length).toBeGreaterThan(0); // the seed and the tests above rated it: those ratings must not surface as "dropped"
+    const stored = await state(H_CRIME);
+    const instantBefore = new Date(Date.parse(stored.modified) + 1).toISOString();
+
+    const r = await api.gql(token, `mutation D($id: ID!) { deleteHypothesis(id: $id, rationale: "Duplicate of the broker hypothesis") { id deleted rationale } }`, { id: H_CRIME });
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.deleteHypothesis).toEqual({ id: H_CRIME, deleted: true, rationale: 'Duplicate of the broker hypothesis' });
+
+    const after = await read(token);
+    expect(after.incident.hypotheses.map((h) => h.id)).not.toContain(H_CRIME);
+    expect(after.assessment.hypotheses.map((h) => h.hypothesis.id)).not.toContain(H_CRIME);
+    expect(after.assessment.hypotheses).toHaveLength(before.assessment.hypotheses.length - 1);
+    expect(after.assessment.hypotheses.reduce((s, h) => s + h.posterior, 0)).toBeCloseTo(1, 6);
+    expect(after.assessment.explanation.join(' ')).not.toMatch(/rating\(s\) of hypotheses you may not see/);
+    // The incident list no longer counts it.
+    const listed = (await api.services.cases.incidents(SYSTEM_VIEWER)).find((i) => i.id === IDS.incident)!;
+    expect(listed.hypotheses.map((h) => h.id)).not.toContain(H_CRIME);
+    // As of an instant before the deletion, it is still there with its ratings.
+    const earlier = await read(token, instantBefore);
+    expect(earlier.assessment.hypotheses.map((h) => h.hypothesis.id)).toContain(H_CRIME);
+    // Kept: one more version, revoked, and an audit entry.
+    const now = await state(H_CRIME);
+    expect(now.versions).toBe(stored.versions + 1);
+    expect(JSON.parse(now.raw)).toMatchObject({ revoked: true, rationale: 'Duplicate of the broker hypothesis' });
+    expect(now.audit).toBe(stored.audit + 1);
+    expect((await api.services.cases.auditLog(H_CRIME, SYSTEM_VIEWER))[0]).toMatchObject({ action: 'delete-hypothesis', actor: 'deleter' });
+
+    // Rating it is refused by field; changing or deleting it again is a conflict; nothing written.
+    const viewer = (await api.services.auth.authenticate(token))!;
+    await expect(api.services.cases.rateEvidence({ evidenceId: EV_INFOSTEALER, hypothesisId: H_CRIME, rating: 'C' }, viewer))
+      .rejects.toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'hypothesisId', message: expect.stringMatching(/was deleted/) }] });
+    await expect(api.services.cases.updateHypothesis(H_CRIME, { prior: 0.2 }, viewer)).rejects.toBeInstanceOf(ConflictError);
+    await expect(api.services.cases.deleteHypothesis(H_CRIME, null, viewer)).rejects.toBeInstanceOf(ConflictError);
+    expect(await state(H_CRIME)).toEqual(now);
+  });
+
+  it('a deleted evidence item leaves the matrix and the current assessment', async () => {
+    const token = await api.token('analyst', 'RED', 'evidence-deleter');
+    const before = await read(token);
+    expect(before.assessment.evidence.map((e) => e.evidence.id)).toContain(EV_INFOSTEALER);
+    const r = await api.gql(token, `mutation { deleteEvidence(id: "${EV_INFOSTEALER}", rationale: "Logs were a re-sale of an old dump") { deleted rationale } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.deleteEvidence).toEqual({ deleted: true, rationale: 'Logs were a re-sale of an old dump' });
+    const after = await read(token);
+    expect(after.incident.evidence.map((e) => e.id)).not.toContain(EV_INFOSTEALER);
+    expect(after.assessment.evidence.map((e) => e.evidence.id)).not.toContain(EV_INFOSTEALER);
+    expect(after.assessment.evidence).toHaveLength(before.assessment.evidence.length - 1);
+  });
+});

@@ -368,12 +368,14 @@ export function startExplorer(deps: AppDeps): void {
       const first = await neighborhood([id], 1, INCIDENT_LIMIT, null, null, true);
       const caseIds = first.nodes.filter((n) => CASE_TYPES.has(n.type)).map((n) => n.id);
       const second = caseIds.length ? await neighborhood(caseIds, 1, INCIDENT_LIMIT, null, null, true) : { nodes: [], edges: [], truncated: false };
+      const facts = await caseFacts(client, id).catch(() => ({ times: new Map<string, string>(), ratings: new Map<string, string[]>(), members: null }));
+      // Deleted (revoked) hypotheses and evidence are still stored objects: the case's canvas leaves them out.
+      const member = (n: ApiNode) => !CASE_TYPES.has(n.type) || facts.members === null || facts.members.has(n.id);
       const graph: Neighborhood = {
-        nodes: [...first.nodes, ...second.nodes].filter((n) => n.type !== 'marking-definition'),
+        nodes: [...first.nodes, ...second.nodes].filter((n) => n.type !== 'marking-definition' && member(n)),
         edges: [...first.edges, ...second.edges],
         truncated: first.truncated || second.truncated,
       };
-      const facts = await caseFacts(client, id).catch(() => ({ times: new Map<string, string>(), ratings: new Map<string, string[]>() }));
       if (token !== openToken) return;
       eventTimes = facts.times;
       cellRatings = facts.ratings;
@@ -464,6 +466,18 @@ export function startExplorer(deps: AppDeps): void {
         updateEvidence: api.updateEvidence ? async (id, patch, expectedModified) => {
           await api.updateEvidence!(client, id, patch, expectedModified);
           await reload();
+        } : undefined,
+        deleteHypothesis: api.deleteHypothesis ? async (id, rationale) => {
+          const name = data.hypotheses.find((x) => x.id === id)?.name ?? id;
+          await api.deleteHypothesis!(client, id, rationale);
+          await reload(true);
+          say(`Hypothesis deleted: ${name}. Its versions stay in the history.`);
+        } : undefined,
+        deleteEvidence: api.deleteEvidence ? async (id, rationale) => {
+          const name = data.evidence.find((x) => x.id === id)?.name ?? id;
+          await api.deleteEvidence!(client, id, rationale);
+          await reload();
+          say(`Evidence deleted: ${name}. Its versions stay in the history.`);
         } : undefined,
         findObjects: (text) => findLinkable(client, text),
         canvasSelection: () => (canvas?.selectedIds() ?? []).map((id) => {

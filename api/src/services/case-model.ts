@@ -41,6 +41,8 @@ export interface HypothesisRecord {
   created: string;
   modified: string;
   tlpRank: number;
+  /** Deleted from its incident (the stored version is revoked, STIX `revoked: true`). */
+  deleted: boolean;
   raw: StixJson;
 }
 
@@ -64,19 +66,29 @@ export interface EvidenceRecord {
   collectedAt: string;
   weight: number | null;
   discredited: boolean;
+  /** Why it was discredited or deleted. */
+  rationale: string | null;
   ratings: RatingRecord[];
   labels: string[];
   externalReferences: StixJson[];
   created: string;
   modified: string;
   tlpRank: number;
+  /** Deleted from its incident (the stored version is revoked). */
+  deleted: boolean;
   raw: StixJson;
 }
 
 export interface CaseRecord {
   incident: { id: string; name: string; description: string | null; tlpRank: number; raw: StixJson; modified: string };
+  /** The hypotheses and evidence of the case, deleted ones left out. */
   hypotheses: HypothesisRecord[];
   evidence: EvidenceRecord[];
+  /**
+   * Deleted (revoked) hypotheses and evidence of the case the viewer may see: out of the case and
+   * of the current assessment, still in an assessment as of an instant before their deletion.
+   */
+  deleted: { hypotheses: HypothesisRecord[]; evidence: EvidenceRecord[] };
   candidates: Map<string, { id: string; type: string; name: string; tlpRank: number }>;
 }
 
@@ -109,6 +121,7 @@ export function hypothesisRecord(o: StoredObject): HypothesisRecord {
     created: str(raw.created) ?? '',
     modified: str(raw.modified) ?? '',
     tlpRank: o.tlpRank,
+    deleted: raw.revoked === true,
     raw,
   };
 }
@@ -128,6 +141,7 @@ export function evidenceRecord(o: StoredObject): EvidenceRecord {
     collectedAt: str(raw.collected_at) ?? str(raw.created) ?? '',
     weight: num(raw.weight),
     discredited: raw.discredited === true,
+    rationale: str(raw.rationale),
     ratings: records(raw.ratings).map((r) => ({
       hypothesisId: str(r.hypothesis_ref) ?? '',
       analyst: str(r.analyst) ?? '',
@@ -140,12 +154,15 @@ export function evidenceRecord(o: StoredObject): EvidenceRecord {
     created: str(raw.created) ?? '',
     modified: str(raw.modified) ?? '',
     tlpRank: o.tlpRank,
+    deleted: raw.revoked === true,
     raw,
   };
 }
 
 export function caseRecord(stored: StoredCase): CaseRecord {
   const raw = stored.incident.raw;
+  const hypotheses = stored.hypotheses.map(hypothesisRecord);
+  const evidence = stored.evidence.map(evidenceRecord);
   return {
     incident: {
       id: stored.incident.id,
@@ -155,8 +172,9 @@ export function caseRecord(stored: StoredCase): CaseRecord {
       raw,
       modified: str(raw.modified) ?? '',
     },
-    hypotheses: stored.hypotheses.map(hypothesisRecord),
-    evidence: stored.evidence.map(evidenceRecord),
+    hypotheses: hypotheses.filter((h) => !h.deleted),
+    evidence: evidence.filter((e) => !e.deleted),
+    deleted: { hypotheses: hypotheses.filter((h) => h.deleted), evidence: evidence.filter((e) => e.deleted) },
     candidates: new Map(stored.candidates.map((a) => [a.id, a])),
   };
 }
@@ -217,6 +235,7 @@ function hypothesisVersions(h: HypothesisRecord, older: readonly StoredVersion[]
     name: r.name,
     status: r.status,
     ...(r.prior !== null ? { prior: r.prior } : {}),
+    ...(r.deleted ? { deleted: true } : {}),
   }));
 }
 
@@ -227,6 +246,7 @@ function evidenceVersions(e: EvidenceRecord, older: readonly StoredVersion[]): E
     ...(r.reliability !== null ? { reliability: r.reliability } : {}),
     ...(r.credibility !== null ? { credibility: r.credibility } : {}),
     discredited: r.discredited,
+    ...(r.deleted ? { deleted: true } : {}),
   }));
 }
 
@@ -242,10 +262,15 @@ export function toAssessmentInput(
   c: CaseRecord,
   versions?: ReadonlyMap<string, readonly StoredVersion[]>,
 ): { input: AssessmentInput; dropped: DroppedRating[] } {
-  const known = new Set(c.hypotheses.map((h) => h.id));
+  // As of an instant (with versions), deleted objects take part until their deletion; the current
+  // assessment leaves them out, and the ratings of a deleted hypothesis with it (not reported as dropped).
+  const hypotheses = versions ? [...c.hypotheses, ...c.deleted.hypotheses] : c.hypotheses;
+  const items = versions ? [...c.evidence, ...c.deleted.evidence] : c.evidence;
+  const known = new Set(hypotheses.map((h) => h.id));
+  const deleted = new Set(c.deleted.hypotheses.map((h) => h.id));
   const dropped: DroppedRating[] = [];
-  const evidence: EvidenceInput[] = c.evidence.map((e) => {
-    const derivedFrom = dependencies(e, c.evidence);
+  const evidence: EvidenceInput[] = items.map((e) => {
+    const derivedFrom = dependencies(e, items);
     const key = sourceKey(e);
     return {
       id: e.id,
@@ -260,7 +285,7 @@ export function toAssessmentInput(
       ...(versions ? { versions: evidenceVersions(e, versions.get(e.id) ?? []) } : {}),
       ratings: e.ratings.flatMap((r, index) => {
         if (!known.has(r.hypothesisId)) {
-          dropped.push({ evidenceId: e.id, index, hypothesisId: r.hypothesisId });
+          if (!deleted.has(r.hypothesisId)) dropped.push({ evidenceId: e.id, index, hypothesisId: r.hypothesisId });
           return [];
         }
         return [
@@ -277,7 +302,7 @@ export function toAssessmentInput(
   });
   // Read from the stored JSON: a judgement without a probability reaches the engine as missing
   // (an error naming it), never as 0.
-  const judgements: AnalystJudgement[] = c.hypotheses.flatMap((h) =>
+  const judgements: AnalystJudgement[] = hypotheses.flatMap((h) =>
     records(h.raw.analyst_judgements).map((j) => ({
       analyst: str(j.analyst) ?? '',
       hypothesisId: h.id,
@@ -287,7 +312,7 @@ export function toAssessmentInput(
   );
   return {
     input: {
-      hypotheses: c.hypotheses.map((h) => ({
+      hypotheses: hypotheses.map((h) => ({
         id: h.id,
         name: h.name,
         category: h.category,

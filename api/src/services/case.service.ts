@@ -163,6 +163,15 @@ export interface CaseService {
     options?: MutationOptions,
   ): Promise<HypothesisRecord>;
   setJudgement(input: SetJudgementInput, viewer: Viewer, options?: MutationOptions): Promise<HypothesisRecord>;
+  /**
+   * Deletes a hypothesis from its incident: a new version revoked as STIX says (`revoked: true`,
+   * audited, `rationale` kept). Out of the case and the current assessment with its ratings and
+   * judgements; still in the version history and in an assessment as of an earlier instant. A
+   * revoked object takes no newer version, so a deletion is final.
+   */
+  deleteHypothesis(id: string, rationale: string | null | undefined, viewer: Viewer, options?: MutationOptions): Promise<HypothesisRecord>;
+  /** Deletes an evidence item from its incident, as deleteHypothesis does. */
+  deleteEvidence(id: string, rationale: string | null | undefined, viewer: Viewer, options?: MutationOptions): Promise<EvidenceRecord>;
   createEvidence(input: CreateEvidenceInput, viewer: Viewer): Promise<EvidenceRecord>;
   updateEvidence(id: string, patch: UpdateEvidenceInput, viewer: Viewer, options?: MutationOptions): Promise<EvidenceRecord>;
   rateEvidence(input: RateEvidenceInput, viewer: Viewer, options?: MutationOptions): Promise<EvidenceRecord>;
@@ -580,7 +589,7 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
         description: typeof r.raw.description === 'string' ? r.raw.description : null,
         tlpRank: r.tlpRank,
         raw: r.raw,
-        hypotheses: r.hypotheses.map(hypothesisRecord),
+        hypotheses: r.hypotheses.map(hypothesisRecord).filter((h) => !h.deleted),
       }));
     },
 
@@ -654,6 +663,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       });
     },
 
+    deleteHypothesis(id, rationale, viewer, options = {}) {
+      return changeHypothesis(id, viewer, 'delete-hypothesis', options, (next, _current, _read, problems) => {
+        problems.text('rationale', rationale);
+        next.revoked = true;
+        patch(next, 'rationale', rationale);
+      });
+    },
+
     async createEvidence(input, viewer) {
       const written = await mutate(viewer, {
         action: 'create-evidence',
@@ -688,6 +705,14 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
       });
     },
 
+    deleteEvidence(id, rationale, viewer, options = {}) {
+      return changeEvidence(id, viewer, 'delete-evidence', options, (next, _current, _read, problems) => {
+        problems.text('rationale', rationale);
+        next.revoked = true;
+        patch(next, 'rationale', rationale);
+      });
+    },
+
     rateEvidence(input, viewer, options = {}) {
       return changeEvidence(
         input.evidenceId,
@@ -701,6 +726,8 @@ export function createCaseService(deps: CaseServiceDeps): CaseService {
           const hypothesis = (await read([input.hypothesisId])).get(input.hypothesisId);
           if (!hypothesis || hypothesis.type !== HYPOTHESIS_TYPE) {
             problems.add('hypothesisId', `no attribution-hypothesis ${input.hypothesisId} that you may see`);
+          } else if (hypothesis.raw.revoked === true) {
+            problems.add('hypothesisId', `${input.hypothesisId} was deleted from its incident: it cannot be rated`);
           } else if (hypothesis.raw.incident_ref !== current.raw.incident_ref) {
             problems.add(
               'hypothesisId',

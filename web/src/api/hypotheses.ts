@@ -150,6 +150,22 @@ export const SET_HYPOTHESIS_STATUS = operation<
   }`,
 );
 
+export const DELETE_HYPOTHESIS = operation<
+  { deleteHypothesis: { id: string; deleted: boolean } },
+  { id: string; rationale?: string | null }
+>(
+  'WebDeleteHypothesis',
+  `mutation WebDeleteHypothesis($id: ID!, $rationale: String) { deleteHypothesis(id: $id, rationale: $rationale) { id deleted } }`,
+);
+
+export const DELETE_EVIDENCE = operation<
+  { deleteEvidence: { id: string; deleted: boolean } },
+  { id: string; rationale?: string | null }
+>(
+  'WebDeleteEvidence',
+  `mutation WebDeleteEvidence($id: ID!, $rationale: String) { deleteEvidence(id: $id, rationale: $rationale) { id deleted } }`,
+);
+
 export const SET_JUDGEMENT = operation<
   { setJudgement: { id: string } },
   { hypothesisId: string; probability: number; rationale?: string | null }
@@ -189,11 +205,11 @@ const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence', 'i
 
 /** When the case's objects happened or became known: evidence by `collectedAt`, hypotheses by creation. */
 export const CASE_TIMES = operation<
-  { incident: { id: string; evidence: { id: string; collectedAt: string; ratings: EvidenceRow['ratings'] }[] } | null },
+  { incident: { id: string; hypotheses: { id: string }[]; evidence: { id: string; collectedAt: string; ratings: EvidenceRow['ratings'] }[] } | null },
   { id: string }
 >(
   'WebCaseTimes',
-  `query WebCaseTimes($id: ID!) { incident(id: $id) { id evidence { id collectedAt ratings { hypothesisId analyst rating rationale ratedAt } } } }`,
+  `query WebCaseTimes($id: ID!) { incident(id: $id) { id hypotheses { id } evidence { id collectedAt ratings { hypothesisId analyst rating rationale ratedAt } } } }`,
 );
 
 export interface CaseCanvasFacts {
@@ -201,6 +217,8 @@ export interface CaseCanvasFacts {
   times: Map<string, string>;
   /** Per `evidenceId hypothesisId`: the analysts' latest ratings, in analyst order (label and colour of the RATED edge). */
   ratings: Map<string, Rating[]>;
+  /** The case's hypotheses and evidence as they stand (deleted ones are not members; null: unknown). */
+  members: Set<string> | null;
 }
 
 /**
@@ -221,7 +239,8 @@ export async function caseFacts(client: GraphQLClient, incidentId: string): Prom
   }
   const first = evidence.map((e) => e.collectedAt).sort()[0];
   if (first) times.set(incidentId, first);
-  return { times, ratings };
+  const members = data.incident ? new Set([...data.incident.hypotheses.map((x) => x.id), ...evidence.map((e) => e.id)]) : null;
+  return { times, ratings, members };
 }
 
 export interface HypothesesApi {
@@ -232,6 +251,8 @@ export interface HypothesesApi {
   setJudgement?: (client: GraphQLClient, hypothesisId: string, probability: number, rationale: string | null) => Promise<void>;
   addEvidence?: (client: GraphQLClient, input: { incidentId: string } & EvidenceFields) => Promise<void>;
   updateEvidence?: (client: GraphQLClient, id: string, input: Partial<EvidenceFields>, expectedModified: string | null) => Promise<void>;
+  deleteHypothesis?: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
+  deleteEvidence?: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
   importFactSheet?: (client: GraphQLClient, text: string, fileName: string) => Promise<ImportResult>;
 }
 
@@ -256,6 +277,12 @@ export const HYPOTHESES_API: HypothesesApi = {
   },
   updateEvidence: async (client, id, input, expectedModified) => {
     await client.request(UPDATE_EVIDENCE, { id, input, expectedModified });
+  },
+  deleteHypothesis: async (client, id, rationale) => {
+    await client.request(DELETE_HYPOTHESIS, { id, rationale });
+  },
+  deleteEvidence: async (client, id, rationale) => {
+    await client.request(DELETE_EVIDENCE, { id, rationale });
   },
   // The same seed service as `attribution-graph import case.yaml`; refused sheets come back with errors.
   importFactSheet: async (client, text, fileName) => (await client.request(IMPORT_FACT_SHEET, { text, fileName })).importFactSheet,

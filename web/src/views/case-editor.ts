@@ -48,6 +48,30 @@ function pct(p: number | null): string {
   return p === null ? '' : String(Math.round(p * 10_000) / 100);
 }
 
+/**
+ * A deletion in two steps, inside a form: "Delete…" reveals a "Delete for good" submit button
+ * (value `DELETE`; the form's submit handler tells it by its submitter), a way back, what a
+ * deletion does, and `extra` (a "why" field). Nothing is deleted on one click.
+ */
+function deleteStep(name: string, extra: HTMLElement | null = null): HTMLElement {
+  const start = h('button', { type: 'button', class: 'danger delete-start', 'aria-label': `Delete “${name}”…` }, 'Delete…');
+  const confirm = h('button', { type: 'submit', value: 'DELETE', class: 'danger delete-confirm', 'aria-label': `Delete “${name}” for good` }, 'Delete for good');
+  const back = h('button', { type: 'button', class: 'delete-cancel' }, 'Keep it');
+  const note = h('span', { class: 'hint small' }, 'It leaves the case and the assessment; its history stays.');
+  const confirmation = h('span', { class: 'delete-confirmation', hidden: true }, extra, confirm, back, note);
+  start.addEventListener('click', () => {
+    start.hidden = true;
+    confirmation.hidden = false;
+    confirm.focus();
+  });
+  back.addEventListener('click', () => {
+    confirmation.hidden = true;
+    start.hidden = false;
+    start.focus();
+  });
+  return h('span', { class: 'delete-step' }, start, confirmation);
+}
+
 function statusButtons(x: MatrixHypothesis, callbacks: HypothesesCallbacks): HTMLElement | null {
   if (!callbacks.setStatus) return null;
   const why = h('input', { type: 'text', 'data-field': 'rationale', placeholder: 'why (optional)', 'aria-label': `Why you change the status of “${x.name}”` });
@@ -59,11 +83,14 @@ function statusButtons(x: MatrixHypothesis, callbacks: HypothesesCallbacks): HTM
     form.append(b);
   }
   form.prepend(why);
+  if (callbacks.deleteHypothesis) form.append(deleteStep(x.name));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    const rationale = why.value.trim() || null;
+    if (submitter?.value === 'DELETE') return void submitWith(form, () => callbacks.deleteHypothesis!(x.id, rationale));
     const status = (submitter?.value ?? 'OPEN') as HypothesisStatus;
-    void submitWith(form, () => callbacks.setStatus!(x.id, status, why.value.trim() || null));
+    void submitWith(form, () => callbacks.setStatus!(x.id, status, rationale));
   });
   return form;
 }
@@ -278,6 +305,7 @@ export function evidenceEditor(data: HypothesesData, callbacks: HypothesesCallba
   sourcesSet.append(addSource);
   const refs = objectRefsField(item?.objectRefs ?? [], callbacks);
   const cancel = item ? h('button', { type: 'button' }, 'Cancel') : null;
+  const deleteWhy = h('input', { type: 'text', 'data-field': 'rationale', placeholder: 'why (optional)', 'aria-label': `Why you delete “${item?.name ?? ''}”` });
   const form = h('form', { novalidate: true, class: 'stack-form evidence-form', id: item ? 'edit-evidence-form' : 'new-evidence-form', 'aria-label': item ? `Edit evidence “${item.name}”` : 'New evidence' },
     h('h3', {}, item ? `Edit evidence “${item.name}”` : 'New evidence'),
     h('div', { class: 'row' }, field('Evidence', name), field('Kind', kind), field('Known on (UTC)', when)),
@@ -285,10 +313,14 @@ export function evidenceEditor(data: HypothesesData, callbacks: HypothesesCallba
     h('div', { class: 'row' }, field('Source reliability', reliability), field('Information credibility', credibility), field('Weight', weight, '1 = normal')),
     sourcesSet,
     refs.el,
-    h('div', { class: 'inline-form' }, h('button', { type: 'submit', class: 'primary' }, item ? 'Save evidence' : 'Add evidence'), cancel));
+    h('div', { class: 'inline-form' }, h('button', { type: 'submit', class: 'primary' }, item ? 'Save evidence' : 'Add evidence'), cancel,
+      item && callbacks.deleteEvidence ? deleteStep(item.name, deleteWhy) : null));
   cancel?.addEventListener('click', () => form.replaceWith(evidenceEditor(data, callbacks, null)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    if (item && ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value === 'DELETE') {
+      return void submitWith(form, () => callbacks.deleteEvidence!(item.id, deleteWhy.value.trim() || null));
+    }
     const sources = readRows().filter((s) => s.name || s.url || s.archiveUrl);
     const problems: { path: string; message: string }[] = [];
     if (!name.value.trim()) problems.push({ path: 'name', message: 'is required: state the evidence' });

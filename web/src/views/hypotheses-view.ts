@@ -173,6 +173,9 @@ export interface HypothesesCallbacks {
   setPriors?: (priors: Record<string, number>, other?: HypothesisFields) => Promise<void>;
   addEvidence?: (fields: EvidenceFields) => Promise<void>;
   updateEvidence?: (id: string, patch: Partial<EvidenceFields>, expectedModified: string | null) => Promise<void>;
+  /** Deletes (revokes) a hypothesis or an evidence item, with an optional reason. */
+  deleteHypothesis?: (id: string, rationale: string | null) => Promise<void>;
+  deleteEvidence?: (id: string, rationale: string | null) => Promise<void>;
   /** Objects an evidence item may link to (search), and the ids selected on the canvas. */
   findObjects?: (text: string) => Promise<{ id: string; type: string; name: string; externalId?: string | null }[]>;
   canvasSelection?: () => { id: string; type: string; name: string }[];

@@ -116,6 +116,7 @@ export function prepareCase(
     if (!knownBy(e.knownAt, asOf)) continue;
     // An item stored after `asOf` but known by then is scored as first stored.
     const version = versionAt(e.versions, asOf) ?? earliest(e.versions);
+    if (version?.deleted) continue;
     evidence.push(prepareEvidence(e, version, index, config, asOf, scratch));
   }
   evidence.sort((a, b) => compareIds(a.id, b.id));
@@ -190,7 +191,7 @@ function hypothesesAt(hypotheses: readonly HypothesisInput[], asOf: number | und
   for (const h of hypotheses) {
     if (asOf !== undefined && h.createdAt !== undefined && toInstant(h.createdAt) > asOf) continue;
     const version: HypothesisVersion | undefined | null = versionAt(h.versions, asOf);
-    if (version === null) continue;
+    if (version === null || version?.deleted) continue;
     if (version === undefined) {
       out.push(h);
       continue;

@@ -49,6 +49,8 @@ export interface HypothesisVersion {
   name?: string;
   prior?: number;
   status: HypothesisStatus;
+  /** Deleted from the case from `validFrom` on (a revoked STIX version): left out of an assessment as of then or later. */
+  deleted?: boolean;
 }
 
 export interface HypothesisInput {
@@ -82,6 +84,8 @@ export interface EvidenceVersion {
   reliability?: SourceReliability;
   credibility?: InformationCredibility;
   discredited?: boolean;
+  /** Deleted from the case from `validFrom` on: left out of an assessment as of then or later. */
+  deleted?: boolean;
 }
 
 export interface EvidenceInput {

@@ -56,15 +56,22 @@ interface IncidentModel {
   evidence?: EvidenceModel[];
 }
 
-function caseModel(c: CaseRecord): IncidentModel & { byId: Map<string, HypothesisModel> } {
-  const hypotheses: HypothesisModel[] = c.hypotheses.map((h) => ({
+/**
+ * The case as GraphQL serves it. `byId` and `evidenceById` also hold the deleted hypotheses and
+ * evidence: an assessment as of an instant before a deletion names them (with `deleted: true`).
+ */
+function caseModel(c: CaseRecord): IncidentModel & { byId: Map<string, HypothesisModel>; evidenceById: Map<string, EvidenceModel> } {
+  const model = (h: HypothesisRecord): HypothesisModel => ({
     ...h,
     knownCandidates: h.candidateRefs.flatMap((id) => {
       const a = c.candidates.get(id);
       return a ? [{ id: a.id, type: a.type, name: a.name }] : [];
     }),
-  }));
-  const byId = new Map(hypotheses.map((h) => [h.id, h]));
+  });
+  const hypotheses = c.hypotheses.map(model);
+  const byId = new Map([...hypotheses, ...c.deleted.hypotheses.map(model)].map((h) => [h.id, h]));
+  const evidence = c.evidence.map((e) => ({ ...e, hypothesesById: byId }));
+  const evidenceById = new Map([...evidence, ...c.deleted.evidence.map((e) => ({ ...e, hypothesesById: byId }))].map((e) => [e.id, e]));
   return {
     id: c.incident.id,
     name: c.incident.name,
@@ -72,8 +79,9 @@ function caseModel(c: CaseRecord): IncidentModel & { byId: Map<string, Hypothesi
     tlpRank: c.incident.tlpRank,
     raw: c.incident.raw,
     hypotheses,
-    evidence: c.evidence.map((e) => ({ ...e, hypothesesById: byId })),
+    evidence,
     byId,
+    evidenceById,
   };
 }
 
@@ -113,7 +121,7 @@ const COHERENTISATIONS = { PROPORTIONAL: 'proportional', LEAST_SQUARES: 'least-s
 
 function shapeAssessment(incidentId: string, a: CaseAssessment, combination: RatingCombinationArg) {
   const m = caseModel(a.case);
-  const evidenceById = new Map((m.evidence ?? []).map((e) => [e.id, e]));
+  const evidenceById = m.evidenceById;
   const r = a.result;
   const probability = (p: { hypothesisId: string; probability: number }) => ({ hypothesis: m.byId.get(p.hypothesisId), probability: p.probability });
   const cells = consensusCells(r);
@@ -267,6 +275,10 @@ export const caseResolvers = {
       ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, requireViewer(ctx), {
         expectedModified: args.expectedModified,
       }),
+    deleteHypothesis: async (_: unknown, args: { id: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+      ctx.services.cases.deleteHypothesis(args.id, args.rationale, requireViewer(ctx), { expectedModified: args.expectedModified }),
+    deleteEvidence: async (_: unknown, args: { id: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+      ctx.services.cases.deleteEvidence(args.id, args.rationale, requireViewer(ctx), { expectedModified: args.expectedModified }),
     setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null } & MutationOptions, ctx: Ctx) => {
       const { expectedModified, ...input } = args;
       return ctx.services.cases.setJudgement(input, requireViewer(ctx), { expectedModified });
