@@ -302,6 +302,23 @@ describe('5. as of an instant, the case as it was', () => {
     expect(assess(input(), { asOf: '2025-12-19' }).evidence[0]?.effectiveWeight).toBe(0);
     expect(assess(input(), { asOf: '2025-12-15' }).leader).toBe('h1');
   });
+
+  it('counts a deleted hypothesis or item until its deletion, not after', () => {
+    const withDeletions = (): AssessmentInput => {
+      const x = input();
+      x.hypotheses[1]!.versions = [{ validFrom: '2025-12-01', status: 'open' }, { validFrom: '2025-12-16', status: 'open', deleted: true }];
+      x.evidence.push({ ...item('gone', { h1: 'II', h2: 'CC' }), versions: [{ validFrom: '2025-12-12' }, { validFrom: '2025-12-14', deleted: true }] });
+      return x;
+    };
+    const before = assess(withDeletions(), { asOf: '2025-12-13' });
+    expect(before.hypotheses.map((h) => h.hypothesisId).sort()).toEqual(['h1', 'h2']);
+    expect(before.evidence.map((e) => e.evidenceId).sort()).toEqual(['e', 'gone']);
+    const between = assess(withDeletions(), { asOf: '2025-12-15' });
+    expect(between.evidence.map((e) => e.evidenceId)).toEqual(['e']);
+    const after = assess(withDeletions(), { asOf: '2025-12-17' });
+    expect(after.hypotheses.map((h) => h.hypothesisId)).toEqual(['h1']);
+    expect(after.hypotheses[0]!.posterior).toBeCloseTo(1, 9);
+  });
 });
 
 describe('6. disagreement from ratings', () => {
