@@ -445,7 +445,9 @@ describe('analyst workbench in Chromium', () => {
 
   it('offers a reader no import and no editing', async () => {
     const issued = await app.services.auth.createToken({ name: 'e2e-reader', role: 'reader', clearance: 'RED' }, { viewer: SYSTEM_VIEWER });
-    const reader = await browser.context.newPage();
+    // Another browser: a tab of this one would share the analyst's sign-in.
+    const other = await launchBrowser();
+    const reader = other.page;
     await reader.goto(`${app.baseUrl}/?incident=${encodeURIComponent(INCIDENT)}&tab=hypotheses`);
     await reader.fill('#token', issued.token);
     await reader.click('form.sign-in button[type=submit]');
@@ -454,7 +456,27 @@ describe('analyst workbench in Chromium', () => {
     expect(await reader.locator('#check-import').count()).toBe(0);
     expect(await reader.locator('#new-evidence-form, #new-hypothesis-form, .hyp-actions, #matrix-mine').count()).toBe(0);
     expect(await reader.textContent('.hypotheses-view')).toContain('Your role is read-only');
-    await reader.close();
+    expect(other.consoleErrors).toEqual([]);
+    await other.close();
+  });
+
+  it('shares the sign-in with a new tab, and signing out in one tab signs out both; signing in again signs in both', async () => {
+    const second = await browser.context.newPage();
+    await second.goto(`${app.baseUrl}/?incident=${encodeURIComponent(INCIDENT)}`);
+    // No token asked: the new tab took the signed-in tab's.
+    await second.locator('#incident').waitFor({ timeout: 60_000 });
+    expect(await second.locator('#token').count()).toBe(0);
+    expect(await second.evaluate(() => sessionStorage.getItem('attribution-graph.token'))).toBe(app.token);
+    await second.click('#sign-out');
+    await second.locator('#token').waitFor();
+    await poll(() => page.locator('#sign-in-error').textContent()).toBe('You signed out in another tab.');
+    expect(await page.evaluate(() => sessionStorage.getItem('attribution-graph.token'))).toBeNull();
+    await page.fill('#token', app.token);
+    await page.click('form.sign-in button[type=submit]');
+    await page.locator('#incident').waitFor({ timeout: 60_000 });
+    await second.locator('#incident').waitFor({ timeout: 60_000 });
+    expect(await second.locator('#token').count()).toBe(0);
+    await second.close();
   });
 
   it('logged no console errors', () => {

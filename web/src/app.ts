@@ -73,7 +73,7 @@ export function startExplorer(deps: AppDeps): void {
     h('option', { value: '' }, 'Export…'), h('option', { value: 'png' }, 'PNG image'), h('option', { value: 'svg' }, 'SVG image'),
     h('option', { value: 'json' }, 'Cytoscape JSON'), h('option', { value: 'stix' }, 'STIX bundle'));
   const saveView = h('button', { type: 'button', id: 'save-view', title: 'Put the canvas (elements, positions) and filters in the URL' }, 'Save view');
-  const signOut = h('button', { type: 'button' }, 'Sign out');
+  const signOut = h('button', { type: 'button', id: 'sign-out' }, 'Sign out');
   const cancelRequests = h('button', { type: 'button', id: 'cancel-requests', hidden: true, title: 'Stop waiting for the server (requests time out on their own after 30 s)' }, 'Cancel');
   const who = h('span', { class: 'who', title: deps.viewer ? `cleared for TLP:${deps.viewer.clearance}` : '' }, deps.viewer ? `${deps.viewer.name} (${deps.viewer.role}, TLP:${deps.viewer.clearance.replace('_', '+')})` : 'signed in');
 

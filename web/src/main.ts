@@ -1,17 +1,20 @@
 /**
- * Entry point of the web explorer: sign in with a token (kept in sessionStorage), then start the
- * explorer. The token is checked with a cheap query before the explorer opens.
+ * Entry point of the web explorer: sign in with a token (kept in sessionStorage, shared with the
+ * other tabs of this browser: api/tab-session.ts), then start the explorer. The token is checked
+ * with a cheap query before the explorer opens.
  */
 import './styles.css';
 import { createClient, describeError, UnauthenticatedError, UnsupportedOperationError } from './api/client';
 import { HYPOTHESES_API } from './api/hypotheses';
 import { SYSTEM, VIEWER, type Viewer } from './api/operations';
 import { sessionTokenStore } from './api/session';
+import { tabSession } from './api/tab-session';
 import { startExplorer } from './app';
 import { renderSignIn } from './views/sign-in';
 
 const root = document.getElementById('app')!;
 const tokens = sessionTokenStore();
+const tabs = tabSession(tokens);
 let signedIn = false;
 let pendingListener: ((pending: number) => void) | null = null;
 const client = createClient({
@@ -21,8 +24,18 @@ const client = createClient({
     if (!signedIn) return;
     signedIn = false;
     tokens.clear();
+    tabs.signedOut();
     showSignIn('Your session has ended or the token was revoked: sign in again.');
   },
+});
+// Another tab signed in while this one waited at the sign-in page, or signed out.
+tabs.onSignIn(() => {
+  if (!signedIn) void boot();
+});
+tabs.onSignOut(() => {
+  if (!signedIn) return;
+  signedIn = false;
+  showSignIn('You signed out in another tab.');
 });
 
 /** Checks the token; returns the viewer (null when the server has no `viewer` query) or a problem. */
@@ -49,6 +62,7 @@ function start(viewer: Viewer | null): void {
     },
     onSignOut: () => {
       signedIn = false;
+      tabs.signedOut();
       showSignIn();
     },
   });
@@ -63,6 +77,7 @@ function showSignIn(message?: string): void {
       return result.problem;
     }
     start(result.viewer);
+    tabs.signedIn(token);
     return null;
   }, message);
 }
@@ -84,6 +99,11 @@ function showOutage(problem: string): void {
 }
 
 async function boot(): Promise<void> {
+  if (!tokens.get()) {
+    // A tab opened while another is signed in takes its token.
+    const shared = await tabs.ask();
+    if (shared && !tokens.get()) tokens.set(shared);
+  }
   if (!tokens.get()) return showSignIn();
   const result = await check();
   if ('problem' in result) {

@@ -16,7 +16,7 @@ export function renderSignIn(root: HTMLElement, onSubmit: (token: string) => Pro
     input,
     h('p', { id: 'token-help', class: 'hint' },
       'Paste the token your administrator gave you. The local admin token is in .data/admin.token. ',
-      'It is kept for this browser tab only (sessionStorage).'),
+      'It is kept for this browser session only (sessionStorage), and tabs you open while signed in share it.'),
     button,
     error,
   );
