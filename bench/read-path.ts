@@ -10,6 +10,9 @@
  *                      filter, mapping to plain values, a pooled session per query)
  *   server-side        Neo4j's own time for that query (result summary: available + consumed)
  *
+ * Next to each variant: this process's CPU time per read (process.cpuUsage: every thread, so the
+ * driver, the GC and libuv), to tell time spent in Node from time spent waiting on Neo4j.
+ *
  * Database: its own local Neo4j in .data/neo4j-bench-read (port BENCH_READ_BOLT_PORT, default
  * 7799), ATT&CK Enterprise imported once from ../shared/corpus; or NEO4J_URI (must hold ATT&CK).
  * The variants take turns in 3 rounds, so drift hits them alike. Prints figures; not a test.
@@ -41,18 +44,25 @@ type Variant = [label: string, work: (id: string) => Promise<unknown>];
 /** Every variant in turn, ROUNDS times (so drift and warm-up hit them alike), N reads each in all. */
 async function measure(ids: string[], variants: Variant[]): Promise<void> {
   const samples = new Map<string, number[]>(variants.map(([label]) => [label, []]));
+  const cpu = new Map<string, number>(variants.map(([label]) => [label, 0]));
   for (const [, work] of variants) for (let i = 0; i < 200; i++) await work(ids[i % ids.length]!); // plans cached, JIT warm
   for (let round = 0; round < ROUNDS; round++) {
     for (const [label, work] of variants) {
+      const before = process.cpuUsage();
       for (let i = 0; i < N / ROUNDS; i++) {
         const id = ids[(i * 7919 + round) % ids.length]!;
         const t = performance.now();
         await work(id);
         samples.get(label)!.push(performance.now() - t);
       }
+      const used = process.cpuUsage(before);
+      cpu.set(label, cpu.get(label)! + (used.user + used.system) / 1000);
     }
   }
-  for (const [label] of variants) console.log(`${label.padEnd(16)} ${figures(samples.get(label)!)}`);
+  for (const [label] of variants) {
+    const reads = samples.get(label)!;
+    console.log(`${label.padEnd(16)} ${figures(reads)}  Node CPU ${(cpu.get(label)! / reads.length).toFixed(2)} ms/read`);
+  }
 }
 
 async function main() {
