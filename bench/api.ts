@@ -185,7 +185,7 @@ async function main() {
     },
     { viewer },
   );
-  const token = (await services.auth.createToken({ name: 'bench', role: 'reader', clearance: 'RED' }, { viewer })).token;
+  const token = (await services.auth.createToken({ name: `bench-${Date.now()}`, role: 'reader', clearance: 'RED' }, { viewer })).token;
 
   // The API runs in its own process, as deployed: the load generator (autocannon reads every
   // ~1 MB neighbourhood answer) must not share the server's event loop.
