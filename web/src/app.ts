@@ -64,6 +64,9 @@ export function startExplorer(deps: AppDeps): void {
   const layoutSelect = h('select', { id: 'layout', 'aria-label': 'Layout' },
     LAYOUTS.filter((l) => l !== 'preset').map((l) => h('option', { value: l }, l === 'concentric' ? 'concentric by hypothesis' : l)));
   const fitButton = h('button', { type: 'button', title: 'Fit the graph to the window (f)' }, 'Fit');
+  const expandDepth = h('select', { id: 'expand-depth', 'aria-label': 'Depth of the expansion of the selection' },
+    [1, 2, 3].map((d) => h('option', { value: String(d) }, d === 1 ? '1 hop' : `${d} hops`)));
+  const expandSelection = h('button', { type: 'button', id: 'expand-selection', disabled: true, title: 'Expand every selected node, to the chosen depth' }, 'Expand selection');
   const pathButton = h('button', { type: 'button', id: 'path', disabled: true, title: 'Shortest path between the two selected nodes (click two nodes, or Shift+] on the canvas)' }, 'Path');
   const showHidden = h('button', { type: 'button', title: 'Show hidden nodes' }, 'Unhide');
   const clearButton = h('button', { type: 'button', id: 'clear-canvas', title: 'Remove everything from the canvas (nothing is deleted from the database)' }, 'Clear');
@@ -80,7 +83,7 @@ export function startExplorer(deps: AppDeps): void {
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), incidentSelect,
     h('div', { role: 'tablist', class: 'tabs' }, tabGraph, tabHyp),
-    layoutSelect, fitButton, pathButton, showHidden, clearButton,
+    layoutSelect, fitButton, h('span', { class: 'group' }, expandSelection, expandDepth), pathButton, showHidden, clearButton,
     // Readers cannot import: the actions are not offered rather than refused after a file is picked.
     canEdit ? importButton : null, canEdit ? checkButton : null, exportSelect, saveView,
     h('span', { class: 'spacer' }), cancelRequests, who, signOut);
@@ -122,9 +125,10 @@ export function startExplorer(deps: AppDeps): void {
     onSelectionChange: (ids: string[]) => {
       setState({ selected: ids });
       pathButton.disabled = ids.length !== 2;
+      expandSelection.disabled = ids.length === 0;
       void showDetail(ids.length === 1 ? ids[0]! : null);
     },
-    onOpen: (id: string) => void expand(id, null, null),
+    onOpen: (id: string) => void expand([id], null, null),
   };
 
   function ensureCanvas(total: number): Canvas {
@@ -234,16 +238,20 @@ export function startExplorer(deps: AppDeps): void {
     return merged;
   }
 
-  async function expand(id: string, relationshipTypes: string[] | null, types: string[] | null, includeRefs = false): Promise<void> {
+  /** Expands `ids` together to `depth` hops (collapse of one of them removes what it brought, as for one). */
+  async function expand(ids: string[], relationshipTypes: string[] | null, types: string[] | null, includeRefs = false, depth = 1): Promise<void> {
     say('Expanding…');
     try {
-      const graph = await neighborhood([id], 1, EXPAND_LIMIT, types, relationshipTypes, includeRefs);
+      const graph = await neighborhood(ids, depth, EXPAND_LIMIT, types, relationshipTypes, includeRefs);
       const added = await addGraph(graph);
       const nodeIds = added.filter((x) => canvas?.cy.getElementById(x).isNode());
-      expandedBy.set(id, [...(expandedBy.get(id) ?? []), ...nodeIds]);
-      canvas?.cy.getElementById(id).addClass('expanded');
-      updateCounts(0, `expanded: ${nodeIds.length} new node(s)${graph.truncated ? ' (truncated)' : ''}`);
-      if (state.selected.length === 1 && state.selected[0] === id) void showDetail(id);
+      for (const id of ids) {
+        expandedBy.set(id, [...(expandedBy.get(id) ?? []), ...nodeIds]);
+        canvas?.cy.getElementById(id).addClass('expanded');
+      }
+      const what = ids.length === 1 && depth === 1 ? 'expanded' : `expanded ${ids.length} node${ids.length === 1 ? '' : 's'}, ${depth} hop${depth === 1 ? '' : 's'}`;
+      updateCounts(0, `${what}: ${nodeIds.length} new node(s)${graph.truncated ? ' (truncated)' : ''}`);
+      if (state.selected.length === 1 && ids.includes(state.selected[0]!)) void showDetail(state.selected[0]!);
     } catch (error) {
       say(describeError(error));
     }
@@ -295,7 +303,7 @@ export function startExplorer(deps: AppDeps): void {
   }
 
   const detailActions = {
-    expand: (id: string, rel: string[] | null, types: string[] | null, refs: boolean) => void expand(id, rel, types, refs),
+    expand: (id: string, rel: string[] | null, types: string[] | null, refs: boolean) => void expand([id], rel, types, refs),
     collapse,
     hide: (id: string) => hide([id]),
     pin: (id: string) => pin([id]),
@@ -601,6 +609,10 @@ export function startExplorer(deps: AppDeps): void {
     void canvas?.layout(name).then((run) => updateCounts(0, `${name} layout ${Math.round(run.ms)} ms`));
   });
   fitButton.addEventListener('click', () => canvas?.fit());
+  expandSelection.addEventListener('click', () => {
+    const ids = canvas?.selectedIds() ?? [];
+    if (ids.length) void expand(ids, null, null, false, Number(expandDepth.value));
+  });
   pathButton.addEventListener('click', () => void (async () => {
     const [a, b] = state.selected;
     if (!canvas || !a || !b) return;
@@ -680,7 +692,7 @@ export function startExplorer(deps: AppDeps): void {
       return pa.x - pb.x || pa.y - pb.y;
     });
     switch (event.key) {
-      case 'Enter': case 'e': if (one) void expand(one, null, null); break;
+      case 'Enter': case 'e': if (one) void expand([one], null, null); break;
       case 'c': if (one) collapse(one); break;
       case 'h': if (selected.length) hide(selected); break;
       case 'p': if (selected.length) pin(selected); break;
