@@ -134,6 +134,8 @@ describe('analyst workbench in Chromium', () => {
     expect(await page.inputValue('#new-hyp-prior')).toBe('150');
     expect(await page.inputValue('#new-hyp-name')).toBe('Foreign intelligence service');
     expect(await page.getAttribute('#new-hyp-prior', 'aria-invalid')).toBe('true');
+    // The message is back without taking the focus from where the analyst put it (the tab).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-hypotheses');
     await shot('w01-prior-refused');
     await page.fill('#new-hyp-prior', '40');
     await page.click('#new-hypothesis-form button[type=submit]');

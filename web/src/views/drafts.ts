@@ -110,6 +110,7 @@ export function restoreDrafts(within: HTMLElement, drafts: Drafts): void {
     const path = e.control ? target.dataset.field ?? '' : '';
     byForm.set(form, [...(byForm.get(form) ?? []), { path, message: e.message }]);
   }
-  for (const [form, issues] of byForm) showErrors(form, issues);
+  // The focus goes back where it was (below), inside the view or not: a redraw never moves it.
+  for (const [form, issues] of byForm) showErrors(form, issues, { focus: false });
   if (drafts.focus) query<HTMLElement>(within, drafts.focus)?.focus();
 }

@@ -49,9 +49,10 @@ let serial = 0;
 
 /**
  * Shows each issue under its field (`[data-field]`), marks the field invalid and focuses the
- * first one. Issues with no field go to the top of the form.
+ * first one (unless `focus` is false: messages put back after a redraw leave the focus where it
+ * was). Issues with no field go to the top of the form.
  */
-export function showErrors(form: HTMLElement, issues: readonly FieldIssue[]): void {
+export function showErrors(form: HTMLElement, issues: readonly FieldIssue[], options: { focus?: boolean } = {}): void {
   clearErrors(form);
   const controls = new Map<string, HTMLElement>();
   form.querySelectorAll<HTMLElement>('[data-field]').forEach((el) => controls.set(el.dataset.field!, el));
@@ -75,7 +76,7 @@ export function showErrors(form: HTMLElement, issues: readonly FieldIssue[]): vo
       form.prepend(note);
     }
   }
-  first?.focus();
+  if (options.focus !== false) first?.focus();
 }
 
 /** Runs a form's submission: clears old errors, shows new ones by field, keeps the button from double submits. */
