@@ -23,6 +23,8 @@ export const STIX_IMPORT = 'StixImport' as const;
  * source, import id and reasons, TLP-filtered, analyst-only; not a STIX object.
  */
 export const QUARANTINED = 'Quarantined' as const;
+/** A canvas saved on the server under a short id (services/views.service.ts). */
+export const SAVED_VIEW = 'SavedView' as const;
 /** Audit record of a case mutation (who, when, what before/after); not a STIX object. */
 export const AUDIT_ENTRY = 'AuditEntry' as const;
 /** A TAXII collection defined by an admin (a filtered, read-only or writable view); not STIX. */

@@ -333,14 +333,15 @@ describe('web explorer in Chromium', () => {
     await expect.poll(() => page.url()).not.toMatch(/asOf=/);
   });
 
-  it('saves the canvas in the URL and reopens it with the same nodes', async () => {
+  it('saves the canvas on the server under a short URL and reopens it with the same nodes', async () => {
     const count = async () => /^(\d+) nodes · (\d+) edges/.exec((await page.textContent('#status')) ?? '')?.slice(1, 3).map(Number);
     const before = await count();
     expect(before?.[1]).toBeGreaterThan(0);
     await page.click('#save-view');
-    await expect.poll(() => page.url()).toMatch(/canvas=/);
+    await expect.poll(() => page.url()).toMatch(/\?view=[A-Za-z0-9_-]{12}$/);
     const url = page.url();
-    expect(url).toMatch(/layout=preset/);
+    expect(url.length).toBeLessThan(100);
+    expect(await page.textContent('#status')).toMatch(/View saved on the server as \S+, \d+ objects/);
     await page.goto('about:blank');
     await page.goto(url);
     await expect.poll(() => page.textContent('#status'), { timeout: 30_000 }).toMatch(/^\d+ nodes .*saved view/);

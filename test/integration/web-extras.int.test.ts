@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIds, parseFactSheet } from '../../importers/factsheet/index';
 import type { Graph } from '../../api/src/graph/driver';
+import { cypher } from '../../api/src/graph/cypher';
 import { countGraph } from '../../api/src/graph/stix.repository';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
 import { freshTestApi, type TestApi } from '../support/api';
@@ -45,6 +46,8 @@ const CELLS = `query C($id: ID!) {
     evidence { id effectiveWeight reliability cells { hypothesis { id } rating raters unanimous blank likelihood achPenalty } }
   }
 }`;
+
+const COUNT_VIEWS = cypher('test-count-views', 'READ', 'MATCH (v:SavedView) RETURN count(v) AS n');
 
 type Cell = { hypothesis: { id: string }; rating: string; raters: number; unanimous: boolean; blank: boolean; likelihood: number; achPenalty: number };
 
@@ -195,5 +198,59 @@ describe('consensus cells of the ACH matrix', () => {
     expect(after.likelihood).toBeCloseTo(Math.cbrt(0.5 * 0.7 * 0.1), 12);
     // ln of that is nearest I's ln 0.3.
     expect(after.rating).toBe('I');
+  });
+});
+
+describe('saved views', () => {
+  const T = '2026-01-05T10:00:00.000Z';
+  const CLEAR_ACTOR = 'threat-actor--0a1b2c3d-0000-4000-8000-00000000c1ea';
+  const RED_ACTOR = 'threat-actor--0a1b2c3d-0000-4000-8000-0000000000ed';
+  const actor = (id: string, name: string, marking: string) => ({
+    type: 'threat-actor', spec_version: '2.1', id, created: T, modified: T, name, object_marking_refs: [marking],
+  });
+  const SAVE = `mutation S($input: SaveViewInput!) { saveView(input: $input) { id objectIds positions state leftOut createdBy } }`;
+  const READ = `query V($id: ID!) { savedView(id: $id) { id objectIds positions state leftOut } }`;
+
+  beforeAll(async () => {
+    const report = await api.services.stixImport.importBundle(
+      { type: 'bundle', id: 'bundle--0a1b2c3d-0000-4000-8000-00000000b1e0', objects: [
+        actor(CLEAR_ACTOR, 'View actor clear', 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'),
+        actor(RED_ACTOR, 'View actor red', 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1'),
+      ] },
+      { viewer: SYSTEM_VIEWER },
+    );
+    expect(report.rejected).toBe(0);
+  });
+
+  it('saves a canvas under a short id and gives it back, positions and state included, to a colleague cleared for it', async () => {
+    const saved = await api.gql(reader, SAVE, { input: { objectIds: [CLEAR_ACTOR, RED_ACTOR], positions: { [CLEAR_ACTOR]: { x: 10, y: -4.5 } }, state: 'tab=graph&layout=preset' } });
+    expect(saved.errors).toBeUndefined();
+    const view = saved.data!.saveView as { id: string; createdBy: string };
+    expect(view.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(view.createdBy).toBe('reader-red');
+    const other = await api.token('reader', 'RED', 'colleague-red');
+    const read = await api.gql(other, READ, { id: view.id });
+    expect(read.data!.savedView).toEqual({ id: view.id, objectIds: [CLEAR_ACTOR, RED_ACTOR], positions: { [CLEAR_ACTOR]: { x: 10, y: -4.5 } }, state: 'tab=graph&layout=preset', leftOut: 0 });
+  });
+
+  it('does not exist for a colleague below the TLP of its most restrictive object, and does for one cleared', async () => {
+    const saved = await api.gql(reader, SAVE, { input: { objectIds: [CLEAR_ACTOR, RED_ACTOR] } });
+    const id = (saved.data!.saveView as { id: string }).id;
+    expect((await api.gql(clearReader, READ, { id })).data!.savedView).toBeNull();
+    const clearOnly = await api.gql(reader, SAVE, { input: { objectIds: [CLEAR_ACTOR] } });
+    const clearId = (clearOnly.data!.saveView as { id: string }).id;
+    expect((await api.gql(clearReader, READ, { id: clearId })).data!.savedView).toMatchObject({ objectIds: [CLEAR_ACTOR], leftOut: 0 });
+    expect((await api.gql(clearReader, READ, { id: 'no-such-view' })).data!.savedView).toBeNull();
+  });
+
+  it('refuses, by field, ids the saver may not see and positions of objects not in the view; nothing is saved', async () => {
+    const views = async () => Number((await graph.read((tx) => tx.run(COUNT_VIEWS)))[0]?.n);
+    const before = await views();
+    const hidden = await api.gql(clearReader, SAVE, { input: { objectIds: [CLEAR_ACTOR, RED_ACTOR] } });
+    expect(hidden.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(hidden.errors?.[0]?.extensions?.issues).toEqual([{ objectId: null, path: 'objectIds[1]', message: expect.stringContaining('that you may see') }]);
+    const stray = await api.gql(reader, SAVE, { input: { objectIds: [CLEAR_ACTOR], positions: { [RED_ACTOR]: { x: 1, y: 2 } } } });
+    expect(stray.errors?.[0]?.extensions?.issues).toEqual([expect.objectContaining({ path: `positions.${RED_ACTOR}` })]);
+    expect(await views()).toBe(before);
   });
 });

@@ -5,7 +5,7 @@
 import type { ElementDefinition, NodeSingular } from 'cytoscape';
 import { describeError, UnsupportedOperationError, type GraphQLClient } from './api/client';
 import {
-  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SEARCH, STIX_OBJECT,
+  EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SAVE_VIEW, SAVED_VIEW, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
 import { caseFacts, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
@@ -47,6 +47,8 @@ export function startExplorer(deps: AppDeps): void {
   const { root, client } = deps;
   let state: ViewState = parseViewState(window.location.search);
   const firstVisit = window.location.search === '';
+  // A view saved on the server: `?view=<id>` (loaded at start, below).
+  const savedViewId = new URLSearchParams(window.location.search).get('view');
   const expandedBy = new Map<string, string[]>();
   let incidents: IncidentSummary[] = [];
   let eventTimes = new Map<string, string>();
@@ -668,13 +670,27 @@ export function startExplorer(deps: AppDeps): void {
     exportSelect.value = '';
     if (format) void exportAs(format);
   });
-  saveView.addEventListener('click', () => {
+  saveView.addEventListener('click', () => void (async () => {
     if (!canvas) return;
-    setState({ canvas: { ids: canvas.nodeIds(), positions: canvas.positions() }, layout: 'preset' });
-    window.clearTimeout(urlTimer);
-    window.history.replaceState(null, '', `${window.location.pathname}${serializeViewState(state)}`);
-    void navigator.clipboard?.writeText(window.location.href).then(() => say('View saved in the URL (copied to the clipboard).'), () => say('View saved in the URL: bookmark or share this address.'));
-  });
+    const snapshot = { ids: canvas.nodeIds(), positions: canvas.positions() };
+    const copy = (what: string) => void navigator.clipboard?.writeText(window.location.href)
+      .then(() => say(`${what} (address copied to the clipboard).`), () => say(`${what}: bookmark or share this address.`));
+    try {
+      // On the server under a short id: a short URL a colleague cleared for its TLP can open.
+      const rest = serializeViewState({ ...state, canvas: null, layout: 'preset' }).replace(/^\?/, '');
+      const saved = (await client.request(SAVE_VIEW, { input: { objectIds: snapshot.ids, positions: Object.fromEntries(Object.entries(snapshot.positions).map(([id, [x, y]]) => [id, { x, y }])), state: rest } })).saveView;
+      window.clearTimeout(urlTimer);
+      window.history.replaceState(null, '', `${window.location.pathname}?view=${encodeURIComponent(saved.id)}`);
+      copy(`View saved on the server as ${saved.id}, ${saved.objectIds.length} objects`);
+    } catch (error) {
+      if (!(error instanceof UnsupportedOperationError)) return say(`The view was not saved: ${describeError(error)}`);
+      // A server without saved views: the canvas goes into the URL itself.
+      setState({ canvas: snapshot, layout: 'preset' });
+      window.clearTimeout(urlTimer);
+      window.history.replaceState(null, '', `${window.location.pathname}${serializeViewState(state)}`);
+      copy('View saved in the URL');
+    }
+  })());
   signOut.addEventListener('click', () => {
     deps.tokens.clear();
     deps.onSignOut();
@@ -733,6 +749,22 @@ export function startExplorer(deps: AppDeps): void {
   setTab(state.tab);
   void (async () => {
     await refreshIncidents();
+    if (savedViewId) {
+      const saved = await client.request(SAVED_VIEW, { id: savedViewId }).then((d) => d.savedView, (error: unknown) => {
+        say(describeError(error));
+        return null;
+      });
+      if (saved) {
+        state = { ...parseViewState(`?${saved.state}`), canvas: { ids: saved.objectIds, positions: Object.fromEntries(Object.entries(saved.positions).map(([id, p]) => [id, [p.x, p.y] as [number, number]])) }, layout: 'preset' };
+        layoutSelect.value = 'fcose';
+        if (state.incident) incidentSelect.value = state.incident;
+        refreshSidePanels();
+        setTab(state.tab);
+        if (saved.leftOut > 0) say(`${saved.leftOut} object(s) of this view are no longer available to you.`);
+      } else {
+        say('No saved view with this id that you may open (it may hold objects above your clearance).');
+      }
+    }
     if (state.canvas && state.canvas.ids.length) {
       const ids = state.canvas.ids;
       say('Reopening the saved view…');

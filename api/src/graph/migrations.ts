@@ -2,7 +2,7 @@
  * Schema migrations: constraints and indexes, all `IF NOT EXISTS`, applied at every start.
  * Applying them twice is a no-op. Labels come from schema/graph/kinds.ts.
  */
-import { METADATA_REFS, QUARANTINED, STIX_OBJECT, STIX_TYPE_LABELS, STIX_VERSION } from '../../../schema/graph/kinds';
+import { METADATA_REFS, QUARANTINED, SAVED_VIEW, STIX_OBJECT, STIX_TYPE_LABELS, STIX_VERSION } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import type { Graph } from './driver';
 
@@ -19,6 +19,11 @@ export const MIGRATIONS: readonly CypherQuery[] = [
     'constraint-stix-id',
     'WRITE',
     `CREATE CONSTRAINT stix_id_unique IF NOT EXISTS FOR (n:${STIX_OBJECT}) REQUIRE n.id IS UNIQUE`,
+  ),
+  cypher(
+    'constraint-saved-view-id',
+    'WRITE',
+    `CREATE CONSTRAINT saved_view_id_unique IF NOT EXISTS FOR (v:${SAVED_VIEW}) REQUIRE v.id IS UNIQUE`,
   ),
   cypher(
     'constraint-quarantined-id',

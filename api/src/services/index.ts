@@ -12,6 +12,7 @@ import { createCaseService, type CaseService } from './case.service';
 import { createEventBus, type EventBus } from './events';
 import { createExploreService, type ExploreService } from './explore.service';
 import { createObjectHistoryService, type ObjectHistoryService } from './object-history.service';
+import { createViewsService, type ViewsService } from './views.service';
 import { createQuarantineService, type QuarantineService } from './quarantine.service';
 import { createStixExportService, type StixExportService } from './stix-export.service';
 import { createSeedService, type SeedService } from './seed.service';
@@ -35,6 +36,8 @@ export interface Services {
   readonly explore: ExploreService;
   /** Versions of a STIX object within the viewer's clearance, with what changed between them. */
   readonly history: ObjectHistoryService;
+  /** Canvases saved on the server under a short id, read by viewers cleared for them. */
+  readonly views: ViewsService;
   /** In-process events for GraphQL subscriptions (topics in ./events). */
   readonly events: EventBus;
   /** Assessment of a case by the engine in domain/assessment (as-of, method, history). */
@@ -67,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
     auth: createAuthService(deps),
     explore: createExploreService(deps),
     history: createObjectHistoryService(deps),
+    views: createViewsService(deps),
     events,
     assessment,
     cases,

@@ -255,6 +255,28 @@ export const OBJECT_HISTORY = operation<{ objectHistory: { id: string; versions:
   }`,
 );
 
+export interface SavedViewData {
+  id: string;
+  objectIds: string[];
+  positions: Record<string, { x: number; y: number }>;
+  state: string;
+  leftOut: number;
+  createdBy: string;
+}
+
+export const SAVE_VIEW = operation<
+  { saveView: SavedViewData },
+  { input: { objectIds: string[]; positions: Record<string, { x: number; y: number }>; state: string } }
+>(
+  'WebSaveView',
+  `mutation WebSaveView($input: SaveViewInput!) { saveView(input: $input) { id objectIds positions state leftOut createdBy } }`,
+);
+
+export const SAVED_VIEW = operation<{ savedView: SavedViewData | null }, { id: string }>(
+  'WebSavedView',
+  `query WebSavedView($id: ID!) { savedView(id: $id) { id objectIds positions state leftOut createdBy } }`,
+);
+
 export const EXPORT_STIX_BUNDLE = operation<
   { exportStixBundle: unknown },
   { ids?: string[] | null; depth?: number | null; incidentId?: string | null }

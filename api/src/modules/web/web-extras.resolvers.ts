@@ -6,6 +6,7 @@
 import { ValidationError, type Issue } from '../../errors';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
+import type { SaveViewInput } from '../../services/views.service';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
@@ -27,8 +28,10 @@ export const webExtrasResolvers = {
   Query: {
     objectHistory: async (_: unknown, args: { id: string; limit?: number | null }, ctx: Ctx) =>
       ctx.services.history.read(args.id, requireViewer(ctx), args.limit),
+    savedView: async (_: unknown, args: { id: string }, ctx: Ctx) => ctx.services.views.read(args.id, requireViewer(ctx)),
   },
   Mutation: {
+    saveView: async (_: unknown, args: { input: SaveViewInput }, ctx: Ctx) => ctx.services.views.save(args.input, requireViewer(ctx)),
     importFactSheet: async (_: unknown, args: { text: string; fileName?: string | null }, ctx: Ctx) => {
       const viewer = requireViewer(ctx);
       const file = args.fileName?.trim() || '<fact-sheet>';
