@@ -2,7 +2,7 @@
  * Sign-in shared by the tabs of one browser (web/src/api/tab-session.ts), over Node's own
  * BroadcastChannel (the same API as the browser's; two "tabs" are two channels of one name).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { TokenStore } from '../../../web/src/api/session';
 import { tabSession, type Channel } from '../../../web/src/api/tab-session';
 
@@ -20,7 +20,6 @@ function tab(token: string | null = null) {
   session.onSignOut(() => events.push('signed out'));
   return { session, tokens, events };
 }
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('sign-in shared by tabs', () => {
   it('a new tab gets the token of a signed-in tab; with none signed in, nothing after the wait', async () => {
@@ -37,27 +36,25 @@ describe('sign-in shared by tabs', () => {
     const c = tab('other');
     a.tokens.set('tok-2');
     a.session.signedIn('tok-2');
-    await settle();
-    expect(b.tokens.get()).toBe('tok-2');
+    await vi.waitFor(() => expect(b.tokens.get()).toBe('tok-2'));
     expect(b.events).toEqual(['signed in']);
     expect(c.tokens.get()).toBe('other'); // a tab already signed in keeps its own token
     expect(c.events).toEqual([]);
     a.tokens.clear();
     a.session.signedOut();
-    await settle();
-    expect([b.tokens.get(), c.tokens.get()]).toEqual([null, null]);
+    await vi.waitFor(() => expect([b.tokens.get(), c.tokens.get()]).toEqual([null, null]));
     expect(b.events).toEqual(['signed in', 'signed out']);
     expect(a.events).toEqual([]); // the sender does not hear itself
   });
 
   it('ignores messages that are not its own shape', async () => {
-    const a = tab('tok-3');
+    const a = tab();
     const stranger = new BroadcastChannel(`test-${expect.getState().currentTestName}`);
     opened.push(stranger);
-    stranger.postMessage('signed-out');
+    stranger.postMessage('signed-in');
     stranger.postMessage({ type: 'signed-in', token: 42 });
-    await settle();
-    expect(a.tokens.get()).toBe('tok-3');
-    expect(a.events).toEqual([]);
+    stranger.postMessage({ type: 'signed-in', token: 'tok-3' }); // delivered after the two above
+    await vi.waitFor(() => expect(a.tokens.get()).toBe('tok-3'));
+    expect(a.events).toEqual(['signed in']);
   });
 });
