@@ -2,8 +2,10 @@
 /**
  * Obtains what `npm start` and `npm test` need beyond `npm ci`, and says what it did.
  *
- *   node scripts/prereqs.mjs start   Java 17+ and Maven (the embedded Neo4j), unless NEO4J_URI is set
- *   node scripts/prereqs.mjs test    the same, plus Chromium (browser tests) and the Python oracles
+ *   node scripts/prereqs.mjs start   Java 17+ and Maven (the embedded Neo4j), unless NEO4J_URI is set;
+ *                                    Chromium when it can (PDF briefs; without it the app starts and
+ *                                    says the PDF brief is unavailable, HTML briefs still work)
+ *   node scripts/prereqs.mjs test    the same, Chromium required (browser tests), and the Python oracles
  *                                    and peers (OASIS stix2-validator, stix2, medallion, taxii2-client)
  *
  * Run by npm as `prestart` / `pretest`. Each check is cheap when the thing is already there.
@@ -131,16 +133,17 @@ function main() {
       { what: 'Maven', why: 'fetches Neo4j from Maven Central and builds the launcher', debian: 'maven', present: () => works('mvn', ['-v']) !== null },
     );
   }
-  if (mode === 'test') {
-    wanted.push({
-      what: `Chromium at ${chromiumPath()}`,
-      why: 'the browser tests drive it through playwright-core',
-      debian: process.env.CHROMIUM_PATH ? null : 'chromium',
-      hint: 'or set CHROMIUM_PATH to a Chromium/Chrome binary',
-      present: () => existsSync(chromiumPath()),
-    });
-  }
+  const chromium = {
+    what: `Chromium at ${chromiumPath()}`,
+    why: mode === 'test' ? 'the browser tests drive it through playwright-core, and it prints PDF briefs' : 'it prints PDF briefs',
+    debian: process.env.CHROMIUM_PATH ? null : 'chromium',
+    hint: 'or set CHROMIUM_PATH to a Chromium/Chrome binary',
+    present: () => existsSync(chromiumPath()),
+  };
+  if (mode === 'test') wanted.push(chromium);
   let ok = ensureSystem(wanted);
+  // For the app, Chromium is optional: without it the app runs, and PDF briefs say why they are unavailable.
+  if (mode === 'start' && !ensureSystem([chromium])) say('continuing without Chromium: PDF briefs are unavailable until it is installed (HTML briefs work)');
   if (mode === 'test') ok = ensurePython() && ok;
   if (!ok) say('some prerequisites are missing (see above); AG_PREREQS=skip runs anyway');
   else if (mode === 'test') say(`ready: ${[...wanted.map((w) => w.what), `Python oracles (${process.env.AG_PYTHON || VENV_PYTHON})`].join(', ')}`);

@@ -29,10 +29,10 @@ export function openGraph(config: Config, target: Neo4jTarget, appName?: string)
 }
 
 /** Verifies the graph, applies all migrations and returns the services over it. */
-export async function prepareServices(graph: Graph, logger: Logger): Promise<Services> {
+export async function prepareServices(graph: Graph, logger: Logger, options: { chromiumPath?: string } = {}): Promise<Services> {
   await graph.verify();
   await applyMigrations(graph);
-  const services = createServices({ graph, logger });
+  const services = createServices({ graph, logger, ...options });
   await services.auth.ensureSchema();
   await services.cases.ensureSchema();
   await services.taxii.ensureSchema();

@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { TLP_LEVELS } from '../../schema/graph/kinds';
+import { DEFAULT_CHROMIUM_PATH } from './services/brief-pdf';
 
 export interface Config {
   /** HTTP port of the app (GraphQL at /graphql, web at /). */
@@ -42,6 +43,8 @@ export interface Config {
    * pinned package path.
    */
   graphiql: boolean;
+  /** The Chromium that prints briefs to PDF (CHROMIUM_PATH; Debian's `chromium` by default). */
+  chromiumPath: string;
   /** Allow requests without a token, with this role and clearance. Off unless set. */
   anonymous: { role: 'reader'; clearance: string } | undefined;
 }
@@ -109,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       .filter(Boolean),
     maxRequestBytes: intVar(env, 'AG_MAX_REQUEST_BYTES', 16 * 1024 * 1024, problems, 1_024, 1_073_741_824),
     graphiql: (env.AG_GRAPHIQL ?? 'off') === 'on',
+    chromiumPath: env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH,
     anonymous: anonymousClearance ? { role: 'reader', clearance: anonymousClearance } : undefined,
   };
   if (!['auto', 'on', 'off'].includes(config.warmUp)) {

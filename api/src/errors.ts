@@ -49,3 +49,9 @@ export class GraphUnavailableError extends DomainError {
   override name = 'GraphUnavailableError';
   readonly code = 'GRAPH_UNAVAILABLE';
 }
+
+/** A feature this server cannot provide as configured (e.g. PDF without a Chromium); the message says what is missing. */
+export class UnavailableError extends DomainError {
+  override name = 'UnavailableError';
+  readonly code = 'UNAVAILABLE';
+}

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const services = await prepareServices(graph, logger);
+  const services = await prepareServices(graph, logger, { chromiumPath: config.chromiumPath });
   if (config.loadSeed) {
     const seed = await services.seed.loadReferenceCase();
     if (seed.loaded) say(`Reference case loaded: ${seed.incidentId} (${seed.report?.created ?? 0} objects created)`);

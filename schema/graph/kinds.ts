@@ -257,6 +257,15 @@ export const ALL_EDGE_TYPES: readonly string[] = [
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
 
+/** FIRST TLP 2.0 text colours, on black: the banners of image exports and of the brief. */
+export const TLP_TEXT_COLOURS: Readonly<Record<TlpLevel, string>> = {
+  CLEAR: '#FFFFFF',
+  GREEN: '#33FF00',
+  AMBER: '#FFC000',
+  'AMBER+STRICT': '#FFC000',
+  RED: '#FF2B2B',
+};
+
 /**
  * Every stored node and typed edge carries `tlp_rank`: the rank (index in TLP_LEVELS) of its most
  * restrictive marking; 0 when unmarked. A marking we cannot interpret (not TLP, not a statement)

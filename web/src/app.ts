@@ -8,7 +8,7 @@ import {
   EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, INCIDENTS, NEIGHBORHOOD, OBJECT_HISTORY, PATHS, rankHits, SAVE_VIEW, SAVED_VIEW, SEARCH, STIX_OBJECT,
   type ApiNode, type ImportResult, type IncidentSummary, type Neighborhood, type Viewer,
 } from './api/operations';
-import { caseFacts, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
+import { caseFacts, fetchBrief, findLinkable, loadHypotheses, type HypothesesApi } from './api/hypotheses';
 import type { TokenStore } from './api/session';
 import { createCanvas, WEBGL_THRESHOLD, type Canvas } from './graph/canvas';
 import { presentTypes, timeOf, toElements, type NodeData } from './graph/elements';
@@ -489,6 +489,7 @@ export function startExplorer(deps: AppDeps): void {
           await reload();
           say(`Evidence deleted: ${name}. Its versions stay in the history.`);
         } : undefined,
+        brief: (format) => fetchBrief(client, incident.id, state.asOf, format),
         findObjects: (text) => findLinkable(client, text),
         canvasSelection: () => (canvas?.selectedIds() ?? []).map((id) => {
           const d = canvas!.cy.getElementById(id).data() as NodeData;

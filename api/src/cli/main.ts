@@ -14,6 +14,7 @@ import {
   importFactSheetCommand,
   isFactSheetImport,
 } from './case.commands';
+import { BRIEF_USAGE, briefCommand } from './brief.commands';
 import { CANDIDATES_USAGE, candidatesCommand } from './candidates.commands';
 import { exportCommand, importCommand, quarantineCommand, STIX_USAGE, StixUsageError } from './stix.commands';
 import { TAXII_USAGE, taxiiCommand } from './taxii.commands';
@@ -26,7 +27,7 @@ Commands:
                   it starts is warmed up for imports first (~20 s; AG_NEO4J_WARMUP=off skips it)
   neo4j stop      stop the local Neo4j
   neo4j status    print whether the local Neo4j runs, as JSON
-${STIX_USAGE}${CASE_USAGE}${CANDIDATES_USAGE}${TOKEN_USAGE}${TAXII_USAGE}
+${STIX_USAGE}${CASE_USAGE}${BRIEF_USAGE}${CANDIDATES_USAGE}${TOKEN_USAGE}${TAXII_USAGE}
 Environment: see README.md (NEO4J_URI, NEO4J_BOLT_PORT, AG_DATA_DIR, …).
 `;
 
@@ -97,6 +98,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return quarantineCommand(rest);
     case 'token':
       return tokenCommand(rest);
+    case 'brief':
+      return briefCommand(rest);
     case 'candidates':
       return candidatesCommand(rest);
     case 'taxii':

@@ -53,7 +53,7 @@ export async function withServices<T>(work: (services: Services) => Promise<T>):
   let graph: Graph | undefined;
   try {
     graph = openGraph(config, target, 'attribution-graph-cli');
-    return await work(await prepareServices(graph, logger));
+    return await work(await prepareServices(graph, logger, { chromiumPath: config.chromiumPath }));
   } finally {
     await graph?.close().catch(() => {});
     await target.stop().catch(() => {});

@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank, type TlpLevel } from '../../../schema/graph/kinds';
 import { validateStixObject } from '../../../schema/stix/index';
 import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS, EVIDENCE_WEIGHT_MAX } from '../../../schema/stix/attribution';
+import { archiveSourceName } from '../../../schema/assessment/case-reading';
 import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
 import {
   HYPOTHESIS_STATUSES,
@@ -280,7 +281,7 @@ function externalReferences(sources: readonly SourceInput[]): StixJson[] {
       ...(s.description ? { description: s.description } : {}),
       ...(s.url ? { url: s.url } : {}),
     });
-    if (s.archiveUrl) out.push({ source_name: `${s.name} (archive)`, description: `Archived copy of: ${s.url ?? s.name}`, url: s.archiveUrl });
+    if (s.archiveUrl) out.push({ source_name: archiveSourceName(s.name), description: `Archived copy of: ${s.url ?? s.name}`, url: s.archiveUrl });
   }
   return out;
 }

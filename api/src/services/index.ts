@@ -6,6 +6,8 @@ import type { Graph } from '../graph/driver';
 import type { Logger } from '../logger';
 import { createAssessmentService, type AssessmentService } from './assessment.service';
 import { createAuthService, type AuthService } from './auth.service';
+import { createBriefService, type BriefService } from './brief.service';
+import { DEFAULT_CHROMIUM_PATH } from './brief-pdf';
 import { withCaseExport } from './case-export';
 import { createCandidateService, type CandidateService } from './candidates.service';
 import { createCaseService, type CaseService } from './case.service';
@@ -23,6 +25,8 @@ import { createTaxiiService, type TaxiiService } from './taxii.service';
 export interface ServiceDeps {
   graph: Graph;
   logger: Logger;
+  /** The Chromium that prints briefs to PDF (config.ts, CHROMIUM_PATH); Debian's by default. */
+  chromiumPath?: string;
 }
 
 export interface Services {
@@ -42,6 +46,8 @@ export interface Services {
   readonly events: EventBus;
   /** Assessment of a case by the engine in domain/assessment (as-of, method, history). */
   readonly assessment: AssessmentService;
+  /** The one-page brief of an incident, HTML or PDF (web and CLI alike). */
+  readonly brief: BriefService;
   /** Incidents, hypotheses, evidence, ratings, judgements: reads and audited mutations. */
   readonly cases: CaseService;
   /** Fact sheets into the graph; the reference case on first run. */
@@ -73,6 +79,7 @@ export function createServices(deps: ServiceDeps): Services {
     views: createViewsService(deps),
     events,
     assessment,
+    brief: createBriefService({ assessment, chromiumPath: deps.chromiumPath ?? DEFAULT_CHROMIUM_PATH }),
     cases,
     seed: createSeedService({ ...deps, stixImport }),
     candidates: createCandidateService({ ...deps, cases }),

@@ -8,7 +8,7 @@ import { bandOf, leadOf, TIE_MARGIN, tieWords } from '../../../web/src/views/sum
 import { priorsBalanced, priorSum, rebalance } from '../../../web/src/state/priors';
 import { fieldFor } from '../../../web/src/views/form-errors';
 import { parsePercent } from '../../../web/src/views/case-editor';
-import { foldSources, latestRaters } from '../../../web/src/api/hypotheses';
+import { foldSources, latestRaters } from '../../../schema/assessment/case-reading';
 
 const hyp = (id: string, posterior: number | null) => ({ id, name: id, posterior, label: null });
 
@@ -117,44 +117,11 @@ describe('search ranking', () => {
   });
 });
 
-describe('brief and export marking', () => {
+describe('export marking', () => {
   it('marks with the most restrictive TLP drawn (unmarked counts as CLEAR)', async () => {
     const { highestTlp, svgBanners } = await import('../../../web/src/graph/export-marking');
     expect(highestTlp([undefined, 'GREEN', 'AMBER+STRICT', 'AMBER'])).toBe('AMBER+STRICT');
     expect(highestTlp([])).toBe('CLEAR');
     expect(svgBanners('RED', 300, 200).match(/>TLP:RED</g)).toHaveLength(2);
-  });
-
-  it('writes a brief with TLP banners, a tie said as a tie, and every value escaped', async () => {
-    const { briefHtml } = await import('../../../web/src/views/brief');
-    const hyp = (id: string, name: string, posterior: number) => ({
-      id, name, category: 'unknown', description: null, prior: null, status: 'OPEN' as const, rationale: null, modified: null,
-      myJudgement: null, score: 0, posterior, rank: 1, label: 'unlikely',
-    });
-    const html = briefHtml({
-      data: {
-        incidentId: 'incident--1', incidentName: 'Case <b>1</b>', tlp: 'AMBER', asOf: null,
-        hypotheses: [hyp('h1', 'A <script>', 0.41), hyp('h2', 'B', 0.39), hyp('h3', 'C', 0.2)],
-        evidence: [{
-          id: 'e1', name: 'Leak', description: null, kind: 'FACT', weight: 1, effectiveWeight: 1, reliability: 'B', credibility: 2, knownAt: '2025-12-11T20:00:00Z',
-          discredited: false, objectRefs: [], modified: null, diagnosticity: 0, ratings: {},
-          sources: [{ name: 'Paper', url: 'https://example.org/a', archiveUrl: 'javascript:alert(1)', description: null }],
-          consensus: { h1: { rating: 'C', raters: 2, unanimous: false, likelihood: 0.6, analysts: [{ analyst: 'a', rating: 'C', rationale: null, ratedAt: '' }, { analyst: 'b', rating: 'I', rationale: null, ratedAt: '' }] } },
-        }],
-        laterEvidence: 0, sensitivity: [], history: [], analysts: null, explanation: [], canEdit: false, analyst: null, mode: 'consensus',
-        lead: { status: 'TIE', tied: ['h1', 'h2'], restsOn: [] },
-      },
-      incidentTlp: 'AMBER', historySvg: null, generatedAt: new Date('2026-01-01T00:00:00Z'),
-    });
-    expect(html.match(/>TLP:AMBER</g)).toHaveLength(2);
-    expect(html).toContain('No hypothesis leads');
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('A &lt;script&gt;');
-    expect(html).toContain('Case &lt;b&gt;1&lt;/b&gt;');
-    expect(html).toContain('<td class="r-C">C (C·I)</td>');
-    expect(html).toContain('<td class="blank">blank</td>');
-    // Only http(s) links.
-    expect(html).toContain('<a href="https://example.org/a">Paper</a>');
-    expect(html).not.toContain('javascript:');
   });
 });

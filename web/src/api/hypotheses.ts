@@ -5,6 +5,7 @@
  */
 import { operation, type GraphQLClient } from './client';
 import { highestTlp } from '../graph/export-marking';
+import { foldSources, latestRaters } from '../../../schema/assessment/case-reading';
 import { externalIdOf, IMPORT_FACT_SHEET, rankHits, SEARCH, type ImportResult, type IncidentSummary } from './operations';
 import type {
   AnalystsView, CellRater, ConsensusCell, EvidenceFields, EvidenceKind, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
@@ -194,6 +195,25 @@ export const UPDATE_EVIDENCE = operation<
   }`,
 );
 
+export type BriefFormat = 'PDF' | 'HTML';
+
+export const INCIDENT_BRIEF = operation<
+  { incidentBrief: { fileName: string; mediaType: string; tlp: string; pages: number | null; encoding: string; content: string } },
+  { incidentId: string; asOf: string | null; format: BriefFormat }
+>(
+  'WebIncidentBrief',
+  `query WebIncidentBrief($incidentId: ID!, $asOf: DateTime, $format: BriefFormat) {
+    incidentBrief(incidentId: $incidentId, asOf: $asOf, format: $format) { fileName mediaType tlp pages encoding content }
+  }`,
+);
+
+/** The incident's brief as the server writes it (the same document as `attribution-graph brief`), ready to save. */
+export async function fetchBrief(client: GraphQLClient, incidentId: string, asOf: string | null, format: BriefFormat): Promise<{ fileName: string; blob: Blob; pages: number | null; tlp: string }> {
+  const { incidentBrief: b } = await client.request(INCIDENT_BRIEF, { incidentId, asOf: asOf ? `${asOf}T23:59:59Z` : null, format });
+  const bytes = b.encoding === 'base64' ? Uint8Array.from(atob(b.content), (c) => c.charCodeAt(0)) : b.content;
+  return { fileName: b.fileName, blob: new Blob([bytes], { type: b.mediaType }), pages: b.pages, tlp: b.tlp };
+}
+
 /** Objects an evidence item can be about, found by text (relationships and case objects left out), exact ATT&CK id or name first. */
 export async function findLinkable(client: GraphQLClient, text: string): Promise<{ id: string; type: string; name: string; externalId: string | null }[]> {
   const data = await client.request(SEARCH, { text, first: 20, after: null });
@@ -287,34 +307,6 @@ export const HYPOTHESES_API: HypothesesApi = {
   // The same seed service as `attribution-graph import case.yaml`; refused sheets come back with errors.
   importFactSheet: async (client, text, fileName) => (await client.request(IMPORT_FACT_SHEET, { text, fileName })).importFactSheet,
 };
-
-/** The latest rating of each analyst for one cell, given by `until` (ISO instant; null: any time). */
-export function latestRaters(ratings: EvidenceRow['ratings'], hypothesisId: string, until: string | null): CellRater[] {
-  const latest = new Map<string, EvidenceRow['ratings'][number]>();
-  for (const r of ratings) {
-    if (r.hypothesisId !== hypothesisId) continue;
-    if (until && Date.parse(r.ratedAt) > Date.parse(until)) continue;
-    const seen = latest.get(r.analyst);
-    if (!seen || Date.parse(seen.ratedAt) <= Date.parse(r.ratedAt)) latest.set(r.analyst, r);
-  }
-  return [...latest.values()].sort((a, b) => a.analyst.localeCompare(b.analyst))
-    .map((r) => ({ analyst: r.analyst, rating: r.rating, rationale: r.rationale, ratedAt: r.ratedAt }));
-}
-
-/**
- * Sources as the editor shows them: the server stores an archived copy as a second reference
- * named `<name> (archive)`; it is folded back into its source's `archiveUrl`.
- */
-export function foldSources(sources: EvidenceRow['sources']): { name: string; url: string | null; archiveUrl: string | null; description: string | null }[] {
-  const out: { name: string; url: string | null; archiveUrl: string | null; description: string | null }[] = [];
-  for (const s of sources) {
-    const archived = /^(.*) \(archive\)$/.exec(s.name);
-    const owner = archived ? out.find((o) => o.name === archived[1] && !o.archiveUrl) : undefined;
-    if (owner) owner.archiveUrl = s.url;
-    else out.push({ name: s.name, url: s.url, archiveUrl: null, description: s.description });
-  }
-  return out;
-}
 
 export async function loadHypotheses(
   _api: HypothesesApi,

@@ -5,16 +5,7 @@
  * counts as CLEAR, as everywhere in the explorer.
  */
 import type { Core } from 'cytoscape';
-import { TLP_LEVELS, type TlpLevel } from '../../../schema/graph/kinds';
-
-/** FIRST TLP 2.0 text colours (on black). */
-export const TLP_TEXT_COLOURS: Record<TlpLevel, string> = {
-  CLEAR: '#FFFFFF',
-  GREEN: '#33FF00',
-  AMBER: '#FFC000',
-  'AMBER+STRICT': '#FFC000',
-  RED: '#FF2B2B',
-};
+import { TLP_LEVELS, TLP_TEXT_COLOURS, type TlpLevel } from '../../../schema/graph/kinds';
 
 /** The most restrictive TLP among these levels (CLEAR when none). */
 export function highestTlp(levels: Iterable<string | undefined>): TlpLevel {

@@ -7,7 +7,6 @@
 import { RATING_COLOURS } from '../graph/style';
 import type { MatrixMode } from '../state/view-state';
 import { evidenceEditor, hypothesesPanel } from './case-editor';
-import { briefHtml } from './brief';
 import { download, h, svgEl } from './dom';
 import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type EngineLead, type Lead } from './summary';
 
@@ -164,6 +163,8 @@ export interface HypothesesData {
 
 export interface HypothesesCallbacks {
   setMode?: (mode: MatrixMode) => void;
+  /** The incident's brief as the server writes it, for the date shown. */
+  brief?: (format: 'PDF' | 'HTML') => Promise<{ fileName: string; blob: Blob; pages: number | null; tlp: string }>;
   rate?: (evidenceId: string, hypothesisId: string, rating: Rating, rationale: string | null) => Promise<void>;
   addHypothesis?: (fields: HypothesisFields) => Promise<void>;
   updateHypothesis?: (id: string, patch: Partial<HypothesisFields>, expectedModified: string | null) => Promise<void>;
@@ -394,20 +395,41 @@ function analystsSection(data: HypothesesData): HTMLElement | string {
         })))));
 }
 
-function briefButton(data: HypothesesData, container: HTMLElement): HTMLElement {
-  const button = h('button', { type: 'button', id: 'brief', class: 'brief-button', title: 'A one-page brief (HTML, TLP-marked on every page): open it and print to PDF' }, 'Brief (print to PDF)');
-  button.addEventListener('click', () => {
-    const html = briefHtml({ data, incidentTlp: data.tlp, historySvg: container.querySelector('svg.history-chart')?.parentElement?.outerHTML ?? null, generatedAt: new Date() });
-    const blob = new Blob([html], { type: 'text/html' });
-    download(`brief-${data.incidentName.replace(/[^\w-]+/g, '-').slice(0, 60)}.html`, blob);
-  });
-  return button;
+/** The brief's buttons: the server writes it (PDF, or HTML), the browser saves it; errors are said next to the buttons. */
+function briefButtons(callbacks: HypothesesCallbacks): HTMLElement | null {
+  const get = callbacks.brief;
+  if (!get) return null;
+  const note = h('span', { class: 'hint small brief-status', role: 'status', 'aria-live': 'polite' });
+  const button = (format: 'PDF' | 'HTML', id: string, label: string, title: string) => {
+    const b = h('button', { type: 'button', id, class: 'brief-button', title }, label) as HTMLButtonElement;
+    b.addEventListener('click', async () => {
+      const all = [...(b.parentElement?.querySelectorAll<HTMLButtonElement>('button.brief-button') ?? [])];
+      for (const x of all) x.disabled = true;
+      note.classList.remove('error');
+      note.textContent = 'Preparing the brief…';
+      try {
+        const brief = await get(format);
+        download(brief.fileName, brief.blob);
+        note.textContent = `Brief saved: ${brief.fileName} (TLP:${brief.tlp}${brief.pages ? `, ${brief.pages} page${brief.pages === 1 ? '' : 's'}` : ''}).`;
+      } catch (error) {
+        note.classList.add('error');
+        note.textContent = `Brief not written: ${error instanceof Error ? error.message : String(error)}`;
+      } finally {
+        for (const x of all) x.disabled = false;
+      }
+    });
+    return b;
+  };
+  return h('div', { class: 'brief-actions' },
+    button('PDF', 'brief', 'Brief (PDF)', 'A one-page brief for decision-makers, TLP-marked on every page, written by the server'),
+    button('HTML', 'brief-html', 'HTML', 'The same brief as an HTML file'),
+    note);
 }
 
-function summary(data: HypothesesData, lead: Lead, names: Map<string, string>, container: HTMLElement): HTMLElement {
+function summary(data: HypothesesData, lead: Lead, names: Map<string, string>, callbacks: HypothesesCallbacks): HTMLElement {
   const changers = (data.sensitivity ?? []).slice(0, 3);
   return h('section', { class: 'decision-summary', 'aria-label': 'Summary' },
-    briefButton(data, container),
+    briefButtons(callbacks),
     h('p', { class: `lead-summary${lead.kind === 'tie' ? ' tie' : ''}`, id: 'key-judgement' }, keyJudgement(lead)),
     lead.kind !== 'none' && changers.length
       ? h('p', { class: 'small' }, 'What would change this: ', changers.map((s, i) => [i ? '; ' : '', `${s.text.toLowerCase().startsWith('without') ? s.text : s.text}${s.newLeaderId ? `, “${names.get(s.newLeaderId) ?? s.newLeaderId}” would lead` : ''}`]).flat(), '.')
@@ -437,7 +459,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
   });
   container.replaceChildren(
     h('h2', {}, `Hypotheses — ${data.incidentName}`, data.asOf ? h('span', { class: 'hint' }, ` (as of ${data.asOf})`) : null),
-    summary(data, lead, names, container),
+    summary(data, lead, names, callbacks),
     hypothesesPanel(data, callbacks),
     h('h3', {}, 'ACH matrix'),
     modeSwitch(data, callbacks),

@@ -8,6 +8,7 @@ import { TLP_LEVELS } from '../../../../schema/graph/kinds';
 import type { AssessmentMethod, HypothesisResult } from '../../domain/assessment';
 import { NotFoundError } from '../../errors';
 import type { CaseAssessment } from '../../services/assessment.service';
+import type { BriefFormat } from '../../services/brief.service';
 import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from '../../services/case-model';
 import type { MutationOptions, SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
 import { requireViewer } from '../auth/require-viewer';
@@ -236,6 +237,18 @@ export const caseResolvers = {
         coherentisation: args.coherentisation ? COHERENTISATIONS[args.coherentisation] : null,
       });
       return shapeAssessment(args.incidentId, a, combination);
+    },
+    incidentBrief: async (_: unknown, args: { incidentId: string; asOf?: string | null; format?: BriefFormat | null }, ctx: Ctx) => {
+      const brief = await ctx.services.brief.render(args.incidentId, { viewer: requireViewer(ctx), asOf: args.asOf, format: args.format ?? 'PDF' });
+      const binary = brief.mediaType === 'application/pdf';
+      return {
+        fileName: brief.fileName,
+        mediaType: brief.mediaType,
+        tlp: brief.tlp,
+        pages: brief.pages,
+        encoding: binary ? 'base64' : 'utf-8',
+        content: brief.bytes.toString(binary ? 'base64' : 'utf8'),
+      };
     },
     assessmentHistory: async (
       _: unknown,
