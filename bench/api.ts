@@ -25,13 +25,16 @@
  * where ATT&CK is imported once through the import service; or NEO4J_URI if set (it then must
  * already hold ATT&CK, or BENCH_IMPORT_OK=1 lets the bench import it). Prints figures; not a test.
  * Runs with NODE_ENV=production unless set otherwise (./production-env.ts, as the Docker image).
+ * `--cpu-prof DIR` runs the API process under V8's profiler and prints where its CPU went (self
+ * time per package and per function, bench/cpu-profile.ts; the TAXII part is skipped).
  * `--scale 100000,1000000` measures instead how reads grow with the size of the graph (bench/scale.ts).
  */
 import './production-env';
 import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { startLocalNeo4j } from '../launcher/index';
 import { createApp } from '../api/src/app';
@@ -74,6 +77,8 @@ function arg(name: string, fallback: number): number {
 }
 
 const CONNECTIONS = arg('--connections', 8);
+/** `--cpu-prof DIR`: profile the API process (the server child) and summarise where its CPU went. */
+const PROFILE_DIR = process.argv.includes('--cpu-prof') ? resolve(process.argv[process.argv.indexOf('--cpu-prof') + 1] ?? 'bench-profiles') : null;
 const DURATION = arg('--duration', 10);
 
 interface Figures {
@@ -251,7 +256,7 @@ async function main() {
 
   if (process.argv.includes('--only') && process.argv[process.argv.indexOf('--only') + 1] === 'taxii') {
     await taxiiBench(url.replace(/\/graphql$/, ''), token, say);
-    stopServer();
+    await stopServer();
     await graph.close();
     process.exit(0);
   }
@@ -272,8 +277,17 @@ async function main() {
     process.stdout.write(`${rows.splice(0).join('\n')}\n`);
   }
   process.stdout.write('\nTargets: neighbourhood p95 ≤ 50 ms through the API; API overhead ≤ 1.5×; candidates p95 ≤ 100 ms through the API.\n');
-  await taxiiBench(url.replace(/\/graphql$/, ''), token, say);
-  stopServer();
+  if (!PROFILE_DIR) await taxiiBench(url.replace(/\/graphql$/, ''), token, say);
+  await stopServer();
+  if (PROFILE_DIR) {
+    const { summariseProfile } = await import('./cpu-profile');
+    const { busyMs } = await import('./cpu-profile');
+    // One profile per thread (tsx runs a loader thread); the API's is the newest main-thread one, the busiest.
+    const profiles = readdirSync(PROFILE_DIR).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(PROFILE_DIR, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs).slice(0, 4);
+    const main = profiles.sort((a, b) => busyMs(b) - busyMs(a))[0];
+    process.stdout.write(main ? `\n${summariseProfile(main, 25)}\n` : `\nno profile written in ${PROFILE_DIR}\n`);
+  }
   await graph.close();
   process.exit(0);
 }
@@ -376,17 +390,29 @@ function neighborhoodSelection(query: string) {
   return { fieldNodes: [field], fragments: {} };
 }
 
-/** Forks this script with --serve: the app alone in a child process; resolves with its URL. */
-function startServerProcess(target: { uri: string; user: string; password: string }): Promise<{ url: string; stop: () => void }> {
+/**
+ * Forks this script with --serve: the app alone in a child process; resolves with its URL. With
+ * `--cpu-prof DIR` the child runs under V8's profiler; `stop` then disconnects it so it exits
+ * normally and writes its profile into DIR, and resolves once it has.
+ */
+function startServerProcess(target: { uri: string; user: string; password: string }): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
     env: { ...process.env, BENCH_NEO4J_URI: target.uri, BENCH_NEO4J_USER: target.user, BENCH_NEO4J_PASSWORD: target.password },
+    execArgv: PROFILE_DIR ? [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : process.execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   process.on('exit', () => child.kill());
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    if (child.connected) child.disconnect();
+    else child.kill();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  };
   return new Promise((resolvePromise, reject) => {
     child.once('message', (message) => {
       const port = (message as { port?: number }).port;
-      if (typeof port === 'number') resolvePromise({ url: `http://127.0.0.1:${port}/graphql`, stop: () => child.kill() });
+      if (typeof port === 'number') resolvePromise({ url: `http://127.0.0.1:${port}/graphql`, stop });
       else reject(new Error(`bench server: unexpected message ${JSON.stringify(message)}`));
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));

@@ -6,7 +6,6 @@
  * takes longer than PRINT_TIMEOUT_MS is abandoned.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { UnavailableError } from '../errors';
 
 /** Where Debian's `chromium` package puts the browser; CHROMIUM_PATH (config.ts) names another. */
@@ -48,6 +47,8 @@ export function printPdf(html: string, chromiumPath: string): Promise<PrintedPdf
     );
   }
   return oneAtATime(async () => {
+    // Loaded on the first print only: the app and the CLI start without it (~130 ms of CPU).
+    const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
