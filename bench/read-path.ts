@@ -21,7 +21,9 @@ import { resolve } from 'node:path';
 import neo4j, { type Driver } from 'neo4j-driver';
 import { startLocalNeo4j } from '../launcher/index';
 import { createGraph } from '../api/src/graph/driver';
-import { objectsByIds } from '../api/src/graph/explore.repository';
+import { ALL_NEIGHBORHOOD_FIELDS, objectsByIds } from '../api/src/graph/explore.repository';
+import { NEIGHBORHOOD } from '../api/src/graph/explore.queries';
+import { EXPLORE_LIMITS } from '../api/src/services/explore.service';
 import { cypher } from '../api/src/graph/cypher';
 import { applyMigrations } from '../api/src/graph/migrations';
 import { createLogger } from '../api/src/logger';
@@ -94,6 +96,10 @@ async function main() {
   const session = driver.session({ database: 'neo4j', defaultAccessMode: neo4j.session.READ });
   const serverSide: number[] = [];
   try {
+    if (process.argv.includes('--plan')) {
+      await neighbourhoodPlan(session);
+      return;
+    }
     const full = 'MATCH (n:StixObject {id: $id}) RETURN n {.*} AS node';
     await measure(ids, [
       ['bolt-return-1', () => session.run('RETURN 1 AS one')],
@@ -114,6 +120,43 @@ async function main() {
     await graph.close();
     await stop();
   }
+}
+
+interface PlanNode {
+  operatorType: string;
+  dbHits: number;
+  rows: number;
+  arguments: Record<string, unknown>;
+  children: PlanNode[];
+}
+
+/**
+ * `--plan`: PROFILE of the 2-hop neighbourhood query the API runs (APT28, limit 500, every field),
+ * operator by operator with its db hits and rows, and Neo4j's own time. What each part costs is
+ * read from here (docs/api.md, "Speed").
+ */
+async function neighbourhoodPlan(session: ReturnType<Driver['session']>): Promise<void> {
+  const [apt28] = (await session.run("MATCH (n:StixObject) WHERE 'G0007' IN n.external_ids RETURN n.id AS id")).records.map((r) => String(r.get('id')));
+  if (!apt28) throw new Error('APT28 (G0007) is not in the graph');
+  const query = NEIGHBORHOOD.get('2')!;
+  const params = {
+    ids: [apt28], types: null, relationshipTypes: null, limit: 500, maxEdges: EXPLORE_LIMITS.maxNeighborhoodEdges, maxRank: 4, ...ALL_NEIGHBORHOOD_FIELDS,
+  };
+  for (let i = 0; i < 20; i++) await session.run(query.text, params); // plan cached, pages warm
+  const result = await session.run(`PROFILE ${query.text}`, params);
+  const profile = result.summary.profile as unknown as PlanNode;
+  let total = 0;
+  const lines: string[] = [];
+  const walk = (node: PlanNode, depth: number) => {
+    total += node.dbHits;
+    const details = String(node.arguments.Details ?? '').replace(/\s+/g, ' ').slice(0, 110);
+    lines.push(`${String(node.dbHits).padStart(8)} ${String(node.rows).padStart(7)}  ${'  '.repeat(depth)}${node.operatorType}  ${details}`);
+    for (const child of node.children) walk(child, depth + 1);
+  };
+  walk(profile, 0);
+  console.log(`PROFILE of the 2-hop neighbourhood of APT28 (limit 500): ${total} db hits, Neo4j time ${Number(result.summary.resultAvailableAfter) + Number(result.summary.resultConsumedAfter)} ms`);
+  console.log(`${'db hits'.padStart(8)} ${'rows'.padStart(7)}  operator (leaves first read bottom-up)`);
+  for (const line of lines) console.log(line);
 }
 
 main().catch((error) => {
