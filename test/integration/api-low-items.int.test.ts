@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIds, parseFactSheet } from '../../importers/factsheet/index';
 import type { Graph } from '../../api/src/graph/driver';
+import { cypher } from '../../api/src/graph/cypher';
 import { DEFAULT_MAX_FAILURES } from '../../api/src/plugins/login-throttle';
 import { freshTestApi, type TestApi } from '../support/api';
 import { connectTestGraph } from '../support/graph';
@@ -61,6 +62,31 @@ describe('tokens', () => {
     expect(second.errors?.[0]?.message).toMatch(/"analyst-a" already exists/);
     await api.gql(admin, 'mutation($id: ID!) { revokeApiToken(id: $id) { id } }', { id: first.data?.createApiToken.apiToken.id });
     expect((await create('analyst-a')).errors).toBeUndefined();
+  });
+
+  it('of eight concurrent creations of one name, exactly one is issued: the others are CONFLICT, as a late one', async () => {
+    const system = (await api.services.auth.authenticate(await api.token('admin', 'RED', 'racer')))!;
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, () => api.services.auth.createToken({ name: 'analyst-race', role: 'analyst', clearance: 'GREEN' }, { viewer: system })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const o of outcomes.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(o.reason).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/"analyst-race" already exists/) });
+    }
+    const live = (await api.services.auth.listTokens({ viewer: system })).filter((t) => t.name === 'analyst-race');
+    expect(live).toHaveLength(1);
+  });
+
+  it('a database holding two live tokens of one name (stored before the rule) still starts: the oldest keeps the name', async () => {
+    await graph.write((tx) => tx.run(cypher('test-drop-live-name', 'WRITE', 'DROP CONSTRAINT api_token_live_name IF EXISTS')));
+    await graph.write((tx) => tx.run(cypher('test-old-twins', 'WRITE', `UNWIND [1, 2] AS n
+      CREATE (:ApiToken {id: 'old-twin-' + n, hash: 'old-twin-hash-' + n, name: 'old-twin', role: 'reader', clearance: 'CLEAR',
+        created: datetime('2025-01-0' + n + 'T00:00:00Z'), created_by: 'system'})`)));
+    await api.services.auth.ensureSchema();
+    const rows = await graph.read((tx) => tx.run(cypher('test-twins-live-name', 'READ', "MATCH (t:ApiToken {name: 'old-twin'}) RETURN t.id AS id, t.live_name AS liveName ORDER BY t.id")));
+    expect(rows).toEqual([{ id: 'old-twin-1', liveName: 'old-twin' }, { id: 'old-twin-2', liveName: null }]);
+    const admin = (await api.services.auth.authenticate(await api.token('admin', 'RED', 'twin-admin')))!;
+    await expect(api.services.auth.createToken({ name: 'old-twin', role: 'reader', clearance: 'CLEAR' }, { viewer: admin })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('audit entries expose the id of the token that made the change', async () => {

@@ -85,6 +85,11 @@ export function isCollision(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('Neo.TransientError.Transaction.');
 }
 
+/** A write refused by a uniqueness constraint (e.g. a second live token with one name, created concurrently). */
+export function isUniquenessViolation(error: unknown): boolean {
+  return (error as Neo4jError | undefined)?.code === 'Neo.ClientError.Schema.ConstraintValidationFailed';
+}
+
 export function isUnavailable(error: unknown): boolean {
   const code = (error as Neo4jError | undefined)?.code;
   return typeof code === 'string' && !isCollision(error) && (UNAVAILABLE_CODES.has(code) || code.startsWith('Neo.TransientError.'));

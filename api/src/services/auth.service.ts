@@ -17,7 +17,7 @@ import {
   revokeToken as markRevoked,
   type TokenRecord,
 } from '../graph/auth.repository';
-import type { Graph } from '../graph/driver';
+import { isUniquenessViolation, type Graph } from '../graph/driver';
 import type { Logger } from '../logger';
 import { isTlpLevel, makeViewer, requireRole, ROLES, type Role, type Viewer } from './viewer';
 
@@ -140,7 +140,11 @@ export function createAuthService(deps: AuthServiceOptions): AuthService {
           clearance: input.clearance,
           createdBy: viewer.id,
         }),
-      );
+      ).catch((error: unknown) => {
+        // Another creation of this name committed first (the live_name constraint).
+        if (isUniquenessViolation(error)) return null;
+        throw error;
+      });
       if (!created) {
         throw new ConflictError(
           `A valid token named ${JSON.stringify(name)} already exists: names identify who rated or changed what, so ` +
