@@ -211,7 +211,7 @@ export const INCIDENT_BRIEF = operation<
 export async function fetchBrief(client: GraphQLClient, incidentId: string, asOf: string | null, format: BriefFormat): Promise<{ fileName: string; blob: Blob; pages: number | null; tlp: string }> {
   const { incidentBrief: b } = await client.request(INCIDENT_BRIEF, { incidentId, asOf: asOf ? `${asOf}T23:59:59Z` : null, format });
   const bytes = b.encoding === 'base64' ? Uint8Array.from(atob(b.content), (c) => c.charCodeAt(0)) : b.content;
-  return { fileName: b.fileName, blob: new Blob([bytes], { type: b.mediaType }), pages: b.pages, tlp: b.tlp };
+  return { fileName: b.fileName, blob: new Blob([bytes], { type: b.mediaType }), pages: b.pages, tlp: b.tlp === 'AMBER_STRICT' ? 'AMBER+STRICT' : b.tlp };
 }
 
 /** Objects an evidence item can be about, found by text (relationships and case objects left out), exact ATT&CK id or name first. */
