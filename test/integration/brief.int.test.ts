@@ -86,6 +86,8 @@ describe('incident brief, HTML', () => {
       expect(html).toContain(`We assess it is <strong>${leader.label}</strong> (${(leader.posterior! * 100).toFixed(1)} %)`);
     } else {
       expect(html).toContain('<strong>No hypothesis leads.</strong>');
+      // Already no leader: a run that only turns the top into a tie is not named as a change.
+      expect(html).not.toContain('the lead becomes a tie');
       for (const id of result.tiedForLead) expect(html).toContain(`“${result.hypotheses.find((x) => x.hypothesisId === id)!.name.replace(/'/g, '&#39;')}”`);
     }
     for (const x of result.hypotheses) expect(html).toContain(`<th>${x.name.replace(/'/g, '&#39;')}</th>`);

@@ -230,7 +230,9 @@ ${banner('bottom')}
 <h2>Key judgement</h2>
 <p class="judgement">${judgementHtml(model)}</p>
 <p class="meta">Analytic confidence: <strong>${esc(model.confidence.level)}</strong>${model.confidence.reasons.length ? ` — ${esc(model.confidence.reasons.join('; '))}` : ''}. Likelihood words: ICD 203; the posterior is the likelihood given the rated evidence, the confidence is how far that evidence can be trusted.</p>
-${model.changers.length ? `<p>What would change the lead: ${model.changers.map(esc).join('; ')}.</p>` : '<p>No single evidence item, removed or restored, changes the lead.</p>'}
+${model.changers.length
+    ? `<p>What would change the lead: ${model.changers.map(esc).join('; ')}.</p>`
+    : `<p>No single evidence item, removed or restored, ${model.lead.status === 'CLEAR' ? 'changes the lead' : 'gives a clear leader'}.</p>`}
 ${posteriorBarsSvg(model)}
 <h2>Hypotheses and evidence (consensus of the analysts’ ratings)</h2>
 ${matrixHtml(model)}

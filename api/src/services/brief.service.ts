@@ -97,7 +97,9 @@ export function createBriefService(deps: { assessment: AssessmentService; chromi
       }];
     });
     const nameOf = (id: string | undefined) => (id ? (hypothesisRecords.get(id)?.name ?? id) : '');
-    const changers = result.sensitivity.filter((s) => s.flipsLead).map((s) => {
+    // Without a clear leader the brief already says "no hypothesis leads": a run that only turns
+    // the margin-clear top into a tie changes nothing it says, so only new leaders are named.
+    const changers = result.sensitivity.filter((s) => s.flipsLead && (result.leadStatus === 'clear' || s.outcome !== 'becomes-tie')).map((s) => {
       const item = `${s.action === 'remove' ? 'without' : 'restoring'} “${evidenceRecords.get(s.evidenceId)?.name ?? s.evidenceId}”`;
       if (s.outcome === 'becomes-tie') return `${item}, the lead becomes a tie`;
       return `${item}, “${nameOf(s.newLeader)}” would lead`;

@@ -57,6 +57,9 @@ describe('brief HTML', () => {
     expect(html).toContain('What would change the lead: without “Leak”, “B” would lead.');
     expect(html).toContain('Analytic confidence: <strong>low</strong> — one analyst rated');
     expect(html).toContain('2 later evidence items not counted');
+    // Nothing to name: said for a clear lead and for a tie alike.
+    expect(briefHtml(model({ lead: { status: 'CLEAR', tied: ['h1'], restsOn: [] } }))).toContain('No single evidence item, removed or restored, changes the lead.');
+    expect(briefHtml(model())).toContain('No single evidence item, removed or restored, gives a clear leader.');
     expect(html).toContain('as of 2025-12-12T23:59:59Z');
   });
 
