@@ -24,7 +24,7 @@ export interface AppDeps {
   root: HTMLElement;
   client: GraphQLClient;
   tokens: TokenStore;
-  viewer: Viewer | null;
+  viewer: Viewer;
   hypothesesApi: HypothesesApi;
   onSignOut: () => void;
   /** Subscribes to the number of requests waiting for an answer (shows Cancel when one hangs). */
@@ -37,7 +37,7 @@ export function startExplorer(deps: AppDeps): void {
   const firstVisit = window.location.search === '';
   // A view saved on the server: `?view=<id>` (loaded at start, below).
   const savedViewId = new URLSearchParams(window.location.search).get('view');
-  const canEdit = deps.viewer ? deps.viewer.role !== 'reader' : true;
+  const canEdit = deps.viewer.role !== 'reader';
   const layout = buildLayout(root, deps.viewer, canEdit);
   const say = (text: string): void => {
     layout.statusBar.textContent = text;

@@ -3,7 +3,7 @@
  * the object when it is not drawn), the shortest path — shared by the toolbar, the details panel,
  * the search panel and the keyboard.
  */
-import { describeError, UnsupportedOperationError, type GraphQLClient } from '../api/client';
+import { describeError, type GraphQLClient } from '../api/client';
 import { PATHS, STIX_OBJECT, type ApiNode } from '../api/operations';
 import type { ViewStore } from '../state/view-store';
 import type { GraphController } from './graph';
@@ -66,7 +66,7 @@ async function findPath({ store, client, graph, say }: GraphActionsDeps): Promis
       return;
     }
   } catch (error) {
-    if (!(error instanceof UnsupportedOperationError)) return say(describeError(error));
+    return say(describeError(error));
   }
   const path = graph.canvas()!.highlightPath(a, b);
   say(path.length ? `Shortest path: ${path.length - 1} hop(s), highlighted.` : 'No path between these two objects within the maximum length.');

@@ -2,7 +2,7 @@
  * The hypotheses tab: the open incident's ACH matrix, posteriors, sensitivity and history, its
  * editing callbacks, and the candidates panel below it; and the switch between the two tabs.
  */
-import { describeError, UnsupportedOperationError, type GraphQLClient } from '../api/client';
+import { describeError, type GraphQLClient } from '../api/client';
 import { fetchBrief, findLinkable, loadHypotheses, type HypothesesApi } from '../api/hypotheses';
 import type { IncidentSummary, Viewer } from '../api/operations';
 import type { NodeData } from '../graph/elements';
@@ -24,7 +24,7 @@ export interface HypothesesDeps {
   api: HypothesesApi;
   graph: GraphController;
   hypView: HTMLElement;
-  viewer: Viewer | null;
+  viewer: Viewer;
   canEdit: boolean;
   say: (text: string) => void;
   incidents: () => IncidentSummary[];
@@ -49,56 +49,56 @@ function hypothesesCallbacks(deps: HypothesesDeps, { incident, data, render, rel
       render();
       document.getElementById(mode === 'mine' ? 'matrix-mine' : 'matrix-consensus')?.focus();
     },
-    rate: api.rate ? async (evidenceId, hypothesisId, rating, rationale) => {
-      await api.rate!(client, { incidentId: incident.id, evidenceId, hypothesisId, rating, rationale });
+    rate: async (evidenceId, hypothesisId, rating, rationale) => {
+      await api.rate(client, { incidentId: incident.id, evidenceId, hypothesisId, rating, rationale });
       await reload();
-    } : undefined,
-    addHypothesis: api.addHypothesis ? async (fields) => {
-      await api.addHypothesis!(client, { incidentId: incident.id, ...fields });
+    },
+    addHypothesis: async (fields) => {
+      await api.addHypothesis(client, { incidentId: incident.id, ...fields });
       await reload(true);
       say(`Hypothesis added: ${fields.name}.`);
-    } : undefined,
-    updateHypothesis: api.updateHypothesis ? async (id, patch, expectedModified) => {
-      await api.updateHypothesis!(client, id, patch, expectedModified);
+    },
+    updateHypothesis: async (id, patch, expectedModified) => {
+      await api.updateHypothesis(client, id, patch, expectedModified);
       await reload(true);
-    } : undefined,
-    setStatus: api.setStatus ? async (id, status, rationale) => {
-      await api.setStatus!(client, id, status, rationale);
+    },
+    setStatus: async (id, status, rationale) => {
+      await api.setStatus(client, id, status, rationale);
       await reload();
-    } : undefined,
-    setJudgement: api.setJudgement ? async (id, probability, rationale) => {
-      await api.setJudgement!(client, id, probability, rationale);
+    },
+    setJudgement: async (id, probability, rationale) => {
+      await api.setJudgement(client, id, probability, rationale);
       await reload();
-    } : undefined,
-    setPriors: api.updateHypothesis ? async (priors, other) => {
+    },
+    setPriors: async (priors, other) => {
       const current = new Map(data.hypotheses.map((x) => [x.id, x]));
       for (const [id, prior] of Object.entries(priors)) {
-        if (current.get(id)?.prior !== prior) await api.updateHypothesis!(client, id, { prior }, current.get(id)?.modified ?? null);
+        if (current.get(id)?.prior !== prior) await api.updateHypothesis(client, id, { prior }, current.get(id)?.modified ?? null);
       }
-      if (other && api.addHypothesis) await api.addHypothesis(client, { incidentId: incident.id, ...other });
+      if (other) await api.addHypothesis(client, { incidentId: incident.id, ...other });
       await reload(true);
-    } : undefined,
-    addEvidence: api.addEvidence ? async (fields) => {
-      await api.addEvidence!(client, { incidentId: incident.id, ...fields });
+    },
+    addEvidence: async (fields) => {
+      await api.addEvidence(client, { incidentId: incident.id, ...fields });
       await reload();
       say(`Evidence added: ${fields.name}.`);
-    } : undefined,
-    updateEvidence: api.updateEvidence ? async (id, patch, expectedModified) => {
-      await api.updateEvidence!(client, id, patch, expectedModified);
+    },
+    updateEvidence: async (id, patch, expectedModified) => {
+      await api.updateEvidence(client, id, patch, expectedModified);
       await reload();
-    } : undefined,
-    deleteHypothesis: api.deleteHypothesis ? async (id, rationale) => {
+    },
+    deleteHypothesis: async (id, rationale) => {
       const name = data.hypotheses.find((x) => x.id === id)?.name ?? id;
-      await api.deleteHypothesis!(client, id, rationale);
+      await api.deleteHypothesis(client, id, rationale);
       await reload(true);
       say(`Hypothesis deleted: ${name}. Its versions stay in the history.`);
-    } : undefined,
-    deleteEvidence: api.deleteEvidence ? async (id, rationale) => {
+    },
+    deleteEvidence: async (id, rationale) => {
       const name = data.evidence.find((x) => x.id === id)?.name ?? id;
-      await api.deleteEvidence!(client, id, rationale);
+      await api.deleteEvidence(client, id, rationale);
       await reload();
       say(`Evidence deleted: ${name}. Its versions stay in the history.`);
-    } : undefined,
+    },
     brief: (format) => fetchBrief(client, incident.id, store.get().asOf, format),
     findObjects: (text) => findLinkable(client, text),
     canvasSelection: () => {
@@ -129,7 +129,7 @@ export function createHypothesesController(deps: HypothesesDeps): HypothesesCont
     // Busy until the latest load has drawn (assistive technology, and anything waiting for a settled view).
     hypView.setAttribute('aria-busy', 'true');
     try {
-      const data = await loadHypotheses(deps.api, client, incident, store.get().asOf, canEdit, deps.viewer?.name ?? null);
+      const data = await loadHypotheses(client, incident, store.get().asOf, canEdit, deps.viewer.name);
       if (mine !== generation) return;
       // The candidates panel (views/candidates-panel.ts) lives below the matrix; kept across re-renders.
       const candidates = h('section', { class: 'candidates-panel', 'aria-label': 'Candidate actors' });
@@ -149,11 +149,7 @@ export function createHypothesesController(deps: HypothesesDeps): HypothesesCont
       render();
     } catch (error) {
       if (mine !== generation) return;
-      renderHypotheses(hypView, {
-        unavailable: error instanceof UnsupportedOperationError
-          ? 'The assessment is not available on this server yet (the hypotheses API has not been deployed).'
-          : describeError(error),
-      });
+      renderHypotheses(hypView, { unavailable: describeError(error) });
     } finally {
       if (mine === generation) hypView.removeAttribute('aria-busy');
     }

@@ -2,7 +2,7 @@
  * Import (drop or pick a STIX bundle or a fact sheet; check a bundle first), export (PNG, SVG,
  * Cytoscape JSON, STIX bundle) and saving the view on the server under a short URL.
  */
-import { describeError, UnsupportedOperationError, type GraphQLClient } from '../api/client';
+import { describeError, type GraphQLClient } from '../api/client';
 import type { HypothesesApi } from '../api/hypotheses';
 import { EXPORT_STIX_BUNDLE, IMPORT_STIX_BUNDLE, SAVE_VIEW, type ImportResult } from '../api/operations';
 import { canvasTlp, markPng } from '../graph/export-marking';
@@ -34,7 +34,6 @@ export interface ImportExport {
 
 async function importFile(deps: ImportExportDeps, kind: ImportKind, text: string, fileName: string, dryRun: boolean): Promise<ImportResult> {
   if (kind === 'fact-sheet') {
-    if (!deps.hypothesesApi.importFactSheet) throw new Error('Importing fact sheets is not available on this server yet; import a STIX bundle, or use the command line.');
     return deps.hypothesesApi.importFactSheet(deps.client, text, fileName);
   }
   let bundle: unknown;
@@ -83,11 +82,7 @@ async function saveView({ store, client, graph, say }: ImportExportDeps): Promis
     store.writeAddress(`?view=${encodeURIComponent(saved.id)}`);
     copy(`View saved on the server as ${saved.id}, ${saved.objectIds.length} objects`);
   } catch (error) {
-    if (!(error instanceof UnsupportedOperationError)) return say(`The view was not saved: ${describeError(error)}`);
-    // A server without saved views: the canvas goes into the URL itself.
-    store.set({ canvas: snapshot, layout: 'preset' });
-    store.writeAddress(serializeViewState(store.get()));
-    copy('View saved in the URL');
+    say(`The view was not saved: ${describeError(error)}`);
   }
 }
 

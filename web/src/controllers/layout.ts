@@ -63,9 +63,9 @@ function toolbarControls(): Omit<ExplorerLayout, 'searchBox' | 'filterBox' | 'le
 }
 
 /** Builds the page into `root` (replacing what was there). Readers get no import actions. */
-export function buildLayout(root: HTMLElement, viewer: Viewer | null, canEdit: boolean): ExplorerLayout {
+export function buildLayout(root: HTMLElement, viewer: Viewer, canEdit: boolean): ExplorerLayout {
   const c = toolbarControls();
-  const who = h('span', { class: 'who', title: viewer ? `cleared for TLP:${viewer.clearance}` : '' }, viewer ? `${viewer.name} (${viewer.role}, TLP:${viewer.clearance.replace('_', '+')})` : 'signed in');
+  const who = h('span', { class: 'who', title: `cleared for TLP:${viewer.clearance}` }, `${viewer.name} (${viewer.role}, TLP:${viewer.clearance.replace('_', '+')})`);
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), c.incidentSelect,
     h('div', { role: 'tablist', class: 'tabs' }, c.tabGraph, c.tabHyp),
