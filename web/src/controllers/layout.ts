@@ -66,12 +66,15 @@ function toolbarControls(): Omit<ExplorerLayout, 'searchBox' | 'filterBox' | 'le
 export function buildLayout(root: HTMLElement, viewer: Viewer, canEdit: boolean): ExplorerLayout {
   const c = toolbarControls();
   const who = h('span', { class: 'who', title: `cleared for TLP:${viewer.clearance}` }, `${viewer.name} (${viewer.role}, TLP:${viewer.clearance.replace('_', '+')})`);
+  // The actions in families, each kept together when the toolbar wraps (narrow windows).
+  const family = (label: string, ...children: (HTMLElement | null)[]) => h('div', { role: 'group', class: 'actions', 'aria-label': label }, ...children);
   const header = h('header', { class: 'toolbar' },
     h('strong', { class: 'brand' }, 'Attribution Graph'), c.incidentSelect,
     h('div', { role: 'tablist', class: 'tabs' }, c.tabGraph, c.tabHyp),
-    c.layoutSelect, c.fitButton, h('span', { class: 'group' }, c.expandSelection, c.expandDepth), c.pathButton, c.showHidden, c.clearButton,
+    family('Layout', c.layoutSelect, c.fitButton),
+    family('Canvas', h('span', { class: 'group' }, c.expandSelection, c.expandDepth), c.pathButton, c.showHidden, c.clearButton),
     // Readers cannot import: the actions are not offered rather than refused after a file is picked.
-    canEdit ? c.importButton : null, canEdit ? c.checkButton : null, c.exportSelect, c.saveView,
+    family('Import and export', canEdit ? c.importButton : null, canEdit ? c.checkButton : null, c.exportSelect, c.saveView),
     h('span', { class: 'spacer' }), c.cancelRequests, who, c.signOut);
 
   const searchBox = h('section', { class: 'panel' });
