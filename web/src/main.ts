@@ -4,7 +4,7 @@
  * with a cheap query before the explorer opens.
  */
 import './styles.css';
-import { createClient, describeError, UnauthenticatedError, UnsupportedOperationError } from './api/client';
+import { createClient, describeError, UnauthenticatedError } from './api/client';
 import { HYPOTHESES_API } from './api/hypotheses';
 import { SYSTEM, VIEWER, type Viewer } from './api/operations';
 import { sessionTokenStore } from './api/session';
@@ -38,13 +38,10 @@ tabs.onSignOut(() => {
   showSignIn('You signed out in another tab.');
 });
 
-/** Checks the token; returns the viewer (null when the server has no `viewer` query) or a problem. */
-async function check(): Promise<{ viewer: Viewer | null } | { problem: string; refused: boolean }> {
+/** Checks the token; returns the viewer or a problem. */
+async function check(): Promise<{ viewer: Viewer } | { problem: string; refused: boolean }> {
   try {
-    const viewer = await client.request(VIEWER).then((d) => d.viewer).catch((error: unknown) => {
-      if (error instanceof UnsupportedOperationError) return null;
-      throw error;
-    });
+    const { viewer } = await client.request(VIEWER);
     await client.request(SYSTEM);
     return { viewer };
   } catch (error) {
@@ -53,7 +50,7 @@ async function check(): Promise<{ viewer: Viewer | null } | { problem: string; r
   }
 }
 
-function start(viewer: Viewer | null): void {
+function start(viewer: Viewer): void {
   signedIn = true;
   startExplorer({
     root, client, tokens, viewer, hypothesesApi: HYPOTHESES_API,

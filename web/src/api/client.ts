@@ -3,13 +3,12 @@
  *
  * Every request carries `Authorization: Bearer <token>` and `content-type: application/json`
  * (a non-simple content type, plus the yoga CSRF-prevention header, so the CSRF plugin accepts
- * it). Errors are turned into `ApiError` with the server's `extensions.code` when there is one;
- * a query the server does not know (the backend is older than the UI) becomes
- * `UnsupportedOperationError`, which views show as "not available on this server".
+ * it). Errors are turned into `ApiError` with the server's `extensions.code` when there is one.
+ * The server and this web ship together: every operation here is one the server knows.
  */
 
 export interface Operation<TResult, TVariables = Record<string, never>> {
-  /** Operation name, used in logs and to recognise unsupported operations. */
+  /** Operation name, sent as `operationName` (logs, metrics). */
   readonly name: string;
   readonly document: string;
   /** How long to wait for the answer (imports: longer than the default). */
@@ -48,14 +47,6 @@ export class ApiError extends Error {
   }
 }
 
-/** The server has no such field/operation yet. */
-export class UnsupportedOperationError extends ApiError {
-  constructor(readonly operationName: string, message: string, status: number) {
-    super(message, 'UNSUPPORTED_OPERATION', status);
-    this.name = 'UnsupportedOperationError';
-  }
-}
-
 export class UnauthenticatedError extends ApiError {
   constructor(message: string, status: number) {
     super(message, 'UNAUTHENTICATED', status);
@@ -80,8 +71,6 @@ export interface GraphQLClient {
   /** Abandons every request still waiting (each fails with code CANCELLED). */
   cancelAll?(): void;
 }
-
-const UNKNOWN_FIELD = /Cannot query field|Unknown argument|Unknown type|Cannot return null for non-nullable field Query|is not defined by type/;
 
 export function createClient(options: ClientOptions): GraphQLClient {
   const endpoint = options.endpoint ?? '/graphql';
@@ -157,9 +146,6 @@ export function createClient(options: ClientOptions): GraphQLClient {
         options.onUnauthenticated?.();
         throw new UnauthenticatedError(first?.message ?? 'Sign in with a token.', response.status);
       }
-      if (first && (code === 'GRAPHQL_VALIDATION_FAILED' || !code) && UNKNOWN_FIELD.test(first.message) && !body?.data) {
-        throw new UnsupportedOperationError(op.name, first.message, response.status);
-      }
       if (errors.length > 0 && (body?.data === undefined || body?.data === null)) {
         throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
       }
@@ -176,9 +162,6 @@ export function createClient(options: ClientOptions): GraphQLClient {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof UnsupportedOperationError) {
-    return `Not available on this server yet (${error.operationName}).`;
-  }
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);

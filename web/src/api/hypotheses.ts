@@ -264,16 +264,16 @@ export async function caseFacts(client: GraphQLClient, incidentId: string): Prom
 }
 
 export interface HypothesesApi {
-  rate?: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating; rationale?: string | null }) => Promise<void>;
-  addHypothesis?: (client: GraphQLClient, input: { incidentId: string } & HypothesisFields) => Promise<void>;
-  updateHypothesis?: (client: GraphQLClient, id: string, input: Partial<HypothesisFields>, expectedModified: string | null) => Promise<void>;
-  setStatus?: (client: GraphQLClient, id: string, status: HypothesisStatus, rationale: string | null) => Promise<void>;
-  setJudgement?: (client: GraphQLClient, hypothesisId: string, probability: number, rationale: string | null) => Promise<void>;
-  addEvidence?: (client: GraphQLClient, input: { incidentId: string } & EvidenceFields) => Promise<void>;
-  updateEvidence?: (client: GraphQLClient, id: string, input: Partial<EvidenceFields>, expectedModified: string | null) => Promise<void>;
-  deleteHypothesis?: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
-  deleteEvidence?: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
-  importFactSheet?: (client: GraphQLClient, text: string, fileName: string) => Promise<ImportResult>;
+  rate: (client: GraphQLClient, input: { incidentId: string; evidenceId: string; hypothesisId: string; rating: Rating; rationale?: string | null }) => Promise<void>;
+  addHypothesis: (client: GraphQLClient, input: { incidentId: string } & HypothesisFields) => Promise<void>;
+  updateHypothesis: (client: GraphQLClient, id: string, input: Partial<HypothesisFields>, expectedModified: string | null) => Promise<void>;
+  setStatus: (client: GraphQLClient, id: string, status: HypothesisStatus, rationale: string | null) => Promise<void>;
+  setJudgement: (client: GraphQLClient, hypothesisId: string, probability: number, rationale: string | null) => Promise<void>;
+  addEvidence: (client: GraphQLClient, input: { incidentId: string } & EvidenceFields) => Promise<void>;
+  updateEvidence: (client: GraphQLClient, id: string, input: Partial<EvidenceFields>, expectedModified: string | null) => Promise<void>;
+  deleteHypothesis: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
+  deleteEvidence: (client: GraphQLClient, id: string, rationale: string | null) => Promise<void>;
+  importFactSheet: (client: GraphQLClient, text: string, fileName: string) => Promise<ImportResult>;
 }
 
 export const HYPOTHESES_API: HypothesesApi = {
@@ -309,7 +309,6 @@ export const HYPOTHESES_API: HypothesesApi = {
 };
 
 export async function loadHypotheses(
-  _api: HypothesesApi,
   client: GraphQLClient,
   incident: IncidentSummary,
   asOf: string | null,

@@ -90,37 +90,13 @@ function renderOptions(count: number, options: CanvasOptions) {
   };
 }
 
-export function createCanvas(
-  container: HTMLElement,
-  elements: ElementDefinition[],
-  callbacks: CanvasCallbacks = {},
-  options: CanvasOptions = {},
-): Canvas {
-  registerExtensions();
-  const render = renderOptions(elements.length, options);
-  const cy = cytoscape({
-    container,
-    elements,
-    style: buildStylesheet(),
-    layout: { name: 'preset' },
-    boxSelectionEnabled: true,
-    // Click selects one node; Shift, Ctrl or Cmd + click adds to (or removes from) the selection.
-    selectionType: 'single',
-    ...render.init,
-  } as cytoscape.CytoscapeOptions);
+type CanvasContent = Pick<Canvas, 'add' | 'remove' | 'clear' | 'has' | 'nodeIds' | 'nodeData'>;
+type CanvasClasses = Pick<Canvas, 'applyFilters' | 'hide' | 'showAll' | 'togglePin' | 'select' | 'selectedIds' | 'focus' | 'highlightPath' | 'clearPath'>;
+type CanvasView = Pick<Canvas, 'layout' | 'positions' | 'fit' | 'png' | 'json' | 'resize'>;
 
-  let selectionTimer: number | undefined;
-  const emitSelection = () => {
-    window.clearTimeout(selectionTimer);
-    selectionTimer = window.setTimeout(() => callbacks.onSelectionChange?.(cy.$('node:selected').map((n) => n.id())), 30);
-  };
-  cy.on('select unselect', 'node', emitSelection);
-  cy.on('dbltap', 'node', (event: EventObject) => callbacks.onOpen?.((event.target as NodeSingular).id()));
-  cy.on('dragfree', 'node', () => callbacks.onPositionsChange?.());
-
-  const canvas: Canvas = {
-    cy,
-    webgl: render.webgl,
+/** What is on the canvas: adding (next to a neighbour, never a second edge for one link), removing, reading. */
+function contentOf(cy: Core): CanvasContent {
+  return {
     add(newElements) {
       // Never two edges for one link: an edge whose key is already drawn is skipped.
       const drawn = new Set(cy.edges().map((e) => String(e.data('key') ?? '')));
@@ -158,6 +134,12 @@ export function createCanvas(
       const node = cy.getElementById(id);
       return node.nonempty() && node.isNode() ? (node.data() as NodeData) : undefined;
     },
+  };
+}
+
+/** State changes by class (filtered, hidden, pinned, selected, focus, path), each inside `cy.batch()`. */
+function classesOf(cy: Core): CanvasClasses {
+  return {
     applyFilters(nodePredicate, edgePredicate) {
       let hidden = 0;
       cy.batch(() => {
@@ -225,6 +207,12 @@ export function createCanvas(
     clearPath() {
       cy.batch(() => cy.$('.path').removeClass('path'));
     },
+  };
+}
+
+/** Layouts, positions, the viewport and exports. */
+function viewOf(cy: Core, callbacks: CanvasCallbacks): CanvasView {
+  return {
     async layout(name, positions) {
       const started = performance.now();
       // Saved positions go to every node, filtered or hidden ones included (a view saved under a
@@ -259,10 +247,46 @@ export function createCanvas(
     resize() {
       cy.resize();
     },
+  };
+}
+
+export function createCanvas(
+  container: HTMLElement,
+  elements: ElementDefinition[],
+  callbacks: CanvasCallbacks = {},
+  options: CanvasOptions = {},
+): Canvas {
+  registerExtensions();
+  const render = renderOptions(elements.length, options);
+  const cy = cytoscape({
+    container,
+    elements,
+    style: buildStylesheet(),
+    layout: { name: 'preset' },
+    boxSelectionEnabled: true,
+    // Click selects one node; Shift, Ctrl or Cmd + click adds to (or removes from) the selection.
+    selectionType: 'single',
+    ...render.init,
+  } as cytoscape.CytoscapeOptions);
+
+  let selectionTimer: number | undefined;
+  const emitSelection = () => {
+    window.clearTimeout(selectionTimer);
+    selectionTimer = window.setTimeout(() => callbacks.onSelectionChange?.(cy.$('node:selected').map((n) => n.id())), 30);
+  };
+  cy.on('select unselect', 'node', emitSelection);
+  cy.on('dbltap', 'node', (event: EventObject) => callbacks.onOpen?.((event.target as NodeSingular).id()));
+  cy.on('dragfree', 'node', () => callbacks.onPositionsChange?.());
+
+  return {
+    cy,
+    webgl: render.webgl,
+    ...contentOf(cy),
+    ...classesOf(cy),
+    ...viewOf(cy, callbacks),
     destroy() {
       window.clearTimeout(selectionTimer);
       cy.destroy();
     },
   };
-  return canvas;
 }

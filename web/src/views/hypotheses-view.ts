@@ -147,7 +147,7 @@ export interface HypothesesData {
   evidence: MatrixEvidence[];
   /** Evidence items of the incident not yet known as of `asOf` (left out of the matrix). */
   laterEvidence: number;
-  sensitivity: SensitivityItem[] | null;
+  sensitivity: SensitivityItem[];
   history: HistoryPoint[] | null;
   analysts: AnalystsView | null;
   /** The engine's own explanation of the result, line by line. */
@@ -427,7 +427,7 @@ function briefButtons(callbacks: HypothesesCallbacks): HTMLElement | null {
 }
 
 function summary(data: HypothesesData, lead: Lead, names: Map<string, string>, callbacks: HypothesesCallbacks): HTMLElement {
-  const changers = (data.sensitivity ?? []).slice(0, 3);
+  const changers = data.sensitivity.slice(0, 3);
   return h('section', { class: 'decision-summary', 'aria-label': 'Summary' },
     briefButtons(callbacks),
     h('p', { class: `lead-summary${lead.kind === 'tie' ? ' tie' : ''}`, id: 'key-judgement' }, keyJudgement(lead)),
@@ -469,8 +469,7 @@ export function renderHypotheses(container: HTMLElement, data: HypothesesData | 
     status,
     evidenceForm,
     h('div', { class: 'two-col' },
-      h('section', {}, h('h3', {}, 'Sensitivity'), data.sensitivity === null ? h('p', { class: 'hint' }, 'Not available on this server yet.') :
-        data.sensitivity.length === 0 ? h('p', {}, 'No single evidence item changes the leading hypothesis.') :
+      h('section', {}, h('h3', {}, 'Sensitivity'), data.sensitivity.length === 0 ? h('p', {}, 'No single evidence item changes the leading hypothesis.') :
           h('ul', {}, data.sensitivity.map((s) => h('li', {}, s.text, s.newLeaderId ? ` → ${names.get(s.newLeaderId) ?? s.newLeaderId} would lead` : '')))),
       h('section', {}, h('h3', {}, 'Posteriors over time'), chart(data))),
     analystsSection(data),
