@@ -4,6 +4,7 @@
  * arrays and keys. Pure, iterative (no recursion, so deep input cannot blow the stack).
  */
 import { joinPath, objectIdOf, type ValidationIssue } from './issues';
+import { isRecord } from '../json';
 
 export interface SafetyLimits {
   /** Deepest nesting of objects/arrays (root object = depth 1). */
@@ -131,8 +132,4 @@ export function checkSafety(
     }
   }
   return issues;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -20,6 +20,7 @@
  */
 import { TLP_LEVELS } from '../../../schema/graph/kinds';
 import { TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
+import { isRecord } from '../../../schema/json';
 
 type Json = Record<string, unknown>;
 
@@ -31,10 +32,6 @@ const REVEALING_LISTS: ReadonlyArray<{ list: string; ref(item: unknown): string 
 ];
 
 const MANAGED_SELECTOR = new RegExp(`^(${REVEALING_LISTS.map((l) => l.list).join('|')})\\.\\[(\\d+)\\]$`);
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Every id the revealing lists of `obj` name (to look their ranks up). */
 export function revealedIds(obj: Json): string[] {
