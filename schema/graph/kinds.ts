@@ -242,17 +242,6 @@ export const DOMAIN_EDGE_TYPES = {
   SUPPORTED_BY: 'SUPPORTED_BY',
 } as const;
 
-/** Every edge type the graph may contain: the vocabulary pre-built queries are checked against. */
-export const ALL_EDGE_TYPES: readonly string[] = [
-  ...new Set<string>([
-    ...Object.values(RELATIONSHIP_EDGE_TYPES),
-    ...Object.values(REF_EDGE_TYPES),
-    REFERS_TO,
-    PREVIOUS_VERSION,
-    ...Object.values(DOMAIN_EDGE_TYPES),
-  ]),
-];
-
 /** TLP 2.0 levels, ordered from least to most restrictive. */
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
