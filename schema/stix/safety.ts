@@ -3,7 +3,7 @@
  * importer ever walks hostile input: prototype-polluting keys, absurd nesting, giant strings,
  * arrays and keys. Pure, iterative (no recursion, so deep input cannot blow the stack).
  */
-import { joinPath, objectIdOf, type ValidationIssue } from './issues';
+import { joinPath, objectIdOf, type Issue } from './issues';
 import { isRecord } from '../json';
 
 export interface SafetyLimits {
@@ -60,10 +60,10 @@ function pathOf(frame: Frame, root: string): string {
 export function checkSafety(
   input: unknown,
   options: { path?: string; objectId?: string | null; limits?: Partial<SafetyLimits> } = {},
-): ValidationIssue[] {
+): Issue[] {
   const limits = { ...DEFAULT_SAFETY_LIMITS, ...options.limits };
   const root = options.path ?? '';
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   const report = (frame: Frame, message: string) =>
     issues.push({ objectId: frame.objectId, path: pathOf(frame, root), message });
   const rootFrame: Frame = {
