@@ -16,7 +16,7 @@ import {
 } from '../../../importers/factsheet/index';
 import type { AssessmentResult } from '../domain/assessment';
 import type { StixJson } from '../graph/case.repository';
-import type { JsonObject } from '../../../importers/stix/map';
+import type { JsonObject } from '../graph/stix.mapping';
 import type { CaseRecord, HypothesisRecord } from './case-model';
 import type { StixExportService } from './stix-export.service';
 import type { Viewer } from './viewer';

@@ -7,7 +7,7 @@
  * when the named object is marked above the host object, the part gets a STIX 2.1 granular marking
  * (`{ marking_ref, selectors: ['ratings.[3]'] }`, the TLP 2.0 marking of the named object's rank).
  * The graph's rule that a stored object is as restricted as its most restricted marking, granular
- * ones included (`tlpRankOf` in importers/stix/map.ts), then hides the whole host from every reader
+ * ones included (`tlpRankOf` in api/src/graph/stix.mapping.ts), then hides the whole host from every reader
  * below that rank on every path (objects, case reads, history, audit, exports, subscriptions).
  *
  * The trade-off, chosen over redacting parts of an object on each read path: an evidence item a

@@ -31,7 +31,7 @@ import {
   markingRefsOf,
   tlpRankOf,
   type JsonObject,
-} from '../../../importers/stix/map';
+} from '../graph/stix.mapping';
 import { withEmbeddedScoIds } from '../../../importers/stix/embedded-ids';
 import {
   inputFromValue,

@@ -18,9 +18,9 @@ import {
   type RefEdgeType,
   type RelationshipEdgeType,
   type TlpLevel,
-} from '../../schema/graph/kinds';
-import { IDENTIFIER_PATTERN, MAX_IDENTIFIER_LENGTH } from '../../schema/stix/common';
-import { isRecord, str, strings } from '../../schema/json';
+} from '../../../schema/graph/kinds';
+import { IDENTIFIER_PATTERN, MAX_IDENTIFIER_LENGTH } from '../../../schema/stix/common';
+import { isRecord, str, strings } from '../../../schema/json';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
