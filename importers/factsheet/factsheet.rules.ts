@@ -5,7 +5,7 @@
  */
 import type { PathSegment } from './source-positions';
 import { parseSheetDate } from './sheet-dates';
-import { IMPACT_CATEGORIES, IMPACT_REQUIRED_DETAILS, type ImpactCategory } from './vocab';
+import { IMPACT_CATEGORIES, IMPACT_REQUIRED_DETAILS, type ImpactCategory } from '../../schema/stix/vocab';
 import { isRecord } from '../../schema/json';
 
 export interface RuleIssue {

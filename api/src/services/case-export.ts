@@ -10,10 +10,10 @@ import { TLP_LEVELS } from '../../../schema/graph/kinds';
 import {
   ATTRIBUTION_GRAPH_NAMESPACE,
   PROJECT_IDENTITY_ID,
-  TLP2_MARKING_IDS,
   attributionExtensionObjects,
   uuidv5,
 } from '../../../importers/factsheet/index';
+import { TLP2_MARKING_IDS } from '../../../schema/stix/vocab';
 import type { AssessmentResult } from '../domain/assessment';
 import type { StixJson } from '../graph/case.repository';
 import type { JsonObject } from '../graph/stix.mapping';

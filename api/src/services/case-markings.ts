@@ -19,7 +19,7 @@
  * the lists above; other granular markings of the object are left as they are.
  */
 import { TLP_LEVELS } from '../../../schema/graph/kinds';
-import { TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
+import { TLP2_MARKING_IDS } from '../../../schema/stix/vocab';
 import { isRecord } from '../../../schema/json';
 
 type Json = Record<string, unknown>;
