@@ -2,13 +2,9 @@
  * Domain errors, thrown by services and mapped once to GraphQL errors with a code
  * (api/src/modules/errors.ts). Anything else is unexpected and stays masked.
  */
-export interface Issue {
-  /** STIX id (or our own id) of the object at fault, when there is one. */
-  objectId: string | null;
-  /** Path of the faulty field inside the object or the input, e.g. `objects[3].created`. */
-  path: string;
-  message: string;
-}
+import type { Issue } from '../../schema/stix/issues';
+
+export type { Issue };
 
 export abstract class DomainError extends Error {
   abstract readonly code: string;

@@ -14,7 +14,7 @@ import { attributionExtensionObjects } from '../factsheet/factsheet-to-bundle';
 import { sheetDate } from '../factsheet/sheet-dates';
 import { caseObjectId, scoId } from '../factsheet/stix-id';
 import type { Bundle, StixObject } from '../factsheet/stix-types';
-import { ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS, type Tlp } from '../factsheet/vocab';
+import { ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS, type Tlp } from '../../schema/stix/vocab';
 import type { CredentialRecord } from './parse-credentials';
 
 export interface CredentialsOptions {

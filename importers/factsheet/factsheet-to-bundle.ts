@@ -15,7 +15,7 @@ import {
   ATTRIBUTION_EXTENSION_SCHEMA, ATTRIBUTION_EXTENSION_VERSION, CATEGORY_THREAT_ACTOR_TYPES,
   EVENT_EXTENSION_ID, IMPACT_EXTENSION_ID, INCIDENT_CORE_EXTENSION_ID, TASK_EXTENSION_ID,
   TLP2_MARKING_IDS, type Tlp,
-} from './vocab';
+} from '../../schema/stix/vocab';
 
 /** Namespace "slug" for objects shared by every case (the project identity). */
 const PROJECT_SLUG = 'attribution-graph';

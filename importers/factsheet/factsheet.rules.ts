@@ -5,7 +5,8 @@
  */
 import type { PathSegment } from './source-positions';
 import { parseSheetDate } from './sheet-dates';
-import { IMPACT_CATEGORIES, IMPACT_REQUIRED_DETAILS, type ImpactCategory } from './vocab';
+import { IMPACT_CATEGORIES, IMPACT_REQUIRED_DETAILS, type ImpactCategory } from '../../schema/stix/vocab';
+import { isRecord } from '../../schema/json';
 
 export interface RuleIssue {
   segments: PathSegment[];
@@ -16,16 +17,12 @@ export interface RuleIssue {
 
 type Rec = Record<string, unknown>;
 
-function isRec(value: unknown): value is Rec {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** `[index, item]` for the object items of `data[key]` (non-objects are skipped: the schema reports them). */
 function items(data: unknown, key: string): Array<[number, Rec]> {
-  if (!isRec(data)) return [];
+  if (!isRecord(data)) return [];
   const list = data[key];
   if (!Array.isArray(list)) return [];
-  return list.flatMap((item, index): Array<[number, Rec]> => (isRec(item) ? [[index, item]] : []));
+  return list.flatMap((item, index): Array<[number, Rec]> => (isRecord(item) ? [[index, item]] : []));
 }
 
 function strings(value: unknown): Array<[number, string]> {
@@ -41,7 +38,7 @@ const CITING_SECTIONS = ['events', 'measures', 'impacts', 'context', 'actors', '
 
 export function checkFactSheetRules(data: unknown): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  if (!isRec(data)) return issues;
+  if (!isRecord(data)) return issues;
 
   // Ids are unique across the whole sheet; remember which section each lives in.
   const sectionOf = new Map<string, string>();
@@ -69,7 +66,7 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       }
     }
   };
-  if (isRec(data.incident)) checkSources(['incident', 'sources'], data.incident.sources);
+  if (isRecord(data.incident)) checkSources(['incident', 'sources'], data.incident.sources);
   for (const section of CITING_SECTIONS) {
     for (const [i, item] of items(data, section)) checkSources([section, i, 'sources'], item.sources);
   }
@@ -82,7 +79,7 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
   };
   checkDate(['created'], data.created);
   checkDate(['modified'], data.modified);
-  if (isRec(data.dates)) for (const [k, v] of Object.entries(data.dates)) checkDate(['dates', k], v);
+  if (isRecord(data.dates)) for (const [k, v] of Object.entries(data.dates)) checkDate(['dates', k], v);
   for (const [i, s] of items(data, 'sources')) checkDate(['sources', i, 'published'], s.published);
   for (const section of ['events', 'measures', 'impacts'] as const) {
     for (const [i, item] of items(data, section)) checkDate([section, i, 'date'], item.date);
@@ -146,7 +143,7 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
     }
     if (typeof category !== 'string' || !(IMPACT_CATEGORIES as readonly string[]).includes(category)) continue;
     const required = IMPACT_REQUIRED_DETAILS[category as ImpactCategory];
-    if (!isRec(impact.details)) {
+    if (!isRecord(impact.details)) {
       issues.push({ segments: ['impacts', i, 'category'], message: `category ${category} needs details with ${required.join(', ')}` });
       continue;
     }

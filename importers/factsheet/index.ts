@@ -11,4 +11,4 @@ export { parseSheetDate, type Fidelity, type SheetDate } from './sheet-dates';
 export { canonicalJson, caseObjectId, scoId, uuidv5, STIX_SCO_NAMESPACE, ATTRIBUTION_GRAPH_NAMESPACE } from './stix-id';
 export type { Bundle, ExternalReference, StixObject } from './stix-types';
 export type { SourceIssue } from './source-positions';
-export * from './vocab';
+export * from '../../schema/stix/vocab';

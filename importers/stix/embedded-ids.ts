@@ -17,10 +17,7 @@ import {
 } from '../factsheet/stix-id';
 import type { Repair } from '../../schema/stix/index';
 import { joinPath } from '../../schema/stix/issues';
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isRecord } from '../../schema/json';
 
 const TYPE_NAME = /^[a-z][a-z0-9-]{1,248}[a-z0-9]$/;
 

@@ -13,12 +13,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { JsonSplitError, JsonSplitter } from './json-splitter';
+import type { Issue } from '../../schema/stix/issues';
 
-export interface Issue {
-  objectId: string | null;
-  path: string;
-  message: string;
-}
+export type { Issue };
 
 /** Input that cannot be read or is not a STIX bundle at all: reported, never thrown past the service. */
 export class StixInputError extends Error {

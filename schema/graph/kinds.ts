@@ -242,17 +242,6 @@ export const DOMAIN_EDGE_TYPES = {
   SUPPORTED_BY: 'SUPPORTED_BY',
 } as const;
 
-/** Every edge type the graph may contain: the vocabulary pre-built queries are checked against. */
-export const ALL_EDGE_TYPES: readonly string[] = [
-  ...new Set<string>([
-    ...Object.values(RELATIONSHIP_EDGE_TYPES),
-    ...Object.values(REF_EDGE_TYPES),
-    REFERS_TO,
-    PREVIOUS_VERSION,
-    ...Object.values(DOMAIN_EDGE_TYPES),
-  ]),
-];
-
 /** TLP 2.0 levels, ordered from least to most restrictive. */
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];
@@ -273,6 +262,15 @@ export const TLP_TEXT_COLOURS: Readonly<Record<TlpLevel, string>> = {
  */
 export const UNKNOWN_MARKING_RANK = 4;
 
+/** TLP 2.0 marking-definition ids (OASIS), by level: the markings our own objects carry. */
+export const TLP2_MARKING_IDS = {
+  CLEAR: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
+  GREEN: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
+  AMBER: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
+  'AMBER+STRICT': 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
+  RED: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
+} as const satisfies Record<TlpLevel, string>;
+
 /** Built-in marking-definition ids: TLP 1.0 (STIX 2.1 spec §7.2.1.4) and TLP 2.0 (OASIS). */
 export const TLP_MARKING_IDS: Readonly<Record<string, TlpLevel>> = {
   // TLP 1.0 — WHITE maps to CLEAR in TLP 2.0.
@@ -281,11 +279,7 @@ export const TLP_MARKING_IDS: Readonly<Record<string, TlpLevel>> = {
   'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82': 'AMBER',
   'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed': 'RED',
   // TLP 2.0
-  'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487': 'CLEAR',
-  'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb': 'GREEN',
-  'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421': 'AMBER',
-  'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003': 'AMBER+STRICT',
-  'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1': 'RED',
+  ...Object.fromEntries(Object.entries(TLP2_MARKING_IDS).map(([level, id]) => [id, level as TlpLevel])),
 };
 
 export function tlpRank(level: TlpLevel): number {

@@ -8,7 +8,7 @@
  * expressible, so they live in the schemas.)
  */
 import { SCO_TYPES } from '../graph/kinds';
-import { joinPath, objectIdOf, type ValidationIssue } from './issues';
+import { joinPath, objectIdOf, type Issue } from './issues';
 
 type Obj = Record<string, unknown>;
 
@@ -79,12 +79,12 @@ function refType(ref: unknown): string | null {
 }
 
 /** Every cross-field problem of one STIX 2.1 object. */
-export function checkCrossFieldRules(obj: unknown, path = ''): ValidationIssue[] {
+export function checkCrossFieldRules(obj: unknown, path = ''): Issue[] {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return [];
   const o = obj as Obj;
   const objectId = objectIdOf(o);
   const type = typeof o.type === 'string' ? o.type : null;
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   const at = (prop: string) => joinPath(path, prop);
 
   // The id names the object's type (spec §2.9).

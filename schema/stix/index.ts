@@ -27,7 +27,7 @@ export {
   type KnownStixObject,
   type CustomStixObject,
 } from './registry';
-export type { ValidationIssue } from './issues';
+export type { Issue, ValidationIssue } from './issues';
 export { checkSafety, DEFAULT_SAFETY_LIMITS, FORBIDDEN_KEYS, type SafetyLimits } from './safety';
 export { checkCrossFieldRules, compareTimestamps } from './cross-field';
 export { validateStixObject, validateBundle, validatorForType, isIpv6WithPrefix, type ValidateOptions } from './validate';

@@ -1,11 +1,20 @@
-/** The one shape every validation problem is reported in. */
-export interface ValidationIssue {
-  /** The `id` of the STIX object the problem is in, when it has a string id; otherwise null. */
+/**
+ * The one shape every problem with input is reported in: STIX validation, import, and the API's
+ * `ValidationError` (api/src/errors.ts) all use it.
+ */
+export interface Issue {
+  /**
+   * The id of the object at fault (a STIX id, or our own id) when there is one; otherwise null.
+   * Validators set it when the object has a string `id`.
+   */
   objectId: string | null;
-  /** Where in the input: `objects[12].external_references[0].url` style ('' for the root). */
+  /** Where in the object or the input: `objects[12].external_references[0].url` style ('' for the root). */
   path: string;
   message: string;
 }
+
+/** The name schema/stix's validators have always exported for `Issue`. */
+export type ValidationIssue = Issue;
 
 /** Append a property name or array index to a path in `a.b[0].c` style. */
 export function joinPath(base: string, key: string | number): string {

@@ -23,6 +23,7 @@
  */
 import { compareTimestamps } from './cross-field';
 import { joinPath } from './issues';
+import { isRecord } from '../json';
 
 export interface Repair {
   /** JSON path of the repaired property, with the caller's prefix (e.g. `objects[3].modified`). */
@@ -34,10 +35,6 @@ export interface Repair {
 }
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 const TIMESTAMP_PROPERTIES = [
   'created', 'modified', 'first_seen', 'last_seen', 'valid_from', 'valid_until', 'published',

@@ -3,7 +3,8 @@
  * importer ever walks hostile input: prototype-polluting keys, absurd nesting, giant strings,
  * arrays and keys. Pure, iterative (no recursion, so deep input cannot blow the stack).
  */
-import { joinPath, objectIdOf, type ValidationIssue } from './issues';
+import { joinPath, objectIdOf, type Issue } from './issues';
+import { isRecord } from '../json';
 
 export interface SafetyLimits {
   /** Deepest nesting of objects/arrays (root object = depth 1). */
@@ -59,10 +60,10 @@ function pathOf(frame: Frame, root: string): string {
 export function checkSafety(
   input: unknown,
   options: { path?: string; objectId?: string | null; limits?: Partial<SafetyLimits> } = {},
-): ValidationIssue[] {
+): Issue[] {
   const limits = { ...DEFAULT_SAFETY_LIMITS, ...options.limits };
   const root = options.path ?? '';
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   const report = (frame: Frame, message: string) =>
     issues.push({ objectId: frame.objectId, path: pathOf(frame, root), message });
   const rootFrame: Frame = {
@@ -131,8 +132,4 @@ export function checkSafety(
     }
   }
   return issues;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -12,6 +12,7 @@
  *  - observed-data `objects` stays (deprecated but allowed in 2.1); everything else, including
  *    `x_*` properties and custom types, is copied unchanged.
  */
+import { isRecord } from '../json';
 
 export const LABELS_TO_TYPES: Readonly<Record<string, string>> = {
   malware: 'malware_types',
@@ -22,10 +23,6 @@ export const LABELS_TO_TYPES: Readonly<Record<string, string>> = {
 };
 
 type Json = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Cyber-observable types: in 2.0 they only live inside observed-data and carry no spec_version. */
 const SCO_LIKE = new Set([

@@ -1,7 +1,7 @@
 /**
  * Validation entry points. One ajv validator is compiled per STIX type (lazily, on first use) and
  * picked by the object's `type`, instead of one big oneOf: errors name the right schema and it is
- * much faster. Nothing here throws on bad data; every problem comes back as a ValidationIssue.
+ * much faster. Nothing here throws on bad data; every problem comes back as a Issue.
  *
  * Order per object: safety checks (./safety.ts) → schema of its type → cross-field rules.
  * Schema validation never runs on input that failed the safety checks.
@@ -10,7 +10,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { checkCrossFieldRules } from './cross-field';
-import { joinPath, objectIdOf, type ValidationIssue } from './issues';
+import { joinPath, objectIdOf, type Issue } from './issues';
 import { Bundle } from './meta';
 import { schemaForType, isKnownSchemaType } from './registry';
 import { checkSafety, type SafetyLimits } from './safety';
@@ -80,7 +80,7 @@ export function validatorForType(type: string): ValidateFunction {
 }
 
 /** Validate one STIX 2.1 object; an empty list means valid. Never throws on bad data. */
-export function validateStixObject(obj: unknown, options: ValidateOptions = {}): ValidationIssue[] {
+export function validateStixObject(obj: unknown, options: ValidateOptions = {}): Issue[] {
   const path = options.path ?? '';
   const objectId = objectIdOf(obj);
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
@@ -95,12 +95,12 @@ function validateSafeObject(
   obj: Record<string, unknown>,
   path: string,
   objectId: string | null,
-): ValidationIssue[] {
+): Issue[] {
   if (typeof obj.type !== 'string') {
     return [{ objectId, path: joinPath(path, 'type'), message: 'missing or non-string "type"' }];
   }
   const validate = validatorForType(obj.type);
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   if (!validate(obj)) {
     issues.push(...formatErrors(validate.errors ?? [], obj, path, objectId));
   }
@@ -109,14 +109,14 @@ function validateSafeObject(
 }
 
 /** Validate a STIX 2.1 bundle and every object in it; an empty list means valid. */
-export function validateBundle(bundle: unknown, options: { limits?: Partial<SafetyLimits> } = {}): ValidationIssue[] {
+export function validateBundle(bundle: unknown, options: { limits?: Partial<SafetyLimits> } = {}): Issue[] {
   if (typeof bundle !== 'object' || bundle === null || Array.isArray(bundle)) {
     return [{ objectId: null, path: '', message: 'a bundle must be a JSON object' }];
   }
   const safety = checkSafety(bundle, { objectId: objectIdOf(bundle), limits: options.limits });
   if (safety.length > 0) return safety;
   const b = bundle as Record<string, unknown>;
-  const issues: ValidationIssue[] = [];
+  const issues: Issue[] = [];
   const envelope = compiled('bundle', Bundle);
   if (!envelope(b)) {
     const errors = (envelope.errors ?? []).filter((e) => !e.instancePath.startsWith('/objects/'));
@@ -136,7 +136,7 @@ export function validateBundle(bundle: unknown, options: { limits?: Partial<Safe
 }
 
 // ---------------------------------------------------------------------------------------------
-// ajv errors → ValidationIssue
+// ajv errors → Issue
 
 /** Turn a JSON pointer into `a.b[0]` style, using the data to tell array indexes from keys. */
 function pointerToPath(base: string, pointer: string, data: unknown): string {
@@ -245,8 +245,8 @@ function formatErrors(
   data: unknown,
   base: string,
   objectId: string | null,
-): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
+): Issue[] {
+  const issues: Issue[] = [];
   const seen = new Set<string>();
   // A union of literals fails as anyOf + one const error per branch; report it once, as an enum.
   const unionPaths = new Set(

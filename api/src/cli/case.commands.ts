@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../errors';
 import type { FactSheetImportResult } from '../services/seed.service';
 import { StixUsageError, cliViewer, withServices } from './stix.commands';
-import { TLP_VALUES, type Tlp } from '../../../importers/factsheet/index';
+import { TLP_VALUES, type Tlp } from '../../../schema/stix/vocab';
 
 export const CASE_USAGE = `  import-factsheet <file.yaml|file.json>…
                   validate and import incident fact sheets (docs/fact-sheet.md); also reached

@@ -3,8 +3,8 @@
  * and `asOf` in. Functions take a transaction so the service reads everything in one.
  */
 import type { Tx } from './driver';
-import type { Plain } from './mappers';
 import { ACTOR_FACTS, CANDIDATE_CONTAINER_TYPES, DEAD_RELATIONSHIPS, GRAPH_STAMP, INCIDENT_OBSERVED, ITEM_DETAILS } from './candidates.queries';
+import { str, strings } from '../../../schema/json';
 
 export interface CandidateReadParams {
   maxRank: number;
@@ -19,7 +19,7 @@ export interface CandidateReadParams {
 /** Ids of revoked relationships, and of those created after `asOf`. */
 export async function readDeadRelationships(tx: Tx, asOf: string | null): Promise<string[]> {
   const [row] = await tx.run(DEAD_RELATIONSHIPS, { asOf });
-  return strs(row?.ids);
+  return strings(row?.ids);
 }
 
 export interface IncidentObservedRecord {
@@ -49,8 +49,6 @@ export interface ItemDetailsRecord {
   locations: string[];
 }
 
-const str = (v: Plain | undefined): string | null => (typeof v === 'string' ? v : null);
-const strs = (v: Plain | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 export async function readIncidentObserved(tx: Tx, incidentId: string, p: CandidateReadParams): Promise<IncidentObservedRecord | null> {
   const [row] = await tx.run(INCIDENT_OBSERVED, {
@@ -80,9 +78,9 @@ export async function readActorFacts(tx: Tx, p: CandidateReadParams): Promise<Ac
     type: String(r.type),
     name: str(r.name),
     raw: str(r.raw),
-    items: strs(r.items),
-    indicators: strs(r.indicators),
-    attributedTo: strs(r.attributedTo),
+    items: strings(r.items),
+    indicators: strings(r.indicators),
+    attributedTo: strings(r.attributedTo),
   }));
 }
 
@@ -94,9 +92,9 @@ export async function readItemDetails(tx: Tx, ids: readonly string[], maxRank: n
     live: r.live === true,
     type: String(r.type),
     name: str(r.name),
-    externalIds: strs(r.externalIds),
+    externalIds: strings(r.externalIds),
     raw: str(r.raw),
-    locations: strs(r.locations),
+    locations: strings(r.locations),
   }));
 }
 

@@ -15,6 +15,7 @@ import {
   RELATIONSHIPS,
   SEARCH,
 } from './explore.queries';
+import { num, str, strings } from '../../../schema/json';
 
 /** A stored STIX object: the node's properties (see docs/graph-model.md), `raw` still a string. */
 export interface ObjectRecord {
@@ -81,9 +82,6 @@ export interface ObjectFilterParams {
 
 export type OrderField = 'name' | 'created' | 'modified' | 'confidence';
 
-const str = (v: Plain | undefined): string | null => (typeof v === 'string' ? v : null);
-const num = (v: Plain | undefined): number | null => (typeof v === 'number' ? v : null);
-const strs = (v: Plain | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 export function toObjectRecord(node: Plain | undefined): ObjectRecord | null {
   if (!node || typeof node !== 'object' || Array.isArray(node)) return null;
@@ -96,15 +94,15 @@ export function toObjectRecord(node: Plain | undefined): ObjectRecord | null {
     name: str(n.name),
     description: str(n.description),
     spec_version: str(n.spec_version),
-    aliases: strs(n.aliases),
-    external_ids: strs(n.external_ids),
-    labels: strs(n.labels),
+    aliases: strings(n.aliases),
+    external_ids: strings(n.external_ids),
+    labels: strings(n.labels),
     confidence: num(n.confidence),
     revoked: n.revoked === true,
     created: str(n.created),
     modified: str(n.modified),
     created_by_ref: str(n.created_by_ref),
-    marking_refs: strs(n.marking_refs),
+    marking_refs: strings(n.marking_refs),
     tlp_rank: num(n.tlp_rank) ?? 4,
     raw: str(n.raw),
     placeholder: n.placeholder === true,

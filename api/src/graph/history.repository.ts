@@ -3,6 +3,7 @@ import { UNKNOWN_MARKING_RANK } from '../../../schema/graph/kinds';
 import type { Tx } from './driver';
 import type { Plain } from './mappers';
 import { OBJECT_HISTORY, VERSIONS_OF } from './history.queries';
+import { str } from '../../../schema/json';
 
 /** One stored version: `raw` still the stored JSON text, instants as ISO strings. */
 export interface VersionRecord {
@@ -21,7 +22,6 @@ export interface HistoryRecord {
   older: VersionRecord[];
 }
 
-const str = (v: Plain | undefined): string | null => (typeof v === 'string' ? v : null);
 
 function toVersion(value: Plain | undefined): VersionRecord {
   const v = value && typeof value === 'object' && !Array.isArray(value) ? value : {};

@@ -1,12 +1,12 @@
 /**
  * STIX objects in the graph: the write side of imports (classify, archive, upsert, edges, staging)
  * and the read side of exports. Every function takes a transaction so an import is one unit of
- * work; rows come from importers/stix/map.ts and go in as parameters only.
+ * work; rows come from stix.mapping.ts and go in as parameters only.
  */
 import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import type { NodeLabel } from '../../../schema/graph/kinds';
-import type { MappedObject, NodeProps, NodeRow, RelationshipEdgeRow } from '../../../importers/stix/map';
+import type { MappedObject, NodeProps, NodeRow, RelationshipEdgeRow } from './stix.mapping';
 import type { Tx } from './driver';
 import {
   ABANDONED_IMPORTS,

@@ -10,13 +10,13 @@ import { TLP_LEVELS } from '../../../schema/graph/kinds';
 import {
   ATTRIBUTION_GRAPH_NAMESPACE,
   PROJECT_IDENTITY_ID,
-  TLP2_MARKING_IDS,
   attributionExtensionObjects,
   uuidv5,
 } from '../../../importers/factsheet/index';
+import { TLP2_MARKING_IDS } from '../../../schema/stix/vocab';
 import type { AssessmentResult } from '../domain/assessment';
 import type { StixJson } from '../graph/case.repository';
-import type { JsonObject } from '../../../importers/stix/map';
+import type { JsonObject } from '../graph/stix.mapping';
 import type { CaseRecord, HypothesisRecord } from './case-model';
 import type { StixExportService } from './stix-export.service';
 import type { Viewer } from './viewer';

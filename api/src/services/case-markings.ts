@@ -7,7 +7,7 @@
  * when the named object is marked above the host object, the part gets a STIX 2.1 granular marking
  * (`{ marking_ref, selectors: ['ratings.[3]'] }`, the TLP 2.0 marking of the named object's rank).
  * The graph's rule that a stored object is as restricted as its most restricted marking, granular
- * ones included (`tlpRankOf` in importers/stix/map.ts), then hides the whole host from every reader
+ * ones included (`tlpRankOf` in api/src/graph/stix.mapping.ts), then hides the whole host from every reader
  * below that rank on every path (objects, case reads, history, audit, exports, subscriptions).
  *
  * The trade-off, chosen over redacting parts of an object on each read path: an evidence item a
@@ -19,7 +19,8 @@
  * the lists above; other granular markings of the object are left as they are.
  */
 import { TLP_LEVELS } from '../../../schema/graph/kinds';
-import { TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
+import { TLP2_MARKING_IDS } from '../../../schema/stix/vocab';
+import { isRecord } from '../../../schema/json';
 
 type Json = Record<string, unknown>;
 
@@ -31,10 +32,6 @@ const REVEALING_LISTS: ReadonlyArray<{ list: string; ref(item: unknown): string 
 ];
 
 const MANAGED_SELECTOR = new RegExp(`^(${REVEALING_LISTS.map((l) => l.list).join('|')})\\.\\[(\\d+)\\]$`);
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** Every id the revealing lists of `obj` name (to look their ranks up). */
 export function revealedIds(obj: Json): string[] {

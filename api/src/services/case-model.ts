@@ -17,6 +17,7 @@ import type {
   SourceReliability,
 } from '../domain/assessment';
 import type { StoredCase, StoredObject, StixJson } from '../graph/case.repository';
+import { finiteNum, records, str, strings } from '../../../schema/json';
 
 export interface JudgementRecord {
   analyst: string;
@@ -92,11 +93,6 @@ export interface CaseRecord {
   candidates: Map<string, { id: string; type: string; name: string; tlpRank: number }>;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const records = (v: unknown): StixJson[] =>
-  Array.isArray(v) ? v.filter((x): x is StixJson => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 
 export function hypothesisRecord(o: StoredObject): HypothesisRecord {
   const raw = o.raw;
@@ -107,13 +103,13 @@ export function hypothesisRecord(o: StoredObject): HypothesisRecord {
     description: str(raw.description),
     category: str(raw.category) ?? 'unknown',
     candidateRefs: strings(raw.candidate_refs),
-    prior: num(raw.prior),
+    prior: finiteNum(raw.prior),
     status: (str(raw.status) ?? 'open') as HypothesisStatus,
     rationale: str(raw.rationale),
     author: str(raw.author) ?? '',
     judgements: records(raw.analyst_judgements).map((j) => ({
       analyst: str(j.analyst) ?? '',
-      probability: num(j.probability) ?? 0,
+      probability: finiteNum(j.probability) ?? 0,
       at: str(j.at) ?? str(raw.modified) ?? '',
       rationale: str(j.rationale),
     })),
@@ -128,7 +124,7 @@ export function hypothesisRecord(o: StoredObject): HypothesisRecord {
 
 export function evidenceRecord(o: StoredObject): EvidenceRecord {
   const raw = o.raw;
-  const credibility = num(raw.credibility);
+  const credibility = finiteNum(raw.credibility);
   return {
     id: String(raw.id),
     incidentId: str(raw.incident_ref) ?? '',
@@ -139,7 +135,7 @@ export function evidenceRecord(o: StoredObject): EvidenceRecord {
     reliability: (str(raw.reliability) as SourceReliability | null) ?? null,
     credibility: credibility === null ? null : (credibility as InformationCredibility),
     collectedAt: str(raw.collected_at) ?? str(raw.created) ?? '',
-    weight: num(raw.weight),
+    weight: finiteNum(raw.weight),
     discredited: raw.discredited === true,
     rationale: str(raw.rationale),
     ratings: records(raw.ratings).map((r) => ({
@@ -306,7 +302,7 @@ export function toAssessmentInput(
     records(h.raw.analyst_judgements).map((j) => ({
       analyst: str(j.analyst) ?? '',
       hypothesisId: h.id,
-      probability: num(j.probability) as number,
+      probability: finiteNum(j.probability) as number,
       at: str(j.at) ?? h.modified,
     })),
   );

@@ -8,7 +8,7 @@
  * entry together.
  */
 import { randomUUID } from 'node:crypto';
-import { hashRaw, mapStixObject, markingRefsOf, type JsonObject } from '../../../importers/stix/map';
+import { hashRaw, mapStixObject, markingRefsOf, type JsonObject } from '../graph/stix.mapping';
 import { TLP_MARKING_IDS, tlpRank } from '../../../schema/graph/kinds';
 import { ConflictError } from '../errors';
 import { writeAuditEntry, type StixJson } from '../graph/case.repository';

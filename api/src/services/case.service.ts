@@ -16,7 +16,7 @@ import { TLP_LEVELS, TLP_MARKING_IDS, UNKNOWN_MARKING_RANK, tlpRank, type TlpLev
 import { validateStixObject } from '../../../schema/stix/index';
 import { HYPOTHESIS_CATEGORIES, EVIDENCE_KINDS, EVIDENCE_WEIGHT_MAX } from '../../../schema/stix/attribution';
 import { archiveSourceName } from '../../../schema/assessment/case-reading';
-import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../importers/factsheet/index';
+import { ANALYST_JUDGEMENT_LABEL, ATTRIBUTION_EXTENSION_ID, TLP2_MARKING_IDS } from '../../../schema/stix/vocab';
 import {
   HYPOTHESIS_STATUSES,
   INFORMATION_CREDIBILITIES,

@@ -36,8 +36,6 @@ export interface EventTopics {
 
 export type EventTopic = keyof EventTopics;
 
-export const EVENT_TOPICS: readonly EventTopic[] = ['importProgress', 'assessmentChanged'];
-
 export interface EventBus {
   publish<T extends EventTopic>(topic: T, event: EventTopics[T]): void;
   subscribe<T extends EventTopic>(topic: T): AsyncIterable<EventTopics[T]>;

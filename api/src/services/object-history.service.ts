@@ -9,7 +9,7 @@ import { TLP_LEVELS, type TlpLevel } from '../../../schema/graph/kinds';
 import { ValidationError } from '../errors';
 import type { Graph } from '../graph/driver';
 import { objectHistory, type VersionRecord } from '../graph/history.repository';
-import { isIdentifier } from '../../../importers/stix/map';
+import { isIdentifier } from '../graph/stix.mapping';
 import type { Viewer } from './viewer';
 
 export const HISTORY_LIMITS = Object.freeze({ defaultVersions: 100, maxVersions: 500, maxIdLength: 500 });

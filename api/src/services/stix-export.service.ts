@@ -6,7 +6,7 @@
  * objects yet and are never exported.
  */
 import { randomUUID } from 'node:crypto';
-import { extensionDefinitionIds, markingRefsOf, type JsonObject } from '../../../importers/stix/map';
+import { extensionDefinitionIds, markingRefsOf, type JsonObject } from '../graph/stix.mapping';
 import { NotFoundError, ValidationError } from '../errors';
 import type { Graph, Tx } from '../graph/driver';
 import { neighbourIds, rawByIds, rawPage } from '../graph/stix.repository';

@@ -31,7 +31,7 @@ import {
   markingRefsOf,
   tlpRankOf,
   type JsonObject,
-} from '../../../importers/stix/map';
+} from '../graph/stix.mapping';
 import { withEmbeddedScoIds } from '../../../importers/stix/embedded-ids';
 import {
   inputFromValue,
@@ -67,6 +67,7 @@ import type { EventBus, ImportProgressEvent } from './events';
 import { limitHeapGrowth } from './heap-growth';
 import { SeenIndex } from './stix-seen';
 import { hasRole, requireRole, type Viewer } from './viewer';
+import { isRecord } from '../../../schema/json';
 
 export type ConflictPolicy = 'reject' | 'keep-first' | 'keep-last';
 
@@ -253,10 +254,6 @@ function lazilyParsed(index: number, id: string, raw: string, hash: string, modi
       return parsed;
     },
   };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

@@ -15,7 +15,7 @@
 
 export interface SeenEntry {
   index: number;
-  /** base64url SHA-1 of the stored form (importers/stix/map.ts hashRaw). */
+  /** base64url SHA-1 of the stored form (api/src/graph/stix.mapping.ts hashRaw). */
   hash: string;
   /** `modified` as a STIX timestamp (sub-millisecond digits kept), or null. */
   modified: string | null;

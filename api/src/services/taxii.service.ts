@@ -42,6 +42,7 @@ import {
   type TaxiiQuery,
 } from './taxii-filters';
 import { hasRole, requireRole, type Viewer } from './viewer';
+import { isRecord } from '../../../schema/json';
 
 export const TAXII_MEDIA_TYPE = 'application/taxii+json;version=2.1';
 export const STIX_MEDIA_TYPE = 'application/stix+json;version=2.1';
@@ -385,7 +386,7 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
       const collection = await resolve(viewer, collectionId);
       if (!collection.writable) throw new ForbiddenError(`collection ${collectionId} is read-only`);
       requireRole(viewer, 'analyst');
-      const body = typeof envelope === 'object' && envelope !== null && !Array.isArray(envelope) ? (envelope as Record<string, unknown>) : null;
+      const body = isRecord(envelope) ? envelope : null;
       if (!body || !Array.isArray(body.objects)) {
         throw new ValidationError('the request body must be a TAXII envelope: {"objects": [ … ]}');
       }

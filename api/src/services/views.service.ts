@@ -10,7 +10,7 @@
  * Views are immutable: saving again makes a new id.
  */
 import { randomBytes } from 'node:crypto';
-import { isIdentifier } from '../../../importers/stix/map';
+import { isIdentifier } from '../graph/stix.mapping';
 import { ValidationError, type Issue } from '../errors';
 import type { Graph } from '../graph/driver';
 import { CREATE_VIEW, READ_VIEW, VIEW_OBJECT_RANKS } from '../graph/views.queries';

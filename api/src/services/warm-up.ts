@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Graph } from '../graph/driver';
 import { planImportQueries } from '../graph/stix.repository';
 import type { Logger } from '../logger';
-import type { JsonObject } from '../../../importers/stix/map';
+import type { JsonObject } from '../graph/stix.mapping';
 import type { CandidateService } from './candidates.service';
 import type { CaseService } from './case.service';
 import type { EventBus } from './events';

@@ -8,7 +8,7 @@ import {
   markingRankOf,
   tlpRankOf,
   type JsonObject,
-} from '../../../importers/stix/map';
+} from '../../../api/src/graph/stix.mapping';
 import { inputFromValue, StixInputError } from '../../../importers/stix/parse';
 
 const TLP_RED = 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashRaw } from '../../../importers/stix/map';
+import { hashRaw } from '../../../api/src/graph/stix.mapping';
 import { SeenIndex } from '../../../api/src/services/stix-seen';
 
 describe('SeenIndex (what an import remembers per id)', () => {

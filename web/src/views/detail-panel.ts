@@ -9,6 +9,7 @@ import { TLP_COLOURS } from '../graph/style';
 import { externalLink, h } from './dom';
 import { legendSwatch } from './legend';
 import { renderMarkdown } from './markdown';
+import { strings } from '../../../schema/json';
 
 export interface DetailActions {
   expand: (id: string, relationshipTypes: string[] | null, types: string[] | null, includeRefs: boolean) => void;
@@ -97,7 +98,6 @@ const BADGED = new Set(['kill_chain_phases', 'x_mitre_platforms', 'aliases', 'x_
 
 /** ATT&CK id, tactics, platforms and aliases as badges. */
 function badges(object: StixObjectDetail, raw: Record<string, unknown>): HTMLElement | null {
-  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const attackId = referencesOf(object).find((r) => r.sourceName === 'mitre-attack' && r.externalId)?.externalId ?? null;
   const tactics = (Array.isArray(raw.kill_chain_phases) ? raw.kill_chain_phases : [])
     .map((p) => (p && typeof p === 'object' ? (p as { phase_name?: unknown }).phase_name : null))

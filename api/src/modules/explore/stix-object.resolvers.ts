@@ -7,6 +7,7 @@
 import { TLP_LEVELS, TLP_MARKING_IDS, type TlpLevel } from '../../../../schema/graph/kinds';
 import type { ObjectRecord } from '../../services/explore.service';
 import type { AppContext } from '../context';
+import { bool, records, str, strings } from '../../../../schema/json';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -27,18 +28,13 @@ export function rawOf(o: ObjectRecord): JsonObject {
   return value;
 }
 
-const str = (v: Json | undefined): string | null => (typeof v === 'string' ? v : null);
-const strs = (v: Json | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-const bool = (v: Json | undefined): boolean | null => (typeof v === 'boolean' ? v : null);
-const records = (v: Json | undefined): JsonObject[] =>
-  Array.isArray(v) ? v.filter((x): x is JsonObject => typeof x === 'object' && x !== null && !Array.isArray(x)) : [];
 
 export function tlpOfRank(rank: number): TlpLevel {
   return TLP_LEVELS[rank] ?? 'RED';
 }
 
 const field = (key: string) => (o: ObjectRecord) => str(rawOf(o)[key]);
-const listField = (key: string) => (o: ObjectRecord) => strs(rawOf(o)[key]);
+const listField = (key: string) => (o: ObjectRecord) => strings(rawOf(o)[key]);
 
 const killChainPhases = (o: ObjectRecord) =>
   records(rawOf(o).kill_chain_phases).flatMap((p) => {

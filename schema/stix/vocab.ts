@@ -1,7 +1,14 @@
-/** Identifiers and vocabularies shared by the fact-sheet and credential-exposure importers. */
+/**
+ * Extension ids and vocabularies of the attribution model, shared by the fact-sheet and
+ * credential-exposure importers and by the services that write case objects. Lists also declared
+ * by the attribution extension's schema (./attribution.ts) are re-exported from it, not restated.
+ * Browser-safe.
+ */
+import { ADMIRALTY_RELIABILITY, ATTRIBUTION_EXTENSION_ID, CONSISTENCY_RATINGS, EVIDENCE_KINDS, HYPOTHESIS_CATEGORIES, HYPOTHESIS_STATUSES } from './attribution';
+import { TLP2_MARKING_IDS } from '../graph/kinds';
 
 /** Our extension (docs/attribution-extension.md). */
-export const ATTRIBUTION_EXTENSION_ID = 'extension-definition--07090a5f-0e61-4898-bf6f-2162e4e81c00';
+export { ATTRIBUTION_EXTENSION_ID };
 export const ATTRIBUTION_EXTENSION_VERSION = '1.0.0';
 /**
  * The `schema` property of the extension-definition. STIX 2.1 §7.3 allows a URL or plain text;
@@ -19,23 +26,15 @@ export const EVENT_EXTENSION_ID = 'extension-definition--4ca6de00-5b0d-45ef-a1dc
 export const IMPACT_EXTENSION_ID = 'extension-definition--7cc33dd6-f6a1-489b-98ea-522d351d71b9';
 export const TASK_EXTENSION_ID = 'extension-definition--2074a052-8be4-4932-849e-f5e7798e0030';
 
-/** TLP 2.0 marking-definition ids (OASIS, see schema/graph/kinds.ts TLP_MARKING_IDS). */
-export const TLP2_MARKING_IDS = {
-  CLEAR: 'marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487',
-  GREEN: 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb',
-  AMBER: 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421',
-  'AMBER+STRICT': 'marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003',
-  RED: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1',
-} as const;
+/** TLP 2.0 marking-definition ids, by level (OASIS; schema/graph/kinds.ts). */
+export { TLP2_MARKING_IDS };
 export type Tlp = keyof typeof TLP2_MARKING_IDS;
 export const TLP_VALUES = Object.keys(TLP2_MARKING_IDS) as Tlp[];
 
 /** Label put on every object that records an analyst's judgement rather than a reported fact. */
 export const ANALYST_JUDGEMENT_LABEL = 'analyst-judgement';
 
-export const HYPOTHESIS_CATEGORIES = [
-  'foreign-interference', 'state-challenger', 'cybercrime', 'insider', 'unknown',
-] as const;
+export { HYPOTHESIS_CATEGORIES };
 export type HypothesisCategory = (typeof HYPOTHESIS_CATEGORIES)[number];
 
 /** Category → default threat_actor_types (docs/attribution-extension.md). */
@@ -108,7 +107,6 @@ export const IMPACT_STATUSES = ['confirmed', 'possible', 'not-confirmed', 'under
 
 export const TIME_FIDELITIES = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
 
-export const RELIABILITY_GRADES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export const ACH_RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
-export const EVIDENCE_KINDS = ['fact', 'judgement', 'context'] as const;
-export const HYPOTHESIS_STATUSES = ['open', 'retained', 'rejected'] as const;
+export const RELIABILITY_GRADES = ADMIRALTY_RELIABILITY;
+export const ACH_RATINGS = CONSISTENCY_RATINGS;
+export { EVIDENCE_KINDS, HYPOTHESIS_STATUSES };

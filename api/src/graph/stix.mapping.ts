@@ -18,8 +18,9 @@ import {
   type RefEdgeType,
   type RelationshipEdgeType,
   type TlpLevel,
-} from '../../schema/graph/kinds';
-import { IDENTIFIER_PATTERN, MAX_IDENTIFIER_LENGTH } from '../../schema/stix/common';
+} from '../../../schema/graph/kinds';
+import { IDENTIFIER_PATTERN, MAX_IDENTIFIER_LENGTH } from '../../../schema/stix/common';
+import { isRecord, str, strings } from '../../../schema/json';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -130,10 +131,6 @@ const TLP_BY_NAME: Readonly<Record<string, TlpLevel>> = {
 /** The TLP 2.0 marking extension (OASIS): `extensions[id].tlp_2_0`. */
 const TLP2_EXTENSION_ID = 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d';
 
-function isRecord(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * The rank a marking-definition confers: a TLP level's rank, 0 for a statement, UNKNOWN_MARKING_RANK
  * for anything we cannot interpret (so only readers cleared for everything see what it marks).
@@ -195,17 +192,9 @@ export function tlpRankOf(obj: JsonObject, lookup: MarkingRankLookup): number {
   return rank;
 }
 
-function strings(value: Json | undefined): string[] {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
 /** An empty list is stored as nothing (null): one property record less per node. */
 function orNull(values: string[]): string[] | null {
   return values.length > 0 ? values : null;
-}
-
-function str(value: Json | undefined): string | null {
-  return typeof value === 'string' ? value : null;
 }
 
 const HASH_PREFERENCE = ['SHA-256', 'SHA-1', 'MD5', 'SHA-512'];
