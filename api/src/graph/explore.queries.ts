@@ -4,7 +4,8 @@
  * placeholders (refs to objects never imported) are only reached through a visible edge, never
  * listed or fetched by id. An edge is visible when its own `tlp_rank <= $maxRank` and, for the
  * typed edge of a relationship SRO, when that SRO is not staged. Both ends of every returned edge
- * are visible, so nothing leaks as a dangling id.
+ * are visible, or shown as a placeholder because the edge names them blind (visibility.ts,
+ * reachableNode / maskedNode: the writer could not see them, so their id reveals nothing).
  *
  * Labels and edge types come from schema/graph/kinds.ts; every value is a $parameter.
  */
@@ -20,7 +21,7 @@ import {
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
 import { AWAIT_FULLTEXT, FULLTEXT_INDEX } from './migrations';
-import { SHAREABLE_BY_IDS, STAGING_ACTIVE, visibleEdge, visibleNode, visibleObject, visibleRank } from './visibility';
+import { SHAREABLE_BY_IDS, STAGING_ACTIVE, maskedNode, reachableNode, reachableRank, reachedThrough, visibleEdge, visibleObject, visibleRank } from './visibility';
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
@@ -186,16 +187,19 @@ export const NEIGHBORHOOD_EDGE_COLUMNS = ['edgeSourceKeys', 'edgeTargetKeys', 'e
  */
 const NEIGHBORHOOD_PART = 100;
 
+/** `value`, or null for a node shown as a placeholder because a blind ref reached it (visibility.ts). */
+const unlessMasked = (n: string, value: string) => `CASE WHEN ${maskedNode(n)} THEN null ELSE ${value} END`;
+
 /** The columns of NEIGHBORHOOD_NODE_COLUMNS for the nodes in list `ns`. */
 const NODE_COLUMNS = (ns: string) => `[n IN ${ns} | id(n)] AS nodeKeys,
           [n IN ${ns} | n.id] AS nodeIds,
           [n IN ${ns} | n.type] AS nodeTypes,
-          [n IN ${ns} | n.tlp_rank] AS nodeTlpRanks,
-          [n IN ${ns} | n:${PLACEHOLDER}] AS nodePlaceholders,
-          CASE WHEN $nodeName THEN [n IN ${ns} | n.name] END AS nodeNames,
-          CASE WHEN $nodeConfidence THEN [n IN ${ns} | n.confidence] END AS nodeConfidences,
-          CASE WHEN $nodeCreated THEN [n IN ${ns} | toString(n.created)] END AS nodeCreated,
-          CASE WHEN $nodeModified THEN [n IN ${ns} | toString(n.modified)] END AS nodeModified`;
+          [n IN ${ns} | CASE WHEN ${maskedNode('n')} THEN 0 ELSE n.tlp_rank END] AS nodeTlpRanks,
+          [n IN ${ns} | n:${PLACEHOLDER} OR ${maskedNode('n')}] AS nodePlaceholders,
+          CASE WHEN $nodeName THEN [n IN ${ns} | ${unlessMasked('n', 'n.name')}] END AS nodeNames,
+          CASE WHEN $nodeConfidence THEN [n IN ${ns} | ${unlessMasked('n', 'n.confidence')}] END AS nodeConfidences,
+          CASE WHEN $nodeCreated THEN [n IN ${ns} | ${unlessMasked('n', 'toString(n.created)')}] END AS nodeCreated,
+          CASE WHEN $nodeModified THEN [n IN ${ns} | ${unlessMasked('n', 'toString(n.modified)')}] END AS nodeModified`;
 /** The columns of NEIGHBORHOOD_EDGE_COLUMNS for the relationships in list `rs`. */
 const EDGE_COLUMNS = (rs: string) => `[r IN ${rs} | id(startNode(r))] AS edgeSourceKeys,
           [r IN ${rs} | id(endNode(r))] AS edgeTargetKeys,
@@ -214,9 +218,10 @@ const EDGE_COLUMNS = (rs: string) => `[r IN ${rs} | id(startNode(r))] AS edgeSou
 function hop(types: string): string {
   return `CALL {
      WITH stagingActive, nodes, frontier, truncated
+     WITH stagingActive, nodes, frontier, truncated, [x IN frontier WHERE ${maskedNode('x')}] AS masked
      UNWIND CASE WHEN truncated THEN [] ELSE frontier END AS a
      MATCH (a)-[r:${types}]-(b:${STIX_OBJECT})
-     WHERE NOT b IN nodes AND ${visibleNode('b')}
+     WHERE NOT b IN nodes AND ${reachableNode('r', 'b')} AND ${reachedThrough('r', 'a', 'masked')}
        AND ($types IS NULL OR b.type IN $types)
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${visibleEdge('r')}
@@ -246,9 +251,10 @@ function neighborhoodQuery(depth: number, withRefs: boolean): CypherQuery {
    ${Array.from({ length: depth }, () => hop(types)).join('\n   ')}
    CALL {
      WITH stagingActive, nodes
+     WITH stagingActive, nodes, [x IN nodes WHERE ${maskedNode('x')}] AS masked
      UNWIND nodes AS a
      MATCH (a)-[r:${types}]->(b)
-     WHERE b IN nodes
+     WHERE b IN nodes AND ${reachedThrough('r', 'a', 'masked')} AND ${reachedThrough('r', 'b', 'masked')}
        AND ($relationshipTypes IS NULL OR r.relationship_type IN $relationshipTypes)
        AND ${visibleEdge('r')}
      WITH r
@@ -282,7 +288,7 @@ export const RELATIONSHIPS = cypher(
    MATCH (n:${STIX_OBJECT} {id: $id})
    WHERE ${visibleObject('n')}
    MATCH (n)-[r:${RELATIONSHIP_TYPES_PATTERN}]-(m:${STIX_OBJECT})
-   WHERE ${visibleNode('m')}
+   WHERE ${reachableNode('r', 'm')}
      AND ($direction = 'BOTH'
           OR ($direction = 'OUTGOING' AND startNode(r) = n)
           OR ($direction = 'INCOMING' AND endNode(r) = n))
@@ -307,16 +313,18 @@ function pathsQuery(maxLength: number): CypherQuery {
     `MATCH (a:${STIX_OBJECT} {id: $from}), (b:${STIX_OBJECT} {id: $to})
      WHERE ${visibleObject('a')} AND ${visibleObject('b')} AND a <> b
      MATCH p = allShortestPaths((a)-[:${TRAVERSAL_EDGE_TYPES.join('|')}*..${maxLength}]-(b))
-     WHERE all(x IN nodes(p) WHERE ${visibleNode('x')})
-       AND all(r IN relationships(p) WHERE ${visibleRank('r')})
+     WHERE all(x IN nodes(p) WHERE NOT x:${STAGED})
+       AND all(r IN relationships(p) WHERE ${visibleRank('r')}
+             AND ${reachableRank('r', 'startNode(r)')} AND ${reachableRank('r', 'endNode(r)')})
      WITH p
      ${STAGING_ACTIVE}
      WITH p, stagingActive
      WHERE NOT stagingActive OR all(r IN relationships(p) WHERE r.relationship_type IS NULL OR NOT EXISTS {
        MATCH (sro:${STIX_OBJECT}) USING INDEX sro:${STIX_OBJECT}(id) WHERE sro.id = r.id AND sro:${STAGED} })
      WITH p LIMIT toInteger($limit)
-     RETURN [x IN nodes(p) | x { .id, .type, .name, tlpRank: x.tlp_rank, .confidence,
-               created: toString(x.created), modified: toString(x.modified), placeholder: x:${PLACEHOLDER} }] AS nodes,
+     RETURN [x IN nodes(p) | CASE WHEN ${maskedNode('x')} THEN x { .id, .type, tlpRank: 0, placeholder: true }
+               ELSE x { .id, .type, .name, tlpRank: x.tlp_rank, .confidence,
+               created: toString(x.created), modified: toString(x.modified), placeholder: x:${PLACEHOLDER} } END] AS nodes,
             [r IN relationships(p) | { id: coalesce(r.id, startNode(r).id + '|' + coalesce(r.property, type(r)) + '|' + endNode(r).id), type: type(r), source: startNode(r).id, target: endNode(r).id,
                relationshipType: r.relationship_type, confidence: r.confidence, property: r.property }] AS edges`,
   );

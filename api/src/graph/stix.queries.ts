@@ -134,6 +134,7 @@ function upsertNodeQuery(label: NodeLabel, staged: boolean, create: boolean): Cy
          n.import_id = $importId,
          n.imported_by = $importedBy,
          n.imported_at = importedAt,
+         n.writer_rank = $writerRank,
          n:${label}:${DATE_ADDED_PENDING}${staged ? `:${STAGED}` : ''}
      ${create ? '' : `REMOVE n:${PLACEHOLDER}${staged ? '' : `, n:${STAGED}`}`}`,
   );
@@ -160,7 +161,7 @@ function refEdgeQuery(type: RefEdgeType): CypherQuery {
      MATCH (a:${STIX_OBJECT} {id: row.from})
      UNWIND row.refs AS ref
      MATCH (b:${STIX_OBJECT} {id: ref.to})
-     CREATE (a)-[:${type} {property: ref.property, tlp_rank: a.tlp_rank}]->(b)`,
+     CREATE (a)-[:${type} {property: ref.property, tlp_rank: a.tlp_rank, writer_rank: $writerRank}]->(b)`,
   );
 }
 
@@ -172,7 +173,7 @@ function relationshipEdgeQuery(type: RelationshipEdgeType): CypherQuery {
      MATCH (s:${STIX_OBJECT} {id: row.from})
      MATCH (t:${STIX_OBJECT} {id: row.to})
      CREATE (s)-[r:${type}]->(t)
-     SET r = row.props`,
+     SET r = row.props, r.writer_rank = $writerRank`,
   );
 }
 

@@ -89,6 +89,11 @@ export interface ImportContext {
   importedAt: string;
   /** Write nodes and placeholders with the Staged label (invisible until unstage). */
   staged: boolean;
+  /**
+   * The writer's clearance rank, stored on what this write creates (`writer_rank` on nodes and
+   * edges): a ref to an object ranked above it was written blind (visibility.ts, namedBlindly).
+   */
+  writerRank: number;
 }
 
 export interface HistoryRow {
@@ -213,7 +218,7 @@ export async function markingRanks(tx: Tx, ids: string[], writerId: string): Pro
  */
 export async function writeBatch(tx: Tx, batch: WriteBatch, ctx: ImportContext): Promise<WriteStats> {
   const stats: WriteStats = { queries: 0, nodes: 0, refEdges: 0, relationshipEdges: 0, maxRows: 0 };
-  const common = { importId: ctx.importId, importedBy: ctx.importedBy, importedAt: ctx.importedAt };
+  const common = { importId: ctx.importId, importedBy: ctx.importedBy, importedAt: ctx.importedAt, writerRank: int(ctx.writerRank) };
   // Queries are pipelined: the next one is packed and sent while Neo4j still runs the previous
   // ones (a transaction runs them in order), with at most IN_FLIGHT outstanding to bound memory.
   const inFlight: Promise<unknown>[] = [];
@@ -396,7 +401,7 @@ export async function planImportQueries(tx: Tx, signal?: AbortSignal): Promise<n
     };
     return { node: { id, label, created: at, modified: at, props }, refs: [], relationship: null };
   };
-  const ctx: ImportContext = { importId: newId(), importedBy: 'warm-up', importedAt: at, staged: false };
+  const ctx: ImportContext = { importId: newId(), importedBy: 'warm-up', importedAt: at, staged: false, writerRank: 0 };
   const empty = (): WriteBatch => ({ objects: [], absent: new Set(), archive: [], clearEdges: [], history: [] });
   let queries = 0;
   const write = async (batch: WriteBatch) => {

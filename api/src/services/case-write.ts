@@ -62,7 +62,7 @@ export async function writeVersionAndAudit(tx: Tx, w: VersionWrite): Promise<num
     batch.archive.push(id);
     batch.clearEdges.push(id);
   }
-  await writeBatch(tx, batch, { importId, importedBy: w.viewer.name, importedAt: w.at, staged: false });
+  await writeBatch(tx, batch, { importId, importedBy: w.viewer.name, importedAt: w.at, staged: false, writerRank: w.viewer.clearanceRank });
 
   await writeAuditEntry(tx, {
     id: randomUUID(),

@@ -201,6 +201,7 @@ export function createSession(
       importedBy: options.viewer.name,
       importedAt: new Date().toISOString(),
       staged: false,
+      writerRank: options.viewer.clearanceRank,
     },
     source: options.source ?? null,
     dryRun: options.dryRun === true,
