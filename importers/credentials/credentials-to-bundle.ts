@@ -75,14 +75,58 @@ export function isAgentAccount(login: string, staffDomains: readonly string[]): 
   return domain !== undefined && staffDomains.some((staff) => isWithinDomain(domain, staff));
 }
 
+/** One mapping: the options and what every object shares (marking, timestamps). */
+interface CredentialMapping {
+  options: CredentialsOptions;
+  marking: string[];
+  /** `collected_at` of the evidence. */
+  collectedAt: string;
+  /** `created`/`modified` of every SDO. */
+  created: string;
+}
+
+/** What the records name: accounts, domains and stealer families, and the records per (family, source). */
+interface Collected {
+  accounts: Map<string, StixObject>;
+  domains: Map<string, StixObject>;
+  families: Map<string, StixObject>;
+  groups: Map<string, { family: string; source: string; records: CredentialRecord[] }>;
+}
+
 export function credentialsToBundle(records: readonly CredentialRecord[], options: CredentialsOptions): Bundle {
   const tlp: Tlp = options.tlp ?? 'RED';
-  const marking = [TLP2_MARKING_IDS[tlp]];
   const collectedAt = sheetDate(options.collectedAt).timestamp;
-  const created = options.created ? sheetDate(options.created).timestamp : collectedAt;
-  const incidentAt = sheetDate(options.incidentDate);
-  const orgDomains = options.organisationDomains ?? options.staffDomains;
-  const sdo = (type: string, key: string): StixObject => ({
+  const m: CredentialMapping = {
+    options,
+    marking: [TLP2_MARKING_IDS[tlp]],
+    collectedAt,
+    created: options.created ? sheetDate(options.created).timestamp : collectedAt,
+  };
+
+  // Stable order whatever the input order: sort records by their content.
+  const sorted = [...records].sort((a, b) =>
+    compare(a.captured_at, b.captured_at) || compare(a.account, b.account) || compare(a.domain, b.domain) ||
+    compare(a.stealer_family, b.stealer_family) || compare(a.source, b.source));
+
+  const collected = collect(m, sorted);
+  const observedByGroup = observedData(m, collected.groups);
+  const observed = [...observedByGroup.values()];
+  const evidenceItems = exposureEvidence(m, sorted, collected.families, observedByGroup);
+
+  const objects: StixObject[] = [
+    ...attributionExtensionObjects(),
+    ...collected.families.values(),
+    ...collected.domains.values(),
+    ...collected.accounts.values(),
+    ...observed,
+    ...evidenceItems,
+  ];
+  return { type: 'bundle', id: caseObjectId('bundle', options.slug, 'credential-exposure'), objects };
+}
+
+/** The properties every SDO of the mapping shares. */
+function sdo({ options, created, marking }: CredentialMapping, type: string, key: string): StixObject {
+  return {
     type,
     spec_version: '2.1',
     id: caseObjectId(type, options.slug, key),
@@ -90,13 +134,11 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
     created,
     modified: created,
     object_marking_refs: marking,
-  });
+  };
+}
 
-  // Stable order whatever the input order: sort records by their content.
-  const sorted = [...records].sort((a, b) =>
-    compare(a.captured_at, b.captured_at) || compare(a.account, b.account) || compare(a.domain, b.domain) ||
-    compare(a.stealer_family, b.stealer_family) || compare(a.source, b.source));
-
+function collect(m: CredentialMapping, sorted: readonly CredentialRecord[]): Collected {
+  const { marking } = m;
   const accounts = new Map<string, StixObject>();
   const domains = new Map<string, StixObject>();
   const families = new Map<string, StixObject>();
@@ -111,7 +153,7 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
     const familyKey = r.stealer_family.toLowerCase();
     if (!families.has(familyKey)) {
       families.set(familyKey, {
-        ...sdo('malware', `stealer:${familyKey}`),
+        ...sdo(m, 'malware', `stealer:${familyKey}`),
         name: r.stealer_family,
         is_family: true,
         malware_types: ['spyware'],
@@ -123,7 +165,11 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
     group.records.push(r);
     groups.set(groupKey, group);
   }
+  return { accounts, domains, families, groups };
+}
 
+/** Per (stealer family, source): one `observed-data` over the accounts and domains it captured. */
+function observedData(m: CredentialMapping, groups: Collected['groups']): Map<string, StixObject> {
   const observedByGroup = new Map<string, StixObject>();
   for (const [key, g] of groups) {
     const refs = new Set<string>();
@@ -132,7 +178,7 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
       refs.add(domainNameId(r.domain));
     }
     observedByGroup.set(key, {
-      ...sdo('observed-data', `credential-exposure:${key}`),
+      ...sdo(m, 'observed-data', `credential-exposure:${key}`),
       first_observed: g.records[0]!.captured_at,
       last_observed: g.records[g.records.length - 1]!.captured_at,
       number_observed: g.records.length,
@@ -141,11 +187,21 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
       external_references: [{ source_name: g.source, description: 'Credential-exposure (infostealer log) feed' }],
     });
   }
-  const observed = [...observedByGroup.values()];
+  return observedByGroup;
+}
+
+/** The aggregates before the incident, as evidence items analysts rate. */
+function exposureEvidence(
+  m: CredentialMapping,
+  sorted: readonly CredentialRecord[],
+  families: Collected['families'],
+  observedByGroup: ReadonlyMap<string, StixObject>,
+): StixObject[] {
+  const { options, collectedAt } = m;
+  const incidentAt = sheetDate(options.incidentDate);
+  const orgDomains = options.organisationDomains ?? options.staffDomains;
   const observedFor = (subset: readonly CredentialRecord[]) =>
     [...new Set(subset.map((r) => `${r.stealer_family.toLowerCase()}|${r.source}`))].map((k) => observedByGroup.get(k)!);
-
-  // Aggregates before the incident.
   const before = sorted.filter((r) => r.captured_at < incidentAt.timestamp);
   const orgLinked = before.filter((r) => isAgentAccount(r.account, options.staffDomains) || orgDomains.some((d) => isWithinDomain(r.domain, d)));
   const agents = orgLinked.filter((r) => isAgentAccount(r.account, options.staffDomains));
@@ -156,7 +212,7 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
   const sources = [...new Set(sorted.map((r) => r.source))];
 
   const evidence = (key: string, name: string, description: string, subset: readonly CredentialRecord[], logins: readonly string[]): StixObject => ({
-    ...sdo('attribution-evidence', `credential-exposure:${key}`),
+    ...sdo(m, 'attribution-evidence', `credential-exposure:${key}`),
     external_references: sources.map((s) => ({ source_name: s, description: 'Credential-exposure (infostealer log) feed' })),
     labels: ['credential-exposure'],
     name,
@@ -176,7 +232,7 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
   });
   const familyList = (rs: readonly CredentialRecord[]) =>
     [...new Set(rs.map((r) => r.stealer_family))].sort(compare).join(', ') || 'none';
-  const evidenceItems = [
+  return [
     evidence(
       'agent-accounts-before-incident',
       `${agentLogins.length} agent account${agentLogins.length === 1 ? '' : 's'} exposed by infostealers before ${dateLabel}`,
@@ -196,16 +252,6 @@ export function credentialsToBundle(records: readonly CredentialRecord[], option
       [],
     ),
   ];
-
-  const objects: StixObject[] = [
-    ...attributionExtensionObjects(),
-    ...families.values(),
-    ...domains.values(),
-    ...accounts.values(),
-    ...observed,
-    ...evidenceItems,
-  ];
-  return { type: 'bundle', id: caseObjectId('bundle', options.slug, 'credential-exposure'), objects };
 }
 
 function compare(a: string, b: string): number {

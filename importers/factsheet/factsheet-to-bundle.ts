@@ -68,68 +68,154 @@ export function attributionExtensionObjects(): StixObject[] {
 
 const RELIABILITY_ORDER = 'ABCDEF';
 
-export function factSheetToBundle(sheet: FactSheet): Bundle {
-  const slug = sheet.slug;
-  const ids = caseIds(slug);
-  const created = toTimestamp(sheet.created);
-  const modified = sheet.modified ? toTimestamp(sheet.modified) : created;
-  const tlp: Tlp = sheet.tlp;
-  const sourcesById = new Map<string, FactSheetSource>(sheet.sources.map((s) => [s.id, s]));
-  const allSourceIds = sheet.sources.map((s) => s.id);
-  const incidentSourceIds = sheet.incident.sources ?? allSourceIds;
-
-  const producerId = sheet.producer ? caseObjectId('identity', slug, 'producer') : undefined;
-  const common = (type: string, key: string, sourceIds: readonly string[] | undefined): StixObject => {
-    const refs = externalReferences(sourceIds ?? [], sourcesById);
-    return {
-      type,
-      spec_version: '2.1',
-      id: caseObjectId(type, slug, key),
-      ...(producerId ? { created_by_ref: producerId } : {}),
-      created,
-      modified,
-      ...(refs.length > 0 ? { external_references: refs } : {}),
-      object_marking_refs: [TLP2_MARKING_IDS[tlp]],
-    };
-  };
-  const itemKey = (kind: string, key: string) => `${kind}:${key}`;
-
-  const objects: StixObject[] = [];
+/**
+ * One mapping of a sheet: what every object builder below reads (slug, timestamps, marking,
+ * sources, producer) and the ids registered so far.
+ */
+interface SheetMapping {
+  sheet: FactSheet;
+  slug: string;
+  ids: ReturnType<typeof caseIds>;
+  created: string;
+  modified: string;
+  tlp: Tlp;
+  sourcesById: ReadonlyMap<string, FactSheetSource>;
+  allSourceIds: string[];
+  incidentSourceIds: string[];
+  producerId: string | undefined;
   /** Sheet item id → STIX id, for evidence `about` references. */
-  const itemIds = new Map<string, string>();
-  const register = <T extends StixObject>(key: string, object: T): T => {
-    itemIds.set(key, object.id);
-    return object;
-  };
+  itemIds: Map<string, string>;
+  /** Sheet actor id → STIX id, for hypothesis candidates. */
+  actorIds: Map<string, string>;
+}
+
+export function factSheetToBundle(sheet: FactSheet): Bundle {
+  const m = newMapping(sheet);
+  const objects: StixObject[] = [];
   if (sheet.producer) {
     objects.push({
-      ...common('identity', 'producer', undefined),
+      ...common(m, 'identity', 'producer', undefined),
       name: sheet.producer.name,
       identity_class: sheet.producer.identity_class ?? 'organization',
     });
   }
 
-  // Victim, where it is.
+  const { victim, objects: victimObjects } = victimPart(m);
+  objects.push(...victimObjects);
+  const { incident, objects: incidentObjects } = incidentPart(m, victim);
+  objects.push(...incidentObjects);
+
+  // Context facts.
+  for (const c of sheet.context ?? []) {
+    objects.push(register(m, c.id, {
+      ...common(m, 'note', itemKey('context', c.id), c.sources),
+      ...(c.name ? { abstract: c.name } : {}),
+      content: c.statement,
+      labels: ['context'],
+      object_refs: [incident.id, victim.id],
+    }));
+  }
+
+  // Candidate actors.
+  for (const a of sheet.actors ?? []) {
+    const actor = register(m, a.id, actorObject(m, a));
+    m.actorIds.set(a.id, actor.id);
+    objects.push(actor);
+  }
+
+  // Hypotheses.
+  for (const h of sheet.hypotheses) objects.push(hypothesisObject(m, h));
+
+  // Evidence.
+  for (const e of sheet.evidence ?? []) objects.push(evidenceObject(m, e));
+
+  // The fact sheet itself, as the report that contains the case.
+  const report: StixObject = {
+    ...common(m, 'report', 'fact-sheet', m.allSourceIds),
+    name: sheet.title,
+    ...(sheet.description ? { description: sheet.description } : {}),
+    report_types: ['incident'],
+    published: m.modified,
+    object_refs: objects.map((o) => o.id),
+  };
+
+  return {
+    type: 'bundle',
+    id: caseObjectId('bundle', m.slug, 'bundle'),
+    objects: [...attributionExtensionObjects(), ...objects, report],
+  };
+}
+
+function newMapping(sheet: FactSheet): SheetMapping {
+  const slug = sheet.slug;
+  const created = toTimestamp(sheet.created);
+  const allSourceIds = sheet.sources.map((s) => s.id);
+  return {
+    sheet,
+    slug,
+    ids: caseIds(slug),
+    created,
+    modified: sheet.modified ? toTimestamp(sheet.modified) : created,
+    tlp: sheet.tlp,
+    sourcesById: new Map<string, FactSheetSource>(sheet.sources.map((s) => [s.id, s])),
+    allSourceIds,
+    incidentSourceIds: sheet.incident.sources ?? allSourceIds,
+    producerId: sheet.producer ? caseObjectId('identity', slug, 'producer') : undefined,
+    itemIds: new Map(),
+    actorIds: new Map(),
+  };
+}
+
+/** The properties every object of the sheet shares. */
+function common(m: SheetMapping, type: string, key: string, sourceIds: readonly string[] | undefined): StixObject {
+  const refs = externalReferences(sourceIds ?? [], m.sourcesById);
+  return {
+    type,
+    spec_version: '2.1',
+    id: caseObjectId(type, m.slug, key),
+    ...(m.producerId ? { created_by_ref: m.producerId } : {}),
+    created: m.created,
+    modified: m.modified,
+    ...(refs.length > 0 ? { external_references: refs } : {}),
+    object_marking_refs: [TLP2_MARKING_IDS[m.tlp]],
+  };
+}
+
+const itemKey = (kind: string, key: string) => `${kind}:${key}`;
+
+/** Records the STIX id of a sheet item (evidence may be `about` it). */
+function register<T extends StixObject>(m: SheetMapping, key: string, object: T): T {
+  m.itemIds.set(key, object.id);
+  return object;
+}
+
+/** The victim, where it is. */
+function victimPart(m: SheetMapping): { victim: StixObject; objects: StixObject[] } {
+  const { sheet, incidentSourceIds } = m;
   const victim: StixObject = {
-    ...common('identity', 'victim', incidentSourceIds),
+    ...common(m, 'identity', 'victim', incidentSourceIds),
     name: sheet.victim.name,
     ...(sheet.victim.description ? { description: sheet.victim.description } : {}),
     identity_class: 'organization',
     sectors: [sheet.victim.sector],
   };
   const location: StixObject = {
-    ...common('location', itemKey('country', sheet.victim.country), incidentSourceIds),
+    ...common(m, 'location', itemKey('country', sheet.victim.country), incidentSourceIds),
     country: sheet.victim.country,
   };
-  objects.push(victim, location, relationship('located-at', victim.id, location.id, undefined));
+  return { victim, objects: [victim, location, relationship(m, 'located-at', victim.id, location.id, undefined)] };
+}
 
+/** The incident with its timeline events, milestone dates, response measures and impacts. */
+function incidentPart(m: SheetMapping, victim: StixObject): { incident: StixObject; objects: StixObject[] } {
+  const { sheet, incidentSourceIds } = m;
   // Timeline events.
-  const events = (sheet.events ?? []).map((e) => eventObject(e));
+  const events = (sheet.events ?? []).map((e) => eventObject(m, e));
   // Milestone dates (detected, disclosed, confirmed…) as Incident Core milestone tasks.
   const milestones = Object.entries(sheet.dates).map(([name, value]) => {
     const date = sheetDate(value);
     return {
-      ...common('task', itemKey('date', name), incidentSourceIds),
+      ...common(m, 'task', itemKey('date', name), incidentSourceIds),
       name: humanise(name),
       description: `Milestone "${name}" of the incident, as given by the sources: ${value}.`,
       task_types: [name],
@@ -142,14 +228,14 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
     } satisfies StixObject;
   });
   // Response measures: tasks (default) or courses of action.
-  const measures = (sheet.measures ?? []).map((m) => measureObject(m));
+  const measures = (sheet.measures ?? []).map((measure) => measureObject(m, measure));
   const tasks = [...milestones, ...measures.filter((o) => o.type === 'task')];
   // Impacts: Impact SDOs when categorised, notes otherwise (the Impact SDO requires a category).
-  const impacts = (sheet.impacts ?? []).map((i) => impactObject(i));
+  const impacts = (sheet.impacts ?? []).map((i) => impactObject(m, i));
   const impactSdos = impacts.filter((o) => o.type === 'impact');
 
   const incident: StixObject = {
-    ...common('incident', 'incident', incidentSourceIds),
+    ...common(m, 'incident', 'incident', incidentSourceIds),
     name: sheet.incident.name ?? sheet.title,
     ...(sheet.incident.description ?? sheet.description
       ? { description: sheet.incident.description ?? sheet.description }
@@ -168,216 +254,179 @@ export function factSheetToBundle(sheet: FactSheet): Bundle {
       },
     },
   };
-  if (incident.id !== ids.incident) throw new Error('incident id derivation drifted from caseIds()');
-  objects.push(incident, relationship('related-to', incident.id, victim.id, 'The victim organisation of the incident.'));
+  if (incident.id !== m.ids.incident) throw new Error('incident id derivation drifted from caseIds()');
+  const objects: StixObject[] = [incident, relationship(m, 'related-to', incident.id, victim.id, 'The victim organisation of the incident.')];
   objects.push(...events, ...tasks, ...measures.filter((o) => o.type !== 'task'));
-  for (const m of measures) {
-    if (m.type === 'course-of-action') {
-      objects.push(relationship('related-to', m.id, incident.id, 'Response measure taken for the incident.'));
+  for (const measure of measures) {
+    if (measure.type === 'course-of-action') {
+      objects.push(relationship(m, 'related-to', measure.id, incident.id, 'Response measure taken for the incident.'));
     }
   }
   objects.push(...impacts);
+  return { incident, objects };
+}
 
-  // Context facts.
-  for (const c of sheet.context ?? []) {
-    objects.push(register(c.id, {
-      ...common('note', itemKey('context', c.id), c.sources),
-      ...(c.name ? { abstract: c.name } : {}),
-      content: c.statement,
-      labels: ['context'],
-      object_refs: [incident.id, victim.id],
-    }));
-  }
+// ── object builders ───────────────────────────────────────────────────────────────────────────
 
-  // Candidate actors.
-  const actorIds = new Map<string, string>();
-  for (const a of sheet.actors ?? []) {
-    const actor = register(a.id, actorObject(a));
-    actorIds.set(a.id, actor.id);
-    objects.push(actor);
-  }
-
-  // Hypotheses.
-  for (const h of sheet.hypotheses) objects.push(hypothesisObject(h));
-
-  // Evidence.
-  for (const e of sheet.evidence ?? []) objects.push(evidenceObject(e));
-
-  // The fact sheet itself, as the report that contains the case.
-  const report: StixObject = {
-    ...common('report', 'fact-sheet', allSourceIds),
-    name: sheet.title,
-    ...(sheet.description ? { description: sheet.description } : {}),
-    report_types: ['incident'],
-    published: modified,
-    object_refs: objects.map((o) => o.id),
-  };
-
+function relationship(m: SheetMapping, type: string, source: string, target: string, description: string | undefined): StixObject {
   return {
-    type: 'bundle',
-    id: caseObjectId('bundle', slug, 'bundle'),
-    objects: [...attributionExtensionObjects(), ...objects, report],
+    ...common(m, 'relationship', `${type}|${source}|${target}`, undefined),
+    relationship_type: type,
+    ...(description ? { description } : {}),
+    source_ref: source,
+    target_ref: target,
   };
+}
 
-  // ── object builders (closures over the sheet) ─────────────────────────────────────────────
+function timeProps(prefix: 'start', value: string | undefined, fidelity: string | undefined) {
+  if (value === undefined) return {};
+  const date = sheetDate(value);
+  return { [`${prefix}_time`]: date.timestamp, [`${prefix}_time_fidelity`]: fidelity ?? date.fidelity };
+}
 
-  function relationship(type: string, source: string, target: string, description: string | undefined): StixObject {
-    return {
-      ...common('relationship', `${type}|${source}|${target}`, undefined),
-      relationship_type: type,
-      ...(description ? { description } : {}),
-      source_ref: source,
-      target_ref: target,
-    };
-  }
+function eventObject(m: SheetMapping, e: FactSheetEvent): StixObject {
+  return register(m, e.id, {
+    ...common(m, 'event', itemKey('event', e.id), e.sources),
+    name: e.name,
+    ...(e.description ? { description: e.description } : {}),
+    event_types: [e.kind],
+    status: e.status ?? 'occurred',
+    ...timeProps('start', e.date, e.fidelity),
+    extensions: { [EVENT_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+  });
+}
 
-  function timeProps(prefix: 'start', value: string | undefined, fidelity: string | undefined) {
-    if (value === undefined) return {};
-    const date = sheetDate(value);
-    return { [`${prefix}_time`]: date.timestamp, [`${prefix}_time_fidelity`]: fidelity ?? date.fidelity };
-  }
-
-  function eventObject(e: FactSheetEvent): StixObject {
-    return register(e.id, {
-      ...common('event', itemKey('event', e.id), e.sources),
-      name: e.name,
-      ...(e.description ? { description: e.description } : {}),
-      event_types: [e.kind],
-      status: e.status ?? 'occurred',
-      ...timeProps('start', e.date, e.fidelity),
-      extensions: { [EVENT_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+function measureObject(m: SheetMapping, measure: FactSheetMeasure): StixObject {
+  if (measure.as === 'course-of-action') {
+    return register(m, measure.id, {
+      ...common(m, 'course-of-action', itemKey('measure', measure.id), measure.sources),
+      name: measure.name,
+      ...(measure.description ? { description: measure.description } : {}),
     });
   }
+  return register(m, measure.id, {
+    ...common(m, 'task', itemKey('measure', measure.id), measure.sources),
+    name: measure.name,
+    ...(measure.description ? { description: measure.description } : {}),
+    ...(measure.task_types ? { task_types: measure.task_types } : {}),
+    outcome: measure.outcome ?? 'unknown',
+    ...timeProps('start', measure.date, measure.fidelity),
+    extensions: { [TASK_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+  });
+}
 
-  function measureObject(m: FactSheetMeasure): StixObject {
-    if (m.as === 'course-of-action') {
-      return register(m.id, {
-        ...common('course-of-action', itemKey('measure', m.id), m.sources),
-        name: m.name,
-        ...(m.description ? { description: m.description } : {}),
-      });
-    }
-    return register(m.id, {
-      ...common('task', itemKey('measure', m.id), m.sources),
-      name: m.name,
-      ...(m.description ? { description: m.description } : {}),
-      ...(m.task_types ? { task_types: m.task_types } : {}),
-      outcome: m.outcome ?? 'unknown',
-      ...timeProps('start', m.date, m.fidelity),
-      extensions: { [TASK_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+function impactObject(m: SheetMapping, i: FactSheetImpact): StixObject {
+  const { ids } = m;
+  const text = [i.name, i.description, `Status: ${i.status}${i.stated_by ? ` (stated by ${i.stated_by})` : ''}.`]
+    .filter((part): part is string => Boolean(part))
+    .join('\n\n');
+  const labels = [`impact-status:${i.status}`];
+  if (i.category === undefined) {
+    return register(m, i.id, {
+      ...common(m, 'note', itemKey('impact', i.id), i.sources),
+      abstract: i.name,
+      content: text,
+      labels: ['impact-statement', ...labels],
+      object_refs: [ids.incident, ids.victim],
     });
   }
+  return register(m, i.id, {
+    ...common(m, 'impact', itemKey('impact', i.id), i.sources),
+    description: text,
+    labels,
+    impact_category: i.category,
+    ...(i.criticality !== undefined ? { criticality: i.criticality } : {}),
+    ...timeProps('start', i.date, i.fidelity),
+    impacted_refs: [ids.victim],
+    extensions: {
+      [IMPACT_EXTENSION_ID]: { extension_type: 'new-sdo' },
+      [i.category]: { ...(i.details ?? {}) },
+    },
+  });
+}
 
-  function impactObject(i: FactSheetImpact): StixObject {
-    const text = [i.name, i.description, `Status: ${i.status}${i.stated_by ? ` (stated by ${i.stated_by})` : ''}.`]
-      .filter((part): part is string => Boolean(part))
-      .join('\n\n');
-    const labels = [`impact-status:${i.status}`];
-    if (i.category === undefined) {
-      return register(i.id, {
-        ...common('note', itemKey('impact', i.id), i.sources),
-        abstract: i.name,
-        content: text,
-        labels: ['impact-statement', ...labels],
-        object_refs: [ids.incident, ids.victim],
-      });
-    }
-    return register(i.id, {
-      ...common('impact', itemKey('impact', i.id), i.sources),
-      description: text,
-      labels,
-      impact_category: i.category,
-      ...(i.criticality !== undefined ? { criticality: i.criticality } : {}),
-      ...timeProps('start', i.date, i.fidelity),
-      impacted_refs: [ids.victim],
-      extensions: {
-        [IMPACT_EXTENSION_ID]: { extension_type: 'new-sdo' },
-        [i.category]: { ...(i.details ?? {}) },
-      },
-    });
-  }
+function actorObject(m: SheetMapping, a: FactSheetActor): StixObject {
+  const labels = [`category:${a.category}`, ...(a.hypothetical ? ['hypothetical-candidate'] : [])];
+  const base = {
+    ...common(m, a.type, itemKey('actor', a.id), a.sources),
+    name: a.name,
+    ...(a.description ? { description: a.description } : {}),
+    labels,
+    ...(a.aliases ? { aliases: a.aliases } : {}),
+    ...(a.primary_motivation ? { primary_motivation: a.primary_motivation } : {}),
+  };
+  if (a.type === 'intrusion-set') return base;
+  return {
+    ...base,
+    threat_actor_types: a.threat_actor_types ?? [...CATEGORY_THREAT_ACTOR_TYPES[a.category]],
+    ...(a.sophistication ? { sophistication: a.sophistication } : {}),
+  };
+}
 
-  function actorObject(a: FactSheetActor): StixObject {
-    const labels = [`category:${a.category}`, ...(a.hypothetical ? ['hypothetical-candidate'] : [])];
-    const base = {
-      ...common(a.type, itemKey('actor', a.id), a.sources),
-      name: a.name,
-      ...(a.description ? { description: a.description } : {}),
-      labels,
-      ...(a.aliases ? { aliases: a.aliases } : {}),
-      ...(a.primary_motivation ? { primary_motivation: a.primary_motivation } : {}),
-    };
-    if (a.type === 'intrusion-set') return base;
-    return {
-      ...base,
-      threat_actor_types: a.threat_actor_types ?? [...CATEGORY_THREAT_ACTOR_TYPES[a.category]],
-      ...(a.sophistication ? { sophistication: a.sophistication } : {}),
-    };
-  }
+function hypothesisObject(m: SheetMapping, h: FactSheetHypothesis): StixObject {
+  const { ids } = m;
+  const candidates = (h.candidates ?? []).map((key) => m.actorIds.get(key)).filter((id): id is string => id !== undefined);
+  return {
+    ...common(m, 'attribution-hypothesis', h.id, h.sources),
+    ...(h.labels ? { labels: h.labels } : {}),
+    name: h.name,
+    ...(h.description ? { description: h.description } : {}),
+    incident_ref: ids.incident,
+    category: h.category,
+    ...(candidates.length > 0 ? { candidate_refs: candidates } : {}),
+    ...(h.prior !== undefined ? { prior: h.prior } : {}),
+    status: h.status,
+    ...(h.rationale ? { rationale: h.rationale } : {}),
+    author: h.author,
+    ...(h.judgements && h.judgements.length > 0
+      ? {
+          analyst_judgements: h.judgements.map((j) => ({
+            analyst: j.analyst,
+            probability: j.probability,
+            at: toTimestamp(j.at),
+            ...(j.rationale ? { rationale: j.rationale } : {}),
+          })),
+        }
+      : {}),
+    extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+  };
+}
 
-  function hypothesisObject(h: FactSheetHypothesis): StixObject {
-    const candidates = (h.candidates ?? []).map((key) => actorIds.get(key)).filter((id): id is string => id !== undefined);
-    return {
-      ...common('attribution-hypothesis', h.id, h.sources),
-      ...(h.labels ? { labels: h.labels } : {}),
-      name: h.name,
-      ...(h.description ? { description: h.description } : {}),
-      incident_ref: ids.incident,
-      category: h.category,
-      ...(candidates.length > 0 ? { candidate_refs: candidates } : {}),
-      ...(h.prior !== undefined ? { prior: h.prior } : {}),
-      status: h.status,
-      ...(h.rationale ? { rationale: h.rationale } : {}),
-      author: h.author,
-      ...(h.judgements && h.judgements.length > 0
-        ? {
-            analyst_judgements: h.judgements.map((j) => ({
-              analyst: j.analyst,
-              probability: j.probability,
-              at: toTimestamp(j.at),
-              ...(j.rationale ? { rationale: j.rationale } : {}),
-            })),
-          }
-        : {}),
-      extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-    };
-  }
-
-  function evidenceObject(e: FactSheetEvidence): StixObject {
-    const base = common('attribution-evidence', e.id, e.sources);
-    const references = [...((base.external_references as ExternalReference[] | undefined) ?? [])];
-    if (e.attack_technique) references.push(attackReference(e.attack_technique));
-    const labels = [...(e.kind === 'judgement' ? [ANALYST_JUDGEMENT_LABEL] : []), ...(e.labels ?? [])];
-    const reliability = e.reliability ?? worstReliability(e.sources ?? [], sourcesById);
-    const objectRefs = (e.about ?? []).map((key) => itemIds.get(key)).filter((id): id is string => id !== undefined);
-    return {
-      ...base,
-      ...(references.length > 0 ? { external_references: references } : {}),
-      ...(labels.length > 0 ? { labels: [...new Set(labels)] } : {}),
-      name: e.name,
-      ...(e.description ? { description: e.description } : {}),
-      incident_ref: ids.incident,
-      ...(objectRefs.length > 0 ? { object_refs: objectRefs } : {}),
-      evidence_kind: e.kind,
-      ...(reliability ? { reliability } : {}),
-      ...(e.credibility !== undefined ? { credibility: e.credibility } : {}),
-      collected_at: toTimestamp(e.collected_at),
-      ...(e.weight !== undefined ? { weight: e.weight } : {}),
-      ...(e.discredited !== undefined ? { discredited: e.discredited } : {}),
-      ...(e.ratings && e.ratings.length > 0
-        ? {
-            ratings: e.ratings.map((r) => ({
-              hypothesis_ref: ids.hypothesis(r.hypothesis),
-              analyst: r.analyst,
-              rating: r.rating,
-              ...(r.rationale ? { rationale: r.rationale } : {}),
-              rated_at: toTimestamp(r.rated_at),
-            })),
-          }
-        : {}),
-      extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
-    };
-  }
+function evidenceObject(m: SheetMapping, e: FactSheetEvidence): StixObject {
+  const { ids } = m;
+  const base = common(m, 'attribution-evidence', e.id, e.sources);
+  const references = [...((base.external_references as ExternalReference[] | undefined) ?? [])];
+  if (e.attack_technique) references.push(attackReference(e.attack_technique));
+  const labels = [...(e.kind === 'judgement' ? [ANALYST_JUDGEMENT_LABEL] : []), ...(e.labels ?? [])];
+  const reliability = e.reliability ?? worstReliability(e.sources ?? [], m.sourcesById);
+  const objectRefs = (e.about ?? []).map((key) => m.itemIds.get(key)).filter((id): id is string => id !== undefined);
+  return {
+    ...base,
+    ...(references.length > 0 ? { external_references: references } : {}),
+    ...(labels.length > 0 ? { labels: [...new Set(labels)] } : {}),
+    name: e.name,
+    ...(e.description ? { description: e.description } : {}),
+    incident_ref: ids.incident,
+    ...(objectRefs.length > 0 ? { object_refs: objectRefs } : {}),
+    evidence_kind: e.kind,
+    ...(reliability ? { reliability } : {}),
+    ...(e.credibility !== undefined ? { credibility: e.credibility } : {}),
+    collected_at: toTimestamp(e.collected_at),
+    ...(e.weight !== undefined ? { weight: e.weight } : {}),
+    ...(e.discredited !== undefined ? { discredited: e.discredited } : {}),
+    ...(e.ratings && e.ratings.length > 0
+      ? {
+          ratings: e.ratings.map((r) => ({
+            hypothesis_ref: ids.hypothesis(r.hypothesis),
+            analyst: r.analyst,
+            rating: r.rating,
+            ...(r.rationale ? { rationale: r.rationale } : {}),
+            rated_at: toTimestamp(r.rated_at),
+          })),
+        }
+      : {}),
+    extensions: { [ATTRIBUTION_EXTENSION_ID]: { extension_type: 'new-sdo' } },
+  };
 }
 
 /** Sources → external references: the article, then its archived copy. */

@@ -36,12 +36,32 @@ const ABOUT_SECTIONS = new Set(['events', 'measures', 'impacts', 'context', 'act
 /** Sections whose items cite sources. */
 const CITING_SECTIONS = ['events', 'measures', 'impacts', 'context', 'actors', 'hypotheses', 'evidence'] as const;
 
+/** One pass of the rules: the sheet, the problems found so far, and the section of every id. */
+interface RuleRun {
+  data: Rec;
+  issues: RuleIssue[];
+  /** Item id → the section it lives in (the first, when an id is duplicated). */
+  sectionOf: Map<string, string>;
+}
+
 export function checkFactSheetRules(data: unknown): RuleIssue[] {
   const issues: RuleIssue[] = [];
   if (!isRecord(data)) return issues;
+  const run: RuleRun = { data, issues, sectionOf: new Map() };
+  checkIds(run);
+  checkSourceRefs(run);
+  checkDates(run);
+  checkHypotheses(run);
+  checkActors(run);
+  checkImpacts(run);
+  checkEvidence(run);
+  return issues;
+}
 
-  // Ids are unique across the whole sheet; remember which section each lives in.
-  const sectionOf = new Map<string, string>();
+const inSection = ({ sectionOf }: RuleRun, id: string, section: string) => sectionOf.get(id) === section;
+
+/** Ids are unique across the whole sheet; remember which section each lives in. */
+function checkIds({ data, issues, sectionOf }: RuleRun): void {
   const firstPath = new Map<string, string>();
   for (const section of ITEM_SECTIONS) {
     for (const [i, item] of items(data, section)) {
@@ -56,12 +76,14 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       }
     }
   }
-  const inSection = (id: string, section: string) => sectionOf.get(id) === section;
+}
 
-  // Source references resolve.
+/** Source references resolve. */
+function checkSourceRefs(run: RuleRun): void {
+  const { data, issues } = run;
   const checkSources = (segments: PathSegment[], refs: unknown) => {
     for (const [j, ref] of strings(refs)) {
-      if (!inSection(ref, 'sources')) {
+      if (!inSection(run, ref, 'sources')) {
         issues.push({ segments: [...segments, j], message: `unknown source "${ref}" (not in sources[].id)` });
       }
     }
@@ -70,8 +92,10 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
   for (const section of CITING_SECTIONS) {
     for (const [i, item] of items(data, section)) checkSources([section, i, 'sources'], item.sources);
   }
+}
 
-  // Dates exist on the calendar.
+/** Dates exist on the calendar. */
+function checkDates({ data, issues }: RuleRun): void {
   const checkDate = (segments: PathSegment[], value: unknown) => {
     if (typeof value === 'string' && /^\d{4}/.test(value) && parseSheetDate(value) === null) {
       issues.push({ segments, message: `"${value}" is not a valid date or time` });
@@ -98,8 +122,11 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       issues.push({ segments: ['modified'], message: 'modified must not be earlier than created' });
     }
   }
+}
 
-  // Hypotheses: candidates are actors, priors sum to at most 1, one judgement per analyst.
+/** Hypotheses: candidates are actors, priors sum to at most 1, one judgement per analyst. */
+function checkHypotheses(run: RuleRun): void {
+  const { data, issues } = run;
   let priorSum = 0;
   let priorsInRange = true;
   for (const [i, h] of items(data, 'hypotheses')) {
@@ -108,7 +135,7 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       if (h.prior < 0 || h.prior > 1) priorsInRange = false; // the schema reports that one
     }
     for (const [j, ref] of strings(h.candidates)) {
-      if (!inSection(ref, 'actors')) {
+      if (!inSection(run, ref, 'actors')) {
         issues.push({ segments: ['hypotheses', i, 'candidates', j], message: `unknown actor "${ref}" (not in actors[].id)` });
       }
     }
@@ -124,15 +151,19 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
   if (priorsInRange && priorSum > 1 + 1e-9) {
     issues.push({ segments: ['hypotheses'], message: `priors sum to ${Number(priorSum.toFixed(6))}, more than 1 (hypotheses are mutually exclusive)` });
   }
+}
 
-  // Actors: threat_actor_types only exist on threat-actor.
+/** Actors: threat_actor_types only exist on threat-actor. */
+function checkActors({ data, issues }: RuleRun): void {
   for (const [i, actor] of items(data, 'actors')) {
     if (actor.type === 'intrusion-set' && actor.threat_actor_types !== undefined) {
       issues.push({ segments: ['actors', i, 'threat_actor_types'], message: 'threat_actor_types only applies to type threat-actor', at: 'key' });
     }
   }
+}
 
-  // Impacts: the Impact SDO needs a category and that category's details.
+/** Impacts: the Impact SDO needs a category and that category's details. */
+function checkImpacts({ data, issues }: RuleRun): void {
   for (const [i, impact] of items(data, 'impacts')) {
     const category = impact.category;
     if (category === undefined) {
@@ -153,8 +184,11 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       }
     }
   }
+}
 
-  // Evidence: facts cite sources, ATT&CK mappings are judgements, refs resolve, one rating per analyst and hypothesis.
+/** Evidence: facts cite sources, ATT&CK mappings are judgements, refs resolve, one rating per analyst and hypothesis. */
+function checkEvidence(run: RuleRun): void {
+  const { data, issues, sectionOf } = run;
   for (const [i, e] of items(data, 'evidence')) {
     if (e.kind === 'fact' && (!Array.isArray(e.sources) || e.sources.length === 0)) {
       issues.push({ segments: ['evidence', i, 'kind'], message: 'evidence of kind fact must cite at least one source' });
@@ -170,7 +204,7 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
     }
     const seen = new Set<string>();
     for (const [j, r] of items(e, 'ratings')) {
-      if (typeof r.hypothesis === 'string' && !inSection(r.hypothesis, 'hypotheses')) {
+      if (typeof r.hypothesis === 'string' && !inSection(run, r.hypothesis, 'hypotheses')) {
         issues.push({ segments: ['evidence', i, 'ratings', j, 'hypothesis'], message: `unknown hypothesis "${r.hypothesis}" (not in hypotheses[].id)` });
       }
       if (typeof r.hypothesis === 'string' && typeof r.analyst === 'string') {
@@ -182,5 +216,4 @@ export function checkFactSheetRules(data: unknown): RuleIssue[] {
       }
     }
   }
-  return issues;
 }

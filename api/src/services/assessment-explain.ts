@@ -10,12 +10,23 @@ import type { CaseRecord } from './case-model';
 
 const pct = (p: number) => `${(100 * p).toFixed(1)} %`;
 
+/** What every section of the explanation reads: the result, and how to name hypotheses and evidence. */
+interface Explaining {
+  result: AssessmentResult;
+  /** Posteriors (Bayes) or ACH scores only. */
+  bayes: boolean;
+  byId: Map<string, AssessmentResult['hypotheses'][number]>;
+  name(id: string): string;
+  evidenceName(id: string): string;
+  quoted(ids: readonly string[], of: (id: string) => string): string;
+  /** A hypothesis' posterior, or its ACH score. */
+  value(id: string): string;
+}
+
 export function explainAssessment(c: CaseRecord, result: AssessmentResult, droppedRatings = 0): string[] {
   const name = (id: string) => result.hypotheses.find((h) => h.hypothesisId === id)?.name ?? c.hypotheses.find((h) => h.id === id)?.name ?? id;
   const evidenceName = (id: string) => c.evidence.find((e) => e.id === id)?.name ?? id;
   const quoted = (ids: readonly string[], of: (id: string) => string) => ids.map((id) => `"${of(id)}"`).join(', ');
-  const out: string[] = [];
-  const known = result.asOf ? ` known as of ${result.asOf}` : '';
   if (result.hypotheses.length === 0) {
     return [`${c.incident.name} has no attribution hypothesis yet: add one for each line of inquiry, including an "other / not considered" one.`];
   }
@@ -25,6 +36,20 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
     const h = byId.get(id)!;
     return bayes ? pct(h.posterior ?? 0) : `ACH score ${h.score?.toFixed(2)}`;
   };
+  const x: Explaining = { result, bayes, byId, name, evidenceName, quoted, value };
+  const out: string[] = [...lead(x), ...basis(x), ...sensitivity(x), ...analysts(x)];
+  if (droppedRatings > 0) {
+    out.push(`${droppedRatings} rating(s) of hypotheses you may not see (or of another incident) were left out.`);
+  }
+  out.push(
+    'The numbers follow documented conventions (docs/assessment.md: likelihoods per rating, Admiralty reliability as a mixture, floors), not calibrated frequencies; dependent evidence counts once only where the dependency is recorded (same external reference, a reference to the other item, or the same name).',
+  );
+  return out;
+}
+
+/** The leader (or why there is none) and the ranking. */
+function lead({ result, bayes, byId, name, quoted, value }: Explaining): string[] {
+  const out: string[] = [];
   if (result.leadStatus === 'clear' && result.leader) {
     const leader = byId.get(result.leader)!;
     out.push(
@@ -51,6 +76,13 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
         ? ''
         : ' The posteriors sum to 1 over these hypotheses only: add an "other / not considered" hypothesis (category unknown) if the list may be incomplete.'),
   );
+  return out;
+}
+
+/** What the assessment rests on: analytic confidence, the evidence counted, blank, flat, dependent and most diagnostic items. */
+function basis({ result, evidenceName, quoted }: Explaining): string[] {
+  const out: string[] = [];
+  const known = result.asOf ? ` known as of ${result.asOf}` : '';
   const confidence = result.analyticConfidence;
   out.push(
     `Analytic confidence (how much the evidence can be trusted, apart from how likely the leader is): ${confidence.level}, from ${confidence.independentGroups} independent discriminating source group(s), mean source reliability ${confidence.meanReliability.toFixed(2)}, ${confidence.analysts} analyst(s)` +
@@ -93,6 +125,12 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
         .join(', ')}.`,
     );
   }
+  return out;
+}
+
+/** What would change the lead (decisive sensitivity runs only). */
+function sensitivity({ result, name, evidenceName, quoted }: Explaining): string[] {
+  const out: string[] = [];
   const decisive = result.sensitivity.filter((s) => s.decisive);
   if (decisive.length === 0) {
     if (result.sensitivity.length > 0) out.push('No single evidence item, removed or discredited, would change the lead by a noticeable amount.');
@@ -114,6 +152,12 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
       out.push(`${verb} "${evidenceName(s.evidenceId)}" ${what}`);
     }
   }
+  return out;
+}
+
+/** Each analyst's view, their divergence, the pool and the largest disagreement of judgements. */
+function analysts({ result, name }: Explaining): string[] {
+  const out: string[] = [];
   const views = result.analysts.filter((a) => a.ratedItems > 0);
   if (views.length > 1) {
     out.push(
@@ -141,11 +185,5 @@ export function explainAssessment(c: CaseRecord, result: AssessmentResult, dropp
       `Analysts' judgements differ most about "${name(top.hypothesisId)}": ${top.lowest.analyst} gives ${pct(top.lowest.probability)}, ${top.highest.analyst} ${pct(top.highest.probability)}.`,
     );
   }
-  if (droppedRatings > 0) {
-    out.push(`${droppedRatings} rating(s) of hypotheses you may not see (or of another incident) were left out.`);
-  }
-  out.push(
-    'The numbers follow documented conventions (docs/assessment.md: likelihoods per rating, Admiralty reliability as a mixture, floors), not calibrated frequencies; dependent evidence counts once only where the dependency is recorded (same external reference, a reference to the other item, or the same name).',
-  );
   return out;
 }

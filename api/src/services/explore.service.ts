@@ -311,151 +311,170 @@ export interface ExploreServiceDeps {
 }
 
 export function createExploreService(deps: ExploreServiceDeps): ExploreService {
-  const { graph } = deps;
-  const read = <T>(viewer: Viewer, area: string, work: Parameters<Graph['read']>[0]) =>
-    graph.read(work, { metadata: { area, viewer: viewer.id } }) as Promise<T>;
-
-  const service: ExploreService = {
-    async getObjects(ids, { viewer }) {
-      const checks = new Checks();
-      const list = checks.list('ids', ids, 10_000) ?? [];
-      checks.done('ids');
-      if (list.length === 0) return [];
-      return read(viewer, 'objects-by-id', (tx) => objectsByIds(tx, [...new Set(list)], viewer.clearanceRank));
-    },
-
-    createObjectLoader(viewer) {
-      return new DataLoader<string, ObjectRecord | null>(
-        async (ids) => {
-          const found = await service.getObjects(ids, { viewer });
-          const byId = new Map(found.map((o) => [o.id, o]));
-          return ids.map((id) => byId.get(id) ?? null);
-        },
-        { maxBatchSize: 5_000 },
-      );
-    },
-
-    createRawLoader(viewer) {
-      return new DataLoader<string, boolean>(
-        async (ids) => {
-          const shareable = await read<Set<string>>(viewer, 'raw-shareable', (tx) => rawShareableIds(tx, [...new Set(ids)], viewer.clearanceRank));
-          return ids.map((id) => shareable.has(id));
-        },
-        { maxBatchSize: 5_000 },
-      );
-    },
-
-    async listObjects(args, { viewer }) {
-      const checks = new Checks();
-      const filter = filterParams(checks, args.filter);
-      const order = args.orderBy ?? { field: 'name', descending: false };
-      const limit = checks.int('first', args.first, EXPLORE_LIMITS.defaultPageSize, 0, EXPLORE_LIMITS.maxPageSize);
-      const after = decodeKeysetCursor(checks, args.after, order);
-      checks.done('objects query');
-      const rows = await read<Awaited<ReturnType<typeof listObjects>>>(viewer, 'objects', (tx) =>
-        listObjects(tx, filter, order, { after, limit: limit + 1 }, viewer.clearanceRank),
-      );
-      const items = rows.slice(0, limit);
-      return {
-        items: items.map((r) => r.record),
-        cursors: items.map((r) => encodeKeysetCursor({ ...order, key: r.key, id: r.record.id })),
-        hasNextPage: rows.length > limit,
-        hasPreviousPage: after !== null,
-      };
-    },
-
-    async countObjects(filter, { viewer }) {
-      const checks = new Checks();
-      const params = filterParams(checks, filter);
-      checks.done('objects query');
-      return read(viewer, 'objects-count', (tx) => countObjects(tx, params, viewer.clearanceRank));
-    },
-
-    async search(args, { viewer }) {
-      const checks = new Checks();
-      checks.str('text', args.text);
-      const types = checks.list('types', args.types);
-      const { skip, limit } = page(checks, args);
-      checks.done('search');
-      const query = luceneQuery(args.text);
-      if (query === null || limit === 0) return { items: [], cursors: [], hasNextPage: false, hasPreviousPage: skip > 0 };
-      const rows = await read<ObjectRecord[]>(viewer, 'search', (tx) =>
-        searchObjects(tx, query, types, { skip, limit: limit + 1 }, viewer.clearanceRank),
-      );
-      return toPage(rows, skip, limit);
-    },
-
-    async countSearch(args, { viewer }) {
-      const checks = new Checks();
-      checks.str('text', args.text);
-      const types = checks.list('types', args.types);
-      checks.done('search');
-      const query = luceneQuery(args.text);
-      if (query === null) return 0;
-      return read(viewer, 'search-count', (tx) => countSearch(tx, query, types, viewer.clearanceRank));
-    },
-
-    async neighborhood(args, { viewer, fields }) {
-      const checks = new Checks();
-      const ids = checks.list('ids', args.ids, EXPLORE_LIMITS.maxIds) ?? [];
-      const depth = checks.int('depth', args.depth, EXPLORE_LIMITS.defaultDepth, 0, EXPLORE_LIMITS.maxDepth);
-      const limit = checks.int(
-        'limit',
-        args.limit,
-        EXPLORE_LIMITS.defaultNeighborhoodNodes,
-        1,
-        EXPLORE_LIMITS.maxNeighborhoodNodes,
-      );
-      const types = checks.list('types', args.types);
-      const relationshipTypes = checks.list('relationshipTypes', args.relationshipTypes);
-      checks.done('neighborhood');
-      if (ids.length === 0) return { nodes: [], edges: [], truncated: false };
-      return read(viewer, 'neighborhood', (tx) =>
-        readNeighborhood(
-          tx,
-          {
-            ids: [...new Set(ids)],
-            depth,
-            limit,
-            types,
-            relationshipTypes,
-            includeRefs: args.includeRefs === true,
-            maxRank: viewer.clearanceRank,
-            ...(fields ? { fields } : {}),
-          },
-          EXPLORE_LIMITS.maxNeighborhoodEdges,
-        ),
-      );
-    },
-
-    async paths(args, { viewer }) {
-      const checks = new Checks();
-      checks.str('from', args.from);
-      checks.str('to', args.to);
-      const maxLength = checks.int('maxLength', args.maxLength, EXPLORE_LIMITS.defaultPathLength, 1, EXPLORE_LIMITS.maxPathLength);
-      const limit = checks.int('limit', args.limit, EXPLORE_LIMITS.defaultPaths, 1, EXPLORE_LIMITS.maxPaths);
-      checks.done('paths');
-      if (args.from === args.to) return [];
-      return read(viewer, 'paths', (tx) =>
-        shortestPaths(tx, { from: args.from, to: args.to, maxLength, limit }, viewer.clearanceRank),
-      );
-    },
-
-    async relationships(args, { viewer }) {
-      const checks = new Checks();
-      checks.str('id', args.id);
-      const types = checks.list('types', args.types);
-      const { skip, limit } = page(checks, args);
-      checks.done('relationships');
-      const rows = await read<GraphEdgeRecord[]>(viewer, 'relationships', (tx) =>
-        relationshipsOf(
-          tx,
-          { id: args.id, direction: args.direction ?? 'BOTH', types, skip, limit: limit + 1 },
-          viewer.clearanceRank,
-        ),
-      );
-      return toPage(rows, skip, limit);
-    },
+  return {
+    getObjects: (ids, { viewer }) => getObjects(deps, ids, viewer),
+    createObjectLoader: (viewer) => createObjectLoader(deps, viewer),
+    createRawLoader: (viewer) => createRawLoader(deps, viewer),
+    listObjects: (args, { viewer }) => listObjectsPage(deps, args, viewer),
+    countObjects: (filter, { viewer }) => countObjectsMatching(deps, filter, viewer),
+    search: (args, { viewer }) => searchPage(deps, args, viewer),
+    countSearch: (args, { viewer }) => countSearchMatches(deps, args, viewer),
+    neighborhood: (args, { viewer, fields }) => neighborhood(deps, args, viewer, fields),
+    paths: (args, { viewer }) => paths(deps, args, viewer),
+    relationships: (args, { viewer }) => relationships(deps, args, viewer),
   };
-  return service;
+}
+
+/** Arguments of an ExploreService method. */
+type ArgsOf<K extends keyof ExploreService> = Parameters<ExploreService[K]>[0];
+
+/** One read transaction tagged with the area and the viewer. */
+function read<T>({ graph }: ExploreServiceDeps, viewer: Viewer, area: string, work: Parameters<Graph['read']>[0]): Promise<T> {
+  return graph.read(work, { metadata: { area, viewer: viewer.id } }) as Promise<T>;
+}
+
+async function getObjects(deps: ExploreServiceDeps, ids: readonly string[], viewer: Viewer): Promise<ObjectRecord[]> {
+  const checks = new Checks();
+  const list = checks.list('ids', ids, 10_000) ?? [];
+  checks.done('ids');
+  if (list.length === 0) return [];
+  return read(deps, viewer, 'objects-by-id', (tx) => objectsByIds(tx, [...new Set(list)], viewer.clearanceRank));
+}
+
+function createObjectLoader(deps: ExploreServiceDeps, viewer: Viewer): DataLoader<string, ObjectRecord | null> {
+  return new DataLoader<string, ObjectRecord | null>(
+    async (ids) => {
+      const found = await getObjects(deps, ids, viewer);
+      const byId = new Map(found.map((o) => [o.id, o]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    { maxBatchSize: 5_000 },
+  );
+}
+
+function createRawLoader(deps: ExploreServiceDeps, viewer: Viewer): DataLoader<string, boolean> {
+  return new DataLoader<string, boolean>(
+    async (ids) => {
+      const shareable = await read<Set<string>>(deps, viewer, 'raw-shareable', (tx) => rawShareableIds(tx, [...new Set(ids)], viewer.clearanceRank));
+      return ids.map((id) => shareable.has(id));
+    },
+    { maxBatchSize: 5_000 },
+  );
+}
+
+async function listObjectsPage(deps: ExploreServiceDeps, args: ArgsOf<'listObjects'>, viewer: Viewer): Promise<Page<ObjectRecord>> {
+  const checks = new Checks();
+  const filter = filterParams(checks, args.filter);
+  const order = args.orderBy ?? { field: 'name', descending: false };
+  const limit = checks.int('first', args.first, EXPLORE_LIMITS.defaultPageSize, 0, EXPLORE_LIMITS.maxPageSize);
+  const after = decodeKeysetCursor(checks, args.after, order);
+  checks.done('objects query');
+  const rows = await read<Awaited<ReturnType<typeof listObjects>>>(deps, viewer, 'objects', (tx) =>
+    listObjects(tx, filter, order, { after, limit: limit + 1 }, viewer.clearanceRank),
+  );
+  const items = rows.slice(0, limit);
+  return {
+    items: items.map((r) => r.record),
+    cursors: items.map((r) => encodeKeysetCursor({ ...order, key: r.key, id: r.record.id })),
+    hasNextPage: rows.length > limit,
+    hasPreviousPage: after !== null,
+  };
+}
+
+async function countObjectsMatching(deps: ExploreServiceDeps, filter: ObjectFilter | null | undefined, viewer: Viewer): Promise<number> {
+  const checks = new Checks();
+  const params = filterParams(checks, filter);
+  checks.done('objects query');
+  return read(deps, viewer, 'objects-count', (tx) => countObjects(tx, params, viewer.clearanceRank));
+}
+
+async function searchPage(deps: ExploreServiceDeps, args: ArgsOf<'search'>, viewer: Viewer): Promise<Page<ObjectRecord>> {
+  const checks = new Checks();
+  checks.str('text', args.text);
+  const types = checks.list('types', args.types);
+  const { skip, limit } = page(checks, args);
+  checks.done('search');
+  const query = luceneQuery(args.text);
+  if (query === null || limit === 0) return { items: [], cursors: [], hasNextPage: false, hasPreviousPage: skip > 0 };
+  const rows = await read<ObjectRecord[]>(deps, viewer, 'search', (tx) =>
+    searchObjects(tx, query, types, { skip, limit: limit + 1 }, viewer.clearanceRank),
+  );
+  return toPage(rows, skip, limit);
+}
+
+async function countSearchMatches(deps: ExploreServiceDeps, args: ArgsOf<'countSearch'>, viewer: Viewer): Promise<number> {
+  const checks = new Checks();
+  checks.str('text', args.text);
+  const types = checks.list('types', args.types);
+  checks.done('search');
+  const query = luceneQuery(args.text);
+  if (query === null) return 0;
+  return read(deps, viewer, 'search-count', (tx) => countSearch(tx, query, types, viewer.clearanceRank));
+}
+
+async function neighborhood(
+  deps: ExploreServiceDeps,
+  args: ArgsOf<'neighborhood'>,
+  viewer: Viewer,
+  fields: NeighborhoodFields | undefined,
+): Promise<NeighborhoodRecord> {
+  const checks = new Checks();
+  const ids = checks.list('ids', args.ids, EXPLORE_LIMITS.maxIds) ?? [];
+  const depth = checks.int('depth', args.depth, EXPLORE_LIMITS.defaultDepth, 0, EXPLORE_LIMITS.maxDepth);
+  const limit = checks.int(
+    'limit',
+    args.limit,
+    EXPLORE_LIMITS.defaultNeighborhoodNodes,
+    1,
+    EXPLORE_LIMITS.maxNeighborhoodNodes,
+  );
+  const types = checks.list('types', args.types);
+  const relationshipTypes = checks.list('relationshipTypes', args.relationshipTypes);
+  checks.done('neighborhood');
+  if (ids.length === 0) return { nodes: [], edges: [], truncated: false };
+  return read(deps, viewer, 'neighborhood', (tx) =>
+    readNeighborhood(
+      tx,
+      {
+        ids: [...new Set(ids)],
+        depth,
+        limit,
+        types,
+        relationshipTypes,
+        includeRefs: args.includeRefs === true,
+        maxRank: viewer.clearanceRank,
+        ...(fields ? { fields } : {}),
+      },
+      EXPLORE_LIMITS.maxNeighborhoodEdges,
+    ),
+  );
+}
+
+async function paths(deps: ExploreServiceDeps, args: ArgsOf<'paths'>, viewer: Viewer): Promise<PathRecord[]> {
+  const checks = new Checks();
+  checks.str('from', args.from);
+  checks.str('to', args.to);
+  const maxLength = checks.int('maxLength', args.maxLength, EXPLORE_LIMITS.defaultPathLength, 1, EXPLORE_LIMITS.maxPathLength);
+  const limit = checks.int('limit', args.limit, EXPLORE_LIMITS.defaultPaths, 1, EXPLORE_LIMITS.maxPaths);
+  checks.done('paths');
+  if (args.from === args.to) return [];
+  return read(deps, viewer, 'paths', (tx) =>
+    shortestPaths(tx, { from: args.from, to: args.to, maxLength, limit }, viewer.clearanceRank),
+  );
+}
+
+async function relationships(deps: ExploreServiceDeps, args: ArgsOf<'relationships'>, viewer: Viewer): Promise<Page<GraphEdgeRecord>> {
+  const checks = new Checks();
+  checks.str('id', args.id);
+  const types = checks.list('types', args.types);
+  const { skip, limit } = page(checks, args);
+  checks.done('relationships');
+  const rows = await read<GraphEdgeRecord[]>(deps, viewer, 'relationships', (tx) =>
+    relationshipsOf(
+      tx,
+      { id: args.id, direction: args.direction ?? 'BOTH', types, skip, limit: limit + 1 },
+      viewer.clearanceRank,
+    ),
+  );
+  return toPage(rows, skip, limit);
 }

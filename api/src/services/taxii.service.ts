@@ -197,18 +197,51 @@ export function statusDetails(objects: unknown[], report: ImportReport): { succe
   return { successes: [], failures };
 }
 
-export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
-  const { graph } = deps;
-  const logger = deps.logger.child({ area: 'taxii' });
+/** What the operations below need, resolved once by createTaxiiService. */
+interface TaxiiDeps {
+  graph: Graph;
+  /** The taxii area's child logger. */
+  logger: Logger;
+  stixImport: StixImportService;
+  /** Stamps what was committed before the call (see createStamper); resolves with the read horizon. */
+  stampForRead(): Promise<{ stamped: number; horizon: string }>;
+}
+
+export function createTaxiiService(serviceDeps: TaxiiServiceDeps): TaxiiService {
+  const { graph } = serviceDeps;
+  const deps: TaxiiDeps = {
+    graph,
+    logger: serviceDeps.logger.child({ area: 'taxii' }),
+    stixImport: serviceDeps.stixImport,
+    stampForRead: createStamper(graph),
+  };
+  return {
+    async ensureSchema() {
+      await applyTaxiiMigrations(graph);
+    },
+    stamp: async () => (await deps.stampForRead()).stamped,
+    collections: (viewer) => collections(deps, viewer),
+    collection: async (viewer, id) => (await resolve(deps, viewer, id)).view,
+    createCollection: (input, { viewer }) => createCollection(deps, input, viewer),
+    deleteCollection: (id, { viewer }) => deleteCollection(deps, id, viewer),
+    objects: (viewer, collectionId, params) => objects(deps, viewer, collectionId, params),
+    manifest: (viewer, collectionId, params) => manifest(deps, viewer, collectionId, params),
+    object: (viewer, collectionId, objectId, params) => object(deps, viewer, collectionId, objectId, params),
+    versions: (viewer, collectionId, objectId, params) => versions(deps, viewer, collectionId, objectId, params),
+    addObjects: (viewer, collectionId, envelope, options) => addObjects(deps, viewer, collectionId, envelope, options),
+    status: (viewer, id) => readStatus(deps, viewer, id),
+  };
+}
+
+/**
+ * One stamping at a time; a request arriving meanwhile waits for it and starts the next (so what
+ * was committed before the request arrived is stamped). Resolves with the read horizon.
+ */
+function createStamper(graph: Graph): () => Promise<{ stamped: number; horizon: string }> {
   let stamping: Promise<{ stamped: number; horizon: string }> | null = null;
   /** Whether this process has made sure the database's older versions carry DATE_ADDED_PENDING. */
   let labelled = false;
-
-  /**
-   * One stamping at a time; a request arriving meanwhile waits for it and starts the next (so what
-   * was committed before the request arrived is stamped). Resolves with the read horizon.
-   */
-  async function stampForRead(): Promise<{ stamped: number; horizon: string }> {
+  return async function stampForRead() {
     while (stamping) await stamping.catch(() => null);
     stamping = (async () => {
       if (!labelled) await labelUnstampedOnce(graph);
@@ -218,206 +251,200 @@ export function createTaxiiService(deps: TaxiiServiceDeps): TaxiiService {
       stamping = null;
     });
     return stamping;
-  }
-
-  async function resolve(viewer: Viewer, id: string): Promise<ResolvedCollection> {
-    if (id === DEFAULT_COLLECTION_ID) return defaultCollection();
-    const stored = (await graph.read((tx) => listCollections(tx))).find((c) => c.id === id);
-    if (!stored) throw new NotFoundError(`collection ${id.slice(0, 80)} does not exist`);
-    return resolveStored(stored, viewer);
-  }
-
-  async function page(
-    viewer: Viewer,
-    collectionId: string,
-    q: TaxiiQuery,
-    options: { id?: string; manifest?: boolean },
-  ): Promise<{ rows: VersionRow[]; more: boolean; collection: ResolvedCollection }> {
-    const collection = await resolve(viewer, collectionId);
-    if (!q.specVersionMatches) return { rows: [], more: false, collection };
-    const { horizon } = await stampForRead();
-    const rows = await graph.read((tx) =>
-      versionRows(
-        tx,
-        {
-          maxRank: viewer.clearanceRank,
-          filter: collection.filter,
-          after: q.after ?? EPOCH,
-          horizon,
-          ids: q.ids,
-          types: q.types,
-          version: q.version,
-          limit: q.limit + 1,
-        },
-        options,
-      ),
-    );
-    const more = rows.length > q.limit;
-    return { rows: more ? rows.slice(0, q.limit) : rows, more, collection };
-  }
-
-  function shape<T>(rows: VersionRow[], more: boolean, item: (r: VersionRow) => T): TaxiiPage<T> {
-    const first = rows[0];
-    const last = rows.at(-1);
-    return {
-      more,
-      next: more && last ? encodeNext(taxiiTimestamp(last.added)) : null,
-      items: rows.map(item),
-      firstAdded: first ? taxiiTimestamp(first.added) : null,
-      lastAdded: last ? taxiiTimestamp(last.added) : null,
-    };
-  }
-
-  const parseObject = (r: VersionRow) => JSON.parse(r.raw ?? '{}') as Record<string, unknown>;
-
-  async function requireObject(viewer: Viewer, collection: ResolvedCollection, objectId: string): Promise<void> {
-    const found = await graph.read((tx) => objectExists(tx, objectId, viewer.clearanceRank, collection.filter));
-    // The same answer for "absent" and "above your clearance": nothing is learnt of the latter.
-    if (!found) throw new NotFoundError(`no such object in collection ${collection.view.id}`);
-  }
-
-  function statusView(s: {
-    id: string;
-    status: 'pending' | 'complete';
-    requestTimestamp: string;
-    total: number;
-    successes: StatusDetail[];
-    failures: StatusDetail[];
-    pendings: StatusDetail[];
-  }): TaxiiStatus {
-    return {
-      id: s.id,
-      status: s.status,
-      request_timestamp: taxiiTimestamp(s.requestTimestamp),
-      total_count: s.total,
-      success_count: s.successes.length,
-      successes: s.successes,
-      failure_count: s.failures.length,
-      failures: s.failures,
-      pending_count: s.pendings.length,
-      pendings: s.pendings,
-    };
-  }
-
-  async function readStatus(viewer: Viewer, id: string): Promise<TaxiiStatus> {
-    const s = await graph.read((tx) => getStatus(tx, id));
-    // Only who posted (and admins) may read a status; to others it does not exist.
-    if (!s || (s.owner !== viewer.id && !hasRole(viewer, 'admin'))) throw new NotFoundError(`status ${id.slice(0, 80)} does not exist`);
-    return statusView(s);
-  }
-
-  return {
-    async ensureSchema() {
-      await applyTaxiiMigrations(graph);
-    },
-
-    stamp: async () => (await stampForRead()).stamped,
-
-    async collections(viewer) {
-      const stored = await graph.read((tx) => listCollections(tx));
-      return [defaultCollection().view, ...stored.map((c) => resolveStored(c, viewer).view)];
-    },
-
-    async collection(viewer, id) {
-      return (await resolve(viewer, id)).view;
-    },
-
-    async createCollection(input, { viewer }) {
-      requireRole(viewer, 'admin');
-      const title = input.title?.trim() ?? '';
-      if (title === '') throw new ValidationError('title: a collection needs a title');
-      if (title.length > 200) throw new ValidationError('title: at most 200 characters');
-      const stored = await graph.write((tx) =>
-        insertCollection(tx, {
-          id: randomUUID(),
-          title,
-          description: input.description?.trim() || null,
-          alias: input.alias?.trim() || null,
-          writable: input.writable === true,
-          types: cleanList(input.types),
-          labels: cleanList(input.labels),
-          markings: cleanList(input.markings),
-          creators: cleanList(input.creators),
-          createdBy: viewer.name,
-        }),
-      );
-      logger.info({ collection: stored.id, by: viewer.id }, 'TAXII collection created');
-      return resolveStored(stored, viewer).view;
-    },
-
-    async deleteCollection(id, { viewer }) {
-      requireRole(viewer, 'admin');
-      if (id === DEFAULT_COLLECTION_ID) throw new ValidationError('the built-in collection cannot be deleted');
-      if (!(await graph.write((tx) => removeCollection(tx, id)))) throw new NotFoundError(`collection ${id} does not exist`);
-    },
-
-    async objects(viewer, collectionId, params) {
-      const q = parseTaxiiQuery(params, { allow: COLLECTION_PARAMS, defaultVersion: 'last' });
-      const { rows, more } = await page(viewer, collectionId, q, {});
-      return shape(rows, more, parseObject);
-    },
-
-    async manifest(viewer, collectionId, params) {
-      const q = parseTaxiiQuery(params, { allow: COLLECTION_PARAMS, defaultVersion: 'last' });
-      const { rows, more } = await page(viewer, collectionId, q, { manifest: true });
-      return shape(rows, more, (r) => ({
-        id: r.id,
-        date_added: taxiiTimestamp(r.added),
-        version: stixTimestamp(r.version),
-        media_type: STIX_MEDIA_TYPE,
-      }));
-    },
-
-    async object(viewer, collectionId, objectId, params) {
-      const q = parseTaxiiQuery(params, { allow: OBJECT_PARAMS, defaultVersion: 'last' });
-      const { rows, more, collection } = await page(viewer, collectionId, q, { id: objectId });
-      if (rows.length === 0) await requireObject(viewer, collection, objectId);
-      return shape(rows, more, parseObject);
-    },
-
-    async versions(viewer, collectionId, objectId, params) {
-      const q = parseTaxiiQuery(params, { allow: VERSIONS_PARAMS, defaultVersion: 'all' });
-      const { rows, more, collection } = await page(viewer, collectionId, q, { id: objectId, manifest: true });
-      if (rows.length === 0) await requireObject(viewer, collection, objectId);
-      return shape(rows, more, (r) => stixTimestamp(r.version));
-    },
-
-    async addObjects(viewer, collectionId, envelope, options = {}) {
-      const collection = await resolve(viewer, collectionId);
-      if (!collection.writable) throw new ForbiddenError(`collection ${collectionId} is read-only`);
-      requireRole(viewer, 'analyst');
-      const body = isRecord(envelope) ? envelope : null;
-      if (!body || !Array.isArray(body.objects)) {
-        throw new ValidationError('the request body must be a TAXII envelope: {"objects": [ … ]}');
-      }
-      const objects = body.objects as unknown[];
-      const id = randomUUID();
-      const at = new Date().toISOString();
-      const pendings = objects.map((o, i) => {
-        const r = typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
-        return { id: typeof r.id === 'string' ? r.id : `objects[${i}]` };
-      });
-      await graph.write((tx) => createStatus(tx, { id, owner: viewer.id, total: objects.length, pendings, at }));
-      const done = (async () => {
-        let details: { successes: StatusDetail[]; failures: StatusDetail[] };
-        try {
-          const report = await deps.stixImport.importBundle(objects, { viewer, source: `taxii:${collectionId}` });
-          details = statusDetails(objects, report);
-        } catch (e) {
-          logger.error({ err: e, status: id }, 'TAXII envelope import failed');
-          details = {
-            successes: [],
-            failures: pendings.map((p) => ({ ...p, message: 'not imported: the import failed on the server; nothing was stored' })),
-          };
-        }
-        await graph.write((tx) => finishStatus(tx, id, details.successes, details.failures));
-      })();
-      done.catch((e: unknown) => logger.error({ err: e, status: id }, 'could not record a TAXII status'));
-      const waitMs = options.waitMs ?? 10_000;
-      await Promise.race([done.catch(() => {}), new Promise((r) => setTimeout(r, waitMs).unref())]);
-      return readStatus(viewer, id);
-    },
-
-    status: readStatus,
   };
+}
+
+async function resolve({ graph }: TaxiiDeps, viewer: Viewer, id: string): Promise<ResolvedCollection> {
+  if (id === DEFAULT_COLLECTION_ID) return defaultCollection();
+  const stored = (await graph.read((tx) => listCollections(tx))).find((c) => c.id === id);
+  if (!stored) throw new NotFoundError(`collection ${id.slice(0, 80)} does not exist`);
+  return resolveStored(stored, viewer);
+}
+
+async function page(
+  deps: TaxiiDeps,
+  viewer: Viewer,
+  collectionId: string,
+  q: TaxiiQuery,
+  options: { id?: string; manifest?: boolean },
+): Promise<{ rows: VersionRow[]; more: boolean; collection: ResolvedCollection }> {
+  const collection = await resolve(deps, viewer, collectionId);
+  if (!q.specVersionMatches) return { rows: [], more: false, collection };
+  const { horizon } = await deps.stampForRead();
+  const rows = await deps.graph.read((tx) =>
+    versionRows(
+      tx,
+      {
+        maxRank: viewer.clearanceRank,
+        filter: collection.filter,
+        after: q.after ?? EPOCH,
+        horizon,
+        ids: q.ids,
+        types: q.types,
+        version: q.version,
+        limit: q.limit + 1,
+      },
+      options,
+    ),
+  );
+  const more = rows.length > q.limit;
+  return { rows: more ? rows.slice(0, q.limit) : rows, more, collection };
+}
+
+function shape<T>(rows: VersionRow[], more: boolean, item: (r: VersionRow) => T): TaxiiPage<T> {
+  const first = rows[0];
+  const last = rows.at(-1);
+  return {
+    more,
+    next: more && last ? encodeNext(taxiiTimestamp(last.added)) : null,
+    items: rows.map(item),
+    firstAdded: first ? taxiiTimestamp(first.added) : null,
+    lastAdded: last ? taxiiTimestamp(last.added) : null,
+  };
+}
+
+const parseObject = (r: VersionRow) => JSON.parse(r.raw ?? '{}') as Record<string, unknown>;
+
+async function requireObject({ graph }: TaxiiDeps, viewer: Viewer, collection: ResolvedCollection, objectId: string): Promise<void> {
+  const found = await graph.read((tx) => objectExists(tx, objectId, viewer.clearanceRank, collection.filter));
+  // The same answer for "absent" and "above your clearance": nothing is learnt of the latter.
+  if (!found) throw new NotFoundError(`no such object in collection ${collection.view.id}`);
+}
+
+function statusView(s: {
+  id: string;
+  status: 'pending' | 'complete';
+  requestTimestamp: string;
+  total: number;
+  successes: StatusDetail[];
+  failures: StatusDetail[];
+  pendings: StatusDetail[];
+}): TaxiiStatus {
+  return {
+    id: s.id,
+    status: s.status,
+    request_timestamp: taxiiTimestamp(s.requestTimestamp),
+    total_count: s.total,
+    success_count: s.successes.length,
+    successes: s.successes,
+    failure_count: s.failures.length,
+    failures: s.failures,
+    pending_count: s.pendings.length,
+    pendings: s.pendings,
+  };
+}
+
+async function readStatus({ graph }: TaxiiDeps, viewer: Viewer, id: string): Promise<TaxiiStatus> {
+  const s = await graph.read((tx) => getStatus(tx, id));
+  // Only who posted (and admins) may read a status; to others it does not exist.
+  if (!s || (s.owner !== viewer.id && !hasRole(viewer, 'admin'))) throw new NotFoundError(`status ${id.slice(0, 80)} does not exist`);
+  return statusView(s);
+}
+
+async function collections({ graph }: TaxiiDeps, viewer: Viewer): Promise<TaxiiCollection[]> {
+  const stored = await graph.read((tx) => listCollections(tx));
+  return [defaultCollection().view, ...stored.map((c) => resolveStored(c, viewer).view)];
+}
+
+async function createCollection({ graph, logger }: TaxiiDeps, input: NewCollection, viewer: Viewer): Promise<TaxiiCollection> {
+  requireRole(viewer, 'admin');
+  const title = input.title?.trim() ?? '';
+  if (title === '') throw new ValidationError('title: a collection needs a title');
+  if (title.length > 200) throw new ValidationError('title: at most 200 characters');
+  const stored = await graph.write((tx) =>
+    insertCollection(tx, {
+      id: randomUUID(),
+      title,
+      description: input.description?.trim() || null,
+      alias: input.alias?.trim() || null,
+      writable: input.writable === true,
+      types: cleanList(input.types),
+      labels: cleanList(input.labels),
+      markings: cleanList(input.markings),
+      creators: cleanList(input.creators),
+      createdBy: viewer.name,
+    }),
+  );
+  logger.info({ collection: stored.id, by: viewer.id }, 'TAXII collection created');
+  return resolveStored(stored, viewer).view;
+}
+
+async function deleteCollection({ graph }: TaxiiDeps, id: string, viewer: Viewer): Promise<void> {
+  requireRole(viewer, 'admin');
+  if (id === DEFAULT_COLLECTION_ID) throw new ValidationError('the built-in collection cannot be deleted');
+  if (!(await graph.write((tx) => removeCollection(tx, id)))) throw new NotFoundError(`collection ${id} does not exist`);
+}
+
+async function objects(deps: TaxiiDeps, viewer: Viewer, collectionId: string, params: URLSearchParams) {
+  const q = parseTaxiiQuery(params, { allow: COLLECTION_PARAMS, defaultVersion: 'last' });
+  const { rows, more } = await page(deps, viewer, collectionId, q, {});
+  return shape(rows, more, parseObject);
+}
+
+async function manifest(deps: TaxiiDeps, viewer: Viewer, collectionId: string, params: URLSearchParams) {
+  const q = parseTaxiiQuery(params, { allow: COLLECTION_PARAMS, defaultVersion: 'last' });
+  const { rows, more } = await page(deps, viewer, collectionId, q, { manifest: true });
+  return shape(rows, more, (r) => ({
+    id: r.id,
+    date_added: taxiiTimestamp(r.added),
+    version: stixTimestamp(r.version),
+    media_type: STIX_MEDIA_TYPE,
+  }));
+}
+
+async function object(deps: TaxiiDeps, viewer: Viewer, collectionId: string, objectId: string, params: URLSearchParams) {
+  const q = parseTaxiiQuery(params, { allow: OBJECT_PARAMS, defaultVersion: 'last' });
+  const { rows, more, collection } = await page(deps, viewer, collectionId, q, { id: objectId });
+  if (rows.length === 0) await requireObject(deps, viewer, collection, objectId);
+  return shape(rows, more, parseObject);
+}
+
+async function versions(deps: TaxiiDeps, viewer: Viewer, collectionId: string, objectId: string, params: URLSearchParams) {
+  const q = parseTaxiiQuery(params, { allow: VERSIONS_PARAMS, defaultVersion: 'all' });
+  const { rows, more, collection } = await page(deps, viewer, collectionId, q, { id: objectId, manifest: true });
+  if (rows.length === 0) await requireObject(deps, viewer, collection, objectId);
+  return shape(rows, more, (r) => stixTimestamp(r.version));
+}
+
+async function addObjects(
+  deps: TaxiiDeps,
+  viewer: Viewer,
+  collectionId: string,
+  envelope: unknown,
+  options: { waitMs?: number } = {},
+): Promise<TaxiiStatus> {
+  const { graph, logger } = deps;
+  const collection = await resolve(deps, viewer, collectionId);
+  if (!collection.writable) throw new ForbiddenError(`collection ${collectionId} is read-only`);
+  requireRole(viewer, 'analyst');
+  const body = isRecord(envelope) ? envelope : null;
+  if (!body || !Array.isArray(body.objects)) {
+    throw new ValidationError('the request body must be a TAXII envelope: {"objects": [ … ]}');
+  }
+  const objects = body.objects as unknown[];
+  const id = randomUUID();
+  const at = new Date().toISOString();
+  const pendings = objects.map((o, i) => {
+    const r = typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+    return { id: typeof r.id === 'string' ? r.id : `objects[${i}]` };
+  });
+  await graph.write((tx) => createStatus(tx, { id, owner: viewer.id, total: objects.length, pendings, at }));
+  const done = (async () => {
+    let details: { successes: StatusDetail[]; failures: StatusDetail[] };
+    try {
+      const report = await deps.stixImport.importBundle(objects, { viewer, source: `taxii:${collectionId}` });
+      details = statusDetails(objects, report);
+    } catch (e) {
+      logger.error({ err: e, status: id }, 'TAXII envelope import failed');
+      details = {
+        successes: [],
+        failures: pendings.map((p) => ({ ...p, message: 'not imported: the import failed on the server; nothing was stored' })),
+      };
+    }
+    await graph.write((tx) => finishStatus(tx, id, details.successes, details.failures));
+  })();
+  done.catch((e: unknown) => logger.error({ err: e, status: id }, 'could not record a TAXII status'));
+  const waitMs = options.waitMs ?? 10_000;
+  await Promise.race([done.catch(() => {}), new Promise((r) => setTimeout(r, waitMs).unref())]);
+  return readStatus(deps, viewer, id);
 }

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DomainError, GraphUnavailableError } from '../errors';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
-import { DEFAULT_COLLECTION_ID, TAXII_MEDIA_TYPE, type TaxiiPage } from '../services/taxii.service';
+import { DEFAULT_COLLECTION_ID, TAXII_MEDIA_TYPE, type TaxiiPage, type TaxiiService } from '../services/taxii.service';
 import type { Viewer } from '../services/viewer';
 
 export const TAXII_PREFIX = '/taxii2';
@@ -143,154 +143,183 @@ export interface TaxiiHttp {
   handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
+/** What the functions below need, resolved once by createTaxiiHttp. */
+interface TaxiiHttpDeps {
+  services: Services;
+  /** services.taxii, as it was when the handler was made. */
+  taxii: TaxiiService;
+  /** The taxii-http area's child logger. */
+  logger: Logger;
+  anonymous: Viewer | null;
+  maxRequestBytes: number;
+}
+
 export function createTaxiiHttp(options: TaxiiHttpOptions): TaxiiHttp {
-  const { services } = options;
-  const logger = options.logger.child({ area: 'taxii-http' });
-  const taxii = services.taxii;
+  const deps: TaxiiHttpDeps = {
+    services: options.services,
+    taxii: options.services.taxii,
+    logger: options.logger.child({ area: 'taxii-http' }),
+    anonymous: options.anonymous ?? null,
+    maxRequestBytes: options.maxRequestBytes,
+  };
+  return {
+    fetch: (request) => fetchTaxii(deps, request),
+    handle: (req, res) => handle(deps, req, res),
+  };
+}
 
-  async function authenticate(request: Request): Promise<Viewer> {
-    const token = tokenFromAuthorization(request.headers.get('authorization'));
-    if (token === null) {
-      if (options.anonymous) return options.anonymous;
-      throw new HttpError(401, 'Authentication required: send your API token as Authorization: Bearer <token>, or as the password of HTTP Basic.', {
-        'www-authenticate': CHALLENGE,
-      });
-    }
-    const viewer = token === undefined ? null : await services.auth.authenticate(token);
-    if (!viewer) throw new HttpError(401, 'The token is invalid or was revoked.', { 'www-authenticate': CHALLENGE });
-    return viewer;
+async function authenticate({ services, anonymous }: TaxiiHttpDeps, request: Request): Promise<Viewer> {
+  const token = tokenFromAuthorization(request.headers.get('authorization'));
+  if (token === null) {
+    if (anonymous) return anonymous;
+    throw new HttpError(401, 'Authentication required: send your API token as Authorization: Bearer <token>, or as the password of HTTP Basic.', {
+      'www-authenticate': CHALLENGE,
+    });
   }
+  const viewer = token === undefined ? null : await services.auth.authenticate(token);
+  if (!viewer) throw new HttpError(401, 'The token is invalid or was revoked.', { 'www-authenticate': CHALLENGE });
+  return viewer;
+}
 
-  async function route(request: Request, url: URL): Promise<Response> {
-    const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
-    const method = request.method.toUpperCase();
-    if (!acceptsTaxii(request.headers.get('accept'))) {
-      throw new HttpError(406, `This server answers with ${TAXII_MEDIA_TYPE}; the Accept header does not allow it.`);
-    }
-    const viewer = await authenticate(request);
-    const onlyGet = () => {
-      if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} is not supported here`, { allow: 'GET, HEAD' });
-    };
-    const root = `${url.origin}${API_ROOT_PATH}`;
+/** Refuses every method but GET and HEAD (405). */
+function onlyGet(method: string): void {
+  if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, `${method} is not supported here`, { allow: 'GET, HEAD' });
+}
 
-    if (path === `${TAXII_PREFIX}/`) {
-      onlyGet();
-      return taxiiJson({
-        title: 'Attribution Graph TAXII server',
-        description: 'STIX 2.1 objects of this Attribution Graph instance, within your token’s TLP clearance.',
-        default: root,
-        api_roots: [root],
-      });
-    }
-    if (!path.startsWith(API_ROOT_PATH)) throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
-    const parts = path.slice(API_ROOT_PATH.length).split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+/** Discovery, the API root, status and the collection list; a collection's resources in collectionRoute. */
+async function route(deps: TaxiiHttpDeps, request: Request, url: URL): Promise<Response> {
+  const { taxii } = deps;
+  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+  const method = request.method.toUpperCase();
+  if (!acceptsTaxii(request.headers.get('accept'))) {
+    throw new HttpError(406, `This server answers with ${TAXII_MEDIA_TYPE}; the Accept header does not allow it.`);
+  }
+  const viewer = await authenticate(deps, request);
+  const root = `${url.origin}${API_ROOT_PATH}`;
 
-    if (parts.length === 0) {
-      onlyGet();
-      return taxiiJson({
-        title: 'Attribution Graph',
-        description: `Collections of this instance. The built-in collection ${DEFAULT_COLLECTION_ID} holds everything your token may see.`,
-        versions: [TAXII_MEDIA_TYPE],
-        max_content_length: options.maxRequestBytes,
-      });
-    }
-    if (parts[0] === 'status' && parts.length === 2) {
-      onlyGet();
-      return taxiiJson(await taxii.status(viewer, parts[1]!));
-    }
-    if (parts[0] !== 'collections') throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
-    if (parts.length === 1) {
-      onlyGet();
-      return taxiiJson({ collections: await taxii.collections(viewer) });
-    }
-    const collectionId = parts[1]!;
-    if (parts.length === 2) {
-      onlyGet();
-      return taxiiJson(await taxii.collection(viewer, collectionId));
-    }
-    if (parts[2] === 'manifest' && parts.length === 3) {
-      onlyGet();
-      const page = await taxii.manifest(viewer, collectionId, url.searchParams);
-      return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
-    }
-    if (parts[2] === 'objects' && parts.length === 3) {
-      if (method === 'POST') {
-        if (!isTaxiiContentType(request.headers.get('content-type'))) {
-          throw new HttpError(415, `POST an envelope as Content-Type: ${TAXII_MEDIA_TYPE}`);
-        }
-        // The collection must exist and be writable before the body is read.
-        const collection = await taxii.collection(viewer, collectionId);
-        if (!collection.can_write) {
-          throw new HttpError(403, `You may not write to collection ${collectionId} (read-only, or your token is not an analyst's).`);
-        }
-        const body = await readBody(request, options.maxRequestBytes);
-        return taxiiJson(await taxii.addObjects(viewer, collectionId, body), 202);
+  if (path === `${TAXII_PREFIX}/`) {
+    onlyGet(method);
+    return taxiiJson({
+      title: 'Attribution Graph TAXII server',
+      description: 'STIX 2.1 objects of this Attribution Graph instance, within your token’s TLP clearance.',
+      default: root,
+      api_roots: [root],
+    });
+  }
+  if (!path.startsWith(API_ROOT_PATH)) throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
+  const parts = path.slice(API_ROOT_PATH.length).split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+
+  if (parts.length === 0) {
+    onlyGet(method);
+    return taxiiJson({
+      title: 'Attribution Graph',
+      description: `Collections of this instance. The built-in collection ${DEFAULT_COLLECTION_ID} holds everything your token may see.`,
+      versions: [TAXII_MEDIA_TYPE],
+      max_content_length: deps.maxRequestBytes,
+    });
+  }
+  if (parts[0] === 'status' && parts.length === 2) {
+    onlyGet(method);
+    return taxiiJson(await taxii.status(viewer, parts[1]!));
+  }
+  if (parts[0] !== 'collections') throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
+  if (parts.length === 1) {
+    onlyGet(method);
+    return taxiiJson({ collections: await taxii.collections(viewer) });
+  }
+  return collectionRoute(deps, request, url, viewer, parts);
+}
+
+/** `collections/<id>/…`: the collection, its manifest, objects (GET and POST), one object, its versions. */
+async function collectionRoute(deps: TaxiiHttpDeps, request: Request, url: URL, viewer: Viewer, parts: string[]): Promise<Response> {
+  const { taxii } = deps;
+  const method = request.method.toUpperCase();
+  const collectionId = parts[1]!;
+  if (parts.length === 2) {
+    onlyGet(method);
+    return taxiiJson(await taxii.collection(viewer, collectionId));
+  }
+  if (parts[2] === 'manifest' && parts.length === 3) {
+    onlyGet(method);
+    const page = await taxii.manifest(viewer, collectionId, url.searchParams);
+    return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
+  }
+  if (parts[2] === 'objects' && parts.length === 3) {
+    if (method === 'POST') {
+      if (!isTaxiiContentType(request.headers.get('content-type'))) {
+        throw new HttpError(415, `POST an envelope as Content-Type: ${TAXII_MEDIA_TYPE}`);
       }
-      onlyGet();
-      const page = await taxii.objects(viewer, collectionId, url.searchParams);
-      return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
-    }
-    if (parts[2] === 'objects' && parts.length === 4) {
-      if (method === 'DELETE') throw new HttpError(405, 'Deleting objects over TAXII is not supported by this server.', { allow: 'GET, HEAD' });
-      onlyGet();
-      const page = await taxii.object(viewer, collectionId, parts[3]!, url.searchParams);
-      return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
-    }
-    if (parts[2] === 'objects' && parts[4] === 'versions' && parts.length === 5) {
-      onlyGet();
-      const page = await taxii.versions(viewer, collectionId, parts[3]!, url.searchParams);
-      return taxiiJson(envelope(page, 'versions'), 200, pageHeaders(page));
-    }
-    throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
-  }
-
-  async function fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    try {
-      const response = await route(request, url);
-      if (request.method.toUpperCase() === 'HEAD') return new Response(null, { status: response.status, headers: response.headers });
-      return response;
-    } catch (error) {
-      if (error instanceof HttpError) return errorResponse(error.status, error.message, undefined, error.headers);
-      if (error instanceof DomainError) {
-        const status = HTTP_STATUS[error.code] ?? 400;
-        const headers: Record<string, string> = error instanceof GraphUnavailableError ? { 'retry-after': '5' } : {};
-        return errorResponse(status, error.message, error.code, headers);
+      // The collection must exist and be writable before the body is read.
+      const collection = await taxii.collection(viewer, collectionId);
+      if (!collection.can_write) {
+        throw new HttpError(403, `You may not write to collection ${collectionId} (read-only, or your token is not an analyst's).`);
       }
-      logger.error({ err: error, path: url.pathname, method: request.method }, 'TAXII request failed');
-      return errorResponse(500, 'Unexpected error; it was logged on the server.');
+      const body = await readBody(request, deps.maxRequestBytes);
+      return taxiiJson(await taxii.addObjects(viewer, collectionId, body), 202);
     }
+    onlyGet(method);
+    const page = await taxii.objects(viewer, collectionId, url.searchParams);
+    return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
   }
+  if (parts[2] === 'objects' && parts.length === 4) {
+    if (method === 'DELETE') throw new HttpError(405, 'Deleting objects over TAXII is not supported by this server.', { allow: 'GET, HEAD' });
+    onlyGet(method);
+    const page = await taxii.object(viewer, collectionId, parts[3]!, url.searchParams);
+    return taxiiJson(envelope(page, 'objects'), 200, pageHeaders(page));
+  }
+  if (parts[2] === 'objects' && parts[4] === 'versions' && parts.length === 5) {
+    onlyGet(method);
+    const page = await taxii.versions(viewer, collectionId, parts[3]!, url.searchParams);
+    return taxiiJson(envelope(page, 'versions'), 200, pageHeaders(page));
+  }
+  throw new HttpError(404, `${url.pathname} is not a TAXII resource of this server`);
+}
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
-    const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
-    const headers = new Headers();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (Array.isArray(value)) for (const v of value) headers.append(key, v);
-      else if (value !== undefined) headers.set(key, value);
+async function fetchTaxii(deps: TaxiiHttpDeps, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  try {
+    const response = await route(deps, request, url);
+    if (request.method.toUpperCase() === 'HEAD') return new Response(null, { status: response.status, headers: response.headers });
+    return response;
+  } catch (error) {
+    if (error instanceof HttpError) return errorResponse(error.status, error.message, undefined, error.headers);
+    if (error instanceof DomainError) {
+      const status = HTTP_STATUS[error.code] ?? 400;
+      const headers: Record<string, string> = error instanceof GraphUnavailableError ? { 'retry-after': '5' } : {};
+      return errorResponse(status, error.message, error.code, headers);
     }
-    const method = req.method ?? 'GET';
-    const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(url, {
-      method,
-      headers,
-      ...(hasBody ? { body: req as unknown as ReadableStream, duplex: 'half' } : {}),
-    } as RequestInit);
-    void fetch(request)
-      .then(async (response) => {
-        const out: Record<string, string> = {};
-        response.headers.forEach((value, key) => {
-          out[key] = value;
-        });
-        res.writeHead(response.status, out);
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch((error: unknown) => {
-        logger.error({ err: error }, 'TAXII response failed');
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
+    deps.logger.error({ err: error, path: url.pathname, method: request.method }, 'TAXII request failed');
+    return errorResponse(500, 'Unexpected error; it was logged on the server.');
+  }
+}
+
+/** The same for node:http: the request as a Fetch Request, the Response written back. */
+function handle(deps: TaxiiHttpDeps, req: IncomingMessage, res: ServerResponse): void {
+  const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const method = req.method ?? 'GET';
+  const hasBody = method !== 'GET' && method !== 'HEAD';
+  const request = new Request(url, {
+    method,
+    headers,
+    ...(hasBody ? { body: req as unknown as ReadableStream, duplex: 'half' } : {}),
+  } as RequestInit);
+  void fetchTaxii(deps, request)
+    .then(async (response) => {
+      const out: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        out[key] = value;
       });
-  }
-
-  return { fetch, handle };
+      res.writeHead(response.status, out);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })
+    .catch((error: unknown) => {
+      deps.logger.error({ err: error }, 'TAXII response failed');
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
 }
