@@ -42,6 +42,8 @@ const config: CodegenConfig = {
       config: {
         scalars: SCALARS,
         enumsAsTypes: true,
+        // Enums whose resolvers map values (stix-object.resolvers.ts): resolvers see the internal ones.
+        enumValues: { TlpLevel: { AMBER_STRICT: 'AMBER+STRICT' } },
         useTypeImports: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: 'T | null',

@@ -2423,7 +2423,7 @@ export type TlpLevel =
   /** TLP:AMBER — within the recipient's organisation and its clients. */
   | 'AMBER'
   /** TLP:AMBER+STRICT — within the recipient's organisation only. */
-  | 'AMBER_STRICT'
+  | 'AMBER+STRICT'
   /** TLP:CLEAR — may be shared without limit (TLP 1.0 WHITE). */
   | 'CLEAR'
   /** TLP:GREEN — within the community. */
@@ -2734,7 +2734,7 @@ export type ResolversTypes = {
   TaxiiFeed: ResolverTypeWrapper<TaxiiFeed>;
   TaxiiFeedRun: ResolverTypeWrapper<TaxiiFeedRun>;
   ThreatActor: ResolverTypeWrapper<Omit<ThreatActor, 'createdBy'> & { createdBy?: Maybe<ResolversTypes['StixObject']> }>;
-  TlpLevel: TlpLevel;
+  TlpLevel: null;
   Tool: ResolverTypeWrapper<Omit<Tool, 'createdBy'> & { createdBy?: Maybe<ResolversTypes['StixObject']> }>;
   UpdateEvidenceInput: UpdateEvidenceInput;
   UpdateHypothesisInput: UpdateHypothesisInput;
@@ -3732,6 +3732,8 @@ export type ThreatActorResolvers<ContextType = any, ParentType extends Resolvers
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type TlpLevelResolvers = { AMBER?: 'AMBER', AMBER_STRICT: 'AMBER+STRICT', CLEAR?: 'CLEAR', GREEN?: 'GREEN', RED?: 'RED' };
+
 export type ToolResolvers<ContextType = any, ParentType extends ResolversParentTypes['Tool'] = ResolversParentTypes['Tool']> = {
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   confidence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -3846,6 +3848,7 @@ export type Resolvers<ContextType = any> = {
   TaxiiFeed?: TaxiiFeedResolvers<ContextType>;
   TaxiiFeedRun?: TaxiiFeedRunResolvers<ContextType>;
   ThreatActor?: ThreatActorResolvers<ContextType>;
+  TlpLevel?: TlpLevelResolvers;
   Tool?: ToolResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
