@@ -56,6 +56,7 @@ const config: CodegenConfig = {
         scalars: SCALARS,
         enumType: 'string-literal',
         mergeFragmentTypes: true,
+        arrayInputCoercion: false,
         useTypeImports: true,
         avoidOptionals: false,
         maybeValue: 'T | null',

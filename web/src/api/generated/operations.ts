@@ -314,11 +314,11 @@ export type WebSystemQueryVariables = Exact<{ [key: string]: never; }>;
 export type WebSystemQuery = { system: { version: string, graphAvailable: boolean, database: string } };
 
 export type WebNeighborhoodQueryVariables = Exact<{
-  ids: Array<string> | string;
+  ids: Array<string>;
   depth?: number | null | undefined;
   limit?: number | null | undefined;
-  types?: Array<string> | string | null | undefined;
-  relationshipTypes?: Array<string> | string | null | undefined;
+  types?: Array<string> | null | undefined;
+  relationshipTypes?: Array<string> | null | undefined;
   includeRefs?: boolean | null | undefined;
 }>;
 
@@ -361,7 +361,7 @@ export type WebAssessmentQueryVariables = Exact<{
 export type WebAssessmentQuery = { assessment: { hypotheses: Array<{ score: number | null, posterior: number | null, rank: number, label: string | null, hypothesis: { id: string, name: string, category: string } }>, evidence: Array<{ id: string, diagnosticity: number }> } };
 
 export type WebExportStixBundleQueryVariables = Exact<{
-  ids?: Array<string> | string | null | undefined;
+  ids?: Array<string> | null | undefined;
   depth?: number | null | undefined;
   incidentId?: string | null | undefined;
 }>;
@@ -388,7 +388,7 @@ export type WebUpdateHypothesisMutation = { updateHypothesis: { id: string, modi
 
 export type WebCreateCandidateHypothesesMutationVariables = Exact<{
   incidentId: string;
-  actorIds: Array<string> | string;
+  actorIds: Array<string>;
 }>;
 
 
@@ -411,7 +411,7 @@ export type WebCreateHypothesisMutation = { createHypothesis: { id: string } };
 
 export type WebSearchQueryVariables = Exact<{
   text: string;
-  types?: Array<string> | string | null | undefined;
+  types?: Array<string> | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
