@@ -263,45 +263,45 @@ export type AssessmentMethod =
 /** An ATT&CK technique or any other attack pattern. */
 export type AttackPattern = StixObject & {
   __typename?: 'AttackPattern';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids, e.g. `T1078`. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
   /** Whether this is a sub-technique (ATT&CK `x_mitre_is_subtechnique`). */
   isSubtechnique: Maybe<Scalars['Boolean']['output']>;
   /** Kill-chain phases (ATT&CK tactics). */
   killChainPhases: Array<KillChainPhase>;
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name of the technique. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** Platforms (ATT&CK `x_mitre_platforms`). */
   platforms: Array<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `attack-pattern`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -343,45 +343,45 @@ export type BriefFormat =
 /** A campaign: a set of malicious activities over a period of time against specific targets. */
 export type Campaign = StixObject & {
   __typename?: 'Campaign';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
   /** First time the campaign was seen. */
   firstSeen: Maybe<Scalars['DateTime']['output']>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
   /** Last time the campaign was seen. */
   lastSeen: Maybe<Scalars['DateTime']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** The campaign's objective. */
   objective: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `campaign`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -826,41 +826,41 @@ export type FactSheetIssue = {
 /** Any other STIX object: SCOs, other SDOs, custom `x-` objects, the attribution extension SDOs. */
 export type GenericStixObject = StixObject & {
   __typename?: 'GenericStixObject';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
   /** Kill-chain phases, when the object has some. */
   killChainPhases: Array<KillChainPhase>;
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name or readable stand-in. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** STIX type. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -1126,47 +1126,47 @@ export type IncidentBrief = {
 /** An indicator: a pattern that detects suspicious or malicious activity. */
 export type Indicator = StixObject & {
   __typename?: 'Indicator';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
   /** Kinds of indicator (STIX `indicator-type-ov`). */
   indicatorTypes: Array<Scalars['String']['output']>;
   /** Kill-chain phases. */
   killChainPhases: Array<KillChainPhase>;
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** The detection pattern. */
   pattern: Maybe<Scalars['String']['output']>;
   /** Language of the pattern, e.g. `stix`, `snort`, `yara`. */
   patternType: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `indicator`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
   /** From when the indicator is valid. */
   validFrom: Maybe<Scalars['DateTime']['output']>;
@@ -1177,51 +1177,51 @@ export type Indicator = StixObject & {
 /** An intrusion set: a grouping of adversarial behaviour attributed to one organisation (ATT&CK groups). */
 export type IntrusionSet = StixObject & {
   __typename?: 'IntrusionSet';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids, e.g. `G0007`. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
   /** First time the set was seen. */
   firstSeen: Maybe<Scalars['DateTime']['output']>;
   /** High-level goals. */
   goals: Array<Scalars['String']['output']>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
   /** Last time the set was seen. */
   lastSeen: Maybe<Scalars['DateTime']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** Primary motivation (STIX `attack-motivation-ov`). */
   primaryMotivation: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
   /** Organisational level of the set (STIX `attack-resource-level-ov`). */
   resourceLevel: Maybe<Scalars['String']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
   /** Secondary motivations. */
   secondaryMotivations: Array<Scalars['String']['output']>;
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `intrusion-set`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -1266,51 +1266,51 @@ export type LeadStatus =
 /** Malware: a malware family or instance. */
 export type Malware = StixObject & {
   __typename?: 'Malware';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids, e.g. `S0154`. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
   /** First time the malware was seen. */
   firstSeen: Maybe<Scalars['DateTime']['output']>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
   /** Whether this describes a family rather than an instance. */
   isFamily: Maybe<Scalars['Boolean']['output']>;
   /** Kill-chain phases. */
   killChainPhases: Array<KillChainPhase>;
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
   /** Last time the malware was seen. */
   lastSeen: Maybe<Scalars['DateTime']['output']>;
   /** Kinds of malware (STIX `malware-type-ov`). */
   malwareTypes: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** Platforms (ATT&CK `x_mitre_platforms`). */
   platforms: Array<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `malware`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -1328,43 +1328,43 @@ export type Marking = {
 /** A marking-definition (TLP, statement or other). */
 export type MarkingDefinition = StixObject & {
   __typename?: 'MarkingDefinition';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
   /** The TLP level this marking confers, when it is a TLP marking. */
   confers: Maybe<TlpLevel>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
   /** Markings of the marking-definition itself. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name, e.g. `TLP:GREEN`. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
   /** The statement, for statement markings. */
   statement: Maybe<Scalars['String']['output']>;
   /** Effective TLP level of the marking-definition object itself. */
   tlp: TlpLevel;
-  /** Always `marking-definition`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -1954,39 +1954,39 @@ export type RatingCombination =
 /** A relationship SRO: `source` —relationshipType→ `target`. */
 export type Relationship = StixObject & {
   __typename?: 'Relationship';
-  /** Aliases (rarely used on relationships). */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
   /** The relationship type, as name. */
   name: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
   /** STIX relationship type, e.g. `uses`, `attributed-to`. */
   relationshipType: Scalars['String']['output'];
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
   /** The source object, when you may see it. */
   source: Maybe<StixObject>;
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
   /** Start of the period the relationship held. */
   startTime: Maybe<Scalars['DateTime']['output']>;
@@ -1994,9 +1994,9 @@ export type Relationship = StixObject & {
   stopTime: Maybe<Scalars['DateTime']['output']>;
   /** The target object, when you may see it. */
   target: Maybe<StixObject>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `relationship`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -2361,43 +2361,43 @@ export type TaxiiFeedRun = {
 /** A threat actor: individuals, groups or organisations believed to operate with malicious intent. */
 export type ThreatActor = StixObject & {
   __typename?: 'ThreatActor';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
   /** First time the actor was seen. */
   firstSeen: Maybe<Scalars['DateTime']['output']>;
   /** High-level goals. */
   goals: Array<Scalars['String']['output']>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
   /** Last time the actor was seen. */
   lastSeen: Maybe<Scalars['DateTime']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** Primary motivation. */
   primaryMotivation: Maybe<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
   /** Organisational level (STIX `attack-resource-level-ov`). */
   resourceLevel: Maybe<Scalars['String']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
   /** Roles the actor plays (STIX `threat-actor-role-ov`). */
   roles: Array<Scalars['String']['output']>;
@@ -2405,13 +2405,13 @@ export type ThreatActor = StixObject & {
   secondaryMotivations: Array<Scalars['String']['output']>;
   /** Skill level (STIX `threat-actor-sophistication-ov`). */
   sophistication: Maybe<Scalars['String']['output']>;
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
   /** Kinds of actor (STIX `threat-actor-type-ov`), e.g. `nation-state`. */
   threatActorTypes: Array<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
-  /** Always `threat-actor`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
@@ -2434,45 +2434,45 @@ export type TlpLevel =
 /** A legitimate tool that adversaries use. */
 export type Tool = StixObject & {
   __typename?: 'Tool';
-  /** Aliases. */
+  /** Aliases (`aliases` and ATT&CK's `x_mitre_aliases`). */
   aliases: Array<Scalars['String']['output']>;
-  /** Confidence from 0 to 100. */
+  /** Confidence from 0 to 100, when the producer gave one. */
   confidence: Maybe<Scalars['Int']['output']>;
-  /** Creation time. */
+  /** When the object was created (STIX `created`). */
   created: Maybe<Scalars['DateTime']['output']>;
-  /** Creator identity, when visible. */
+  /** The identity that created the object, when you may see it. */
   createdBy: Maybe<StixObject>;
-  /** Description. */
+  /** Description, Markdown as published. */
   description: Maybe<Scalars['String']['output']>;
-  /** External ids. */
+  /** External ids only, e.g. `T1078`, `G0007`, `CVE-2024-3400`. */
   externalIds: Array<Scalars['String']['output']>;
-  /** External references. */
+  /** External references: ATT&CK ids, CVEs, URLs of sources. */
   externalReferences: Array<ExternalReference>;
-  /** STIX identifier. */
+  /** STIX identifier, e.g. `intrusion-set--bef4c620-0787-42a8-a96d-b7eb6e85917c`. */
   id: Scalars['ID']['output'];
   /** Kill-chain phases. */
   killChainPhases: Array<KillChainPhase>;
-  /** Labels. */
+  /** Labels (the STIX `labels` property). */
   labels: Array<Scalars['String']['output']>;
-  /** Markings. */
+  /** The markings on the object (object and granular markings), with their TLP level when they are TLP. */
   markings: Array<Marking>;
-  /** Time of this version. */
+  /** When this version was made (STIX `modified`). */
   modified: Maybe<Scalars['DateTime']['output']>;
-  /** Name. */
+  /** The object's name, or a readable stand-in (an SCO's value, a hash, a relationship's type). */
   name: Maybe<Scalars['String']['output']>;
   /** Platforms (ATT&CK `x_mitre_platforms`). */
   platforms: Array<Scalars['String']['output']>;
-  /** The object as stored. */
+  /** The STIX object exactly as stored (JSON); null when it names an object you may not see (a relationship end, a `*_ref(s)` entry), as in exports and TAXII. */
   raw: Maybe<Scalars['JSON']['output']>;
-  /** Whether the object was revoked. */
+  /** Whether the producer revoked the object. */
   revoked: Scalars['Boolean']['output'];
-  /** STIX specification version. */
+  /** STIX specification version of the stored object (`2.1`; 2.0 input is upgraded on import). */
   specVersion: Maybe<Scalars['String']['output']>;
-  /** Effective TLP level. */
+  /** The object's effective TLP level: the most restrictive of its markings (CLEAR when unmarked). */
   tlp: TlpLevel;
   /** Kinds of tool (STIX `tool-type-ov`). */
   toolTypes: Array<Scalars['String']['output']>;
-  /** Always `tool`. */
+  /** STIX type, e.g. `intrusion-set`. */
   type: Scalars['String']['output'];
 };
 
