@@ -2,9 +2,6 @@
  * The executable schema: SDL files from schema/graphql merged with the resolvers of each module.
  * Resolver validation is strict, so a resolver for a field that does not exist fails at start.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { candidatesResolvers } from './candidates/candidates.resolvers';
@@ -18,15 +15,7 @@ import { stixResolvers } from './stix/stix.resolvers';
 import { systemResolvers } from './system/system.resolvers';
 import { taxiiResolvers } from './taxii/taxii.resolvers';
 import { webExtrasResolvers } from './web/web-extras.resolvers';
-
-const SDL_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'schema', 'graphql');
-
-export function loadTypeDefs(): string[] {
-  return readdirSync(SDL_DIR)
-    .filter((file) => file.endsWith('.graphql'))
-    .sort()
-    .map((file) => readFileSync(join(SDL_DIR, file), 'utf8'));
-}
+import { loadTypeDefs } from './sdl';
 
 export function buildSchema(): GraphQLSchema {
   return makeExecutableSchema({

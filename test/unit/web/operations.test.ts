@@ -2,20 +2,17 @@
  * Every GraphQL document the web explorer sends is valid against the SDL in schema/graphql, so a
  * renamed field breaks this test instead of the browser.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildASTSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import * as explore from '../../../web/src/api/operations';
 import * as cases from '../../../web/src/api/hypotheses';
 import * as candidates from '../../../web/src/api/candidates';
 import type { Operation } from '../../../web/src/api/client';
+import { loadTypeDefs } from '../../../api/src/modules/sdl';
 
-const SDL_DIR = join(import.meta.dirname, '..', '..', '..', 'schema', 'graphql');
-// One document: graphql-js applies the `extend type` definitions of the domain files.
-const schema = buildSchema(
-  readdirSync(SDL_DIR).filter((f) => f.endsWith('.graphql')).sort().map((f) => readFileSync(join(SDL_DIR, f), 'utf8')).join('\n'),
-);
+// The SDL as the server reads it: one document (graphql-js applies the domain files' `extend type`
+// definitions), interface fields inherited.
+const schema = buildASTSchema(loadTypeDefs());
 
 /** Every operation the explorer sends: every exported Operation of its API modules. */
 const isOperation = (value: unknown): boolean =>

@@ -1,28 +1,16 @@
 /** Candidate-actor operations of the web explorer (schema/graphql/candidates.graphql). */
 import { operation } from './client';
+import type {
+  WebCandidateActorsQuery, WebCandidateActorsQueryVariables, WebCandidateLayerQuery, WebCandidateLayerQueryVariables,
+  WebCreateCandidateHypothesesMutation, WebCreateCandidateHypothesesMutationVariables,
+} from './generated/operations';
 
-export type CandidateChannel = 'TECHNIQUE' | 'SOFTWARE' | 'INFRASTRUCTURE' | 'VICTIMOLOGY' | 'TIME';
+export type { CandidateChannel } from './generated/operations';
 
-export interface CandidateRow {
-  actor: { id: string; type: string; name: string };
-  rank: number;
-  score: number;
-  probability: number;
-  carriedBy: CandidateChannel | null;
-  shared: { object: { id: string; name: string | null; externalId: string | null }; channel: CandidateChannel; weight: number; match: 'EXACT' | 'FAMILY'; actorsWithItem: number }[];
-  missing: { object: { id: string; name: string | null; externalId: string | null }; weight: number }[];
-}
+export type CandidateActorsData = WebCandidateActorsQuery['candidateActors'];
+export type CandidateRow = CandidateActorsData['candidates'][number];
 
-export interface CandidateActorsData {
-  incidentId: string;
-  unknownProbability: number;
-  standsOut: boolean;
-  explanation: string[];
-  actorsConsidered: number;
-  candidates: CandidateRow[];
-}
-
-export const CANDIDATE_ACTORS = operation<{ candidateActors: CandidateActorsData }, { incidentId: string; first?: number }>(
+export const CANDIDATE_ACTORS = operation<WebCandidateActorsQuery, WebCandidateActorsQueryVariables>(
   'WebCandidateActors',
   `query WebCandidateActors($incidentId: ID!, $first: Int) {
     candidateActors(incidentId: $incidentId, first: $first) {
@@ -36,14 +24,14 @@ export const CANDIDATE_ACTORS = operation<{ candidateActors: CandidateActorsData
   }`,
 );
 
-export const CANDIDATE_LAYER = operation<{ candidateActors: { navigatorLayer: unknown } }, { incidentId: string; actorId?: string | null }>(
+export const CANDIDATE_LAYER = operation<WebCandidateLayerQuery, WebCandidateLayerQueryVariables>(
   'WebCandidateLayer',
   `query WebCandidateLayer($incidentId: ID!, $actorId: ID) {
     candidateActors(incidentId: $incidentId, first: 1) { navigatorLayer(actorId: $actorId) }
   }`,
 );
 
-export const CREATE_CANDIDATE_HYPOTHESES = operation<{ createCandidateHypotheses: { hypotheses: { id: string; name: string }[] } }, { incidentId: string; actorIds: string[] }>(
+export const CREATE_CANDIDATE_HYPOTHESES = operation<WebCreateCandidateHypothesesMutation, WebCreateCandidateHypothesesMutationVariables>(
   'WebCreateCandidateHypotheses',
   `mutation WebCreateCandidateHypotheses($incidentId: ID!, $actorIds: [ID!]!) {
     createCandidateHypotheses(incidentId: $incidentId, actorIds: $actorIds) { hypotheses { id name } }

@@ -4,45 +4,26 @@
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
 import { operation, type GraphQLClient } from './client';
+import type {
+  BriefFormat, WebAssessmentDetailQuery, WebAssessmentDetailQueryVariables, WebAssessmentHistoryQuery, WebAssessmentHistoryQueryVariables,
+  WebCaseTimesQuery, WebCaseTimesQueryVariables, WebCreateEvidenceMutation, WebCreateEvidenceMutationVariables, WebCreateHypothesisMutation,
+  WebCreateHypothesisMutationVariables, WebDeleteEvidenceMutation, WebDeleteEvidenceMutationVariables, WebDeleteHypothesisMutation,
+  WebDeleteHypothesisMutationVariables, WebIncidentBriefQuery, WebIncidentBriefQueryVariables, WebIncidentEvidenceQuery,
+  WebIncidentEvidenceQueryVariables, WebRateEvidenceMutation, WebRateEvidenceMutationVariables, WebSetHypothesisStatusMutation,
+  WebSetHypothesisStatusMutationVariables, WebSetJudgementMutation, WebSetJudgementMutationVariables, WebUpdateEvidenceMutation,
+  WebUpdateEvidenceMutationVariables, WebUpdateHypothesisMutation, WebUpdateHypothesisMutationVariables,
+} from './generated/operations';
 import { highestTlp } from '../graph/export-marking';
 import { foldSources, latestRaters } from '../../../schema/assessment/case-reading';
 import { externalIdOf, IMPORT_FACT_SHEET, rankHits, SEARCH, type ImportResult, type IncidentSummary } from './operations';
 import type {
-  AnalystsView, CellRater, ConsensusCell, EvidenceFields, EvidenceKind, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
+  AnalystsView, CellRater, ConsensusCell, EvidenceFields, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
 } from '../views/hypotheses-view';
 
-interface EvidenceRow {
-  id: string;
-  name: string;
-  description: string | null;
-  kind: EvidenceKind;
-  weight: number | null;
-  reliability: string | null;
-  credibility: number | null;
-  collectedAt: string | null;
-  discredited: boolean;
-  objectRefs: string[];
-  sources: { name: string; url: string | null; description: string | null }[];
-  modified: string;
-  ratings: { hypothesisId: string; analyst: string; rating: Rating; rationale: string | null; ratedAt: string }[];
-}
+type IncidentEvidence = NonNullable<WebIncidentEvidenceQuery['incident']>;
+type HypothesisRow = IncidentEvidence['hypotheses'][number];
 
-interface HypothesisRow {
-  id: string;
-  name: string;
-  description: string | null;
-  category: string;
-  prior: number | null;
-  status: HypothesisStatus;
-  rationale: string | null;
-  modified: string;
-  judgements: { analyst: string; probability: number; at: string; rationale: string | null }[];
-}
-
-export const INCIDENT_EVIDENCE = operation<
-  { incident: { id: string; name: string; tlp: string; evidence: (EvidenceRow & { tlp: string })[]; hypotheses: (HypothesisRow & { tlp: string })[] } | null },
-  { id: string }
->(
+export const INCIDENT_EVIDENCE = operation<WebIncidentEvidenceQuery, WebIncidentEvidenceQueryVariables>(
   'WebIncidentEvidence',
   `query WebIncidentEvidence($id: ID!) {
     incident(id: $id) {
@@ -57,35 +38,7 @@ export const INCIDENT_EVIDENCE = operation<
   }`,
 );
 
-interface AssessedRow {
-  hypothesis: { id: string; name: string; category: string | null };
-  score: number | null;
-  posterior: number | null;
-  rank: number;
-  label: string | null;
-  confidence: number | null;
-}
-
-export const ASSESSMENT_DETAIL = operation<
-  {
-    assessment: {
-      hypotheses: AssessedRow[];
-      evidence: {
-        id: string; diagnosticity: number; nonDiagnostic: boolean; effectiveWeight: number;
-        cells: { hypothesis: { id: string }; rating: Rating; raters: number; unanimous: boolean; likelihood: number }[];
-      }[];
-      sensitivity: { evidence: { id: string; name: string }; action: 'REMOVE' | 'RESTORE'; flipsLead: boolean; newLeader: { id: string; name: string } | null }[];
-      analysts: { analyst: string; hypotheses: { hypothesis: { id: string }; posterior: number | null; rank: number }[] }[];
-      pooled: { rule: string; analysts: string[]; hypotheses: { hypothesis: { id: string }; probability: number; label: string }[] } | null;
-      disagreement: { hypothesis: { id: string }; spread: number; lowest: { analyst: string; probability: number }; highest: { analyst: string; probability: number } }[];
-      explanation: string[];
-      leadStatus: 'CLEAR' | 'TIE' | 'NONE';
-      tiedForLead: { id: string }[];
-      leadRestsOn: string[];
-    };
-  },
-  { incidentId: string; asOf?: string | null }
->(
+export const ASSESSMENT_DETAIL = operation<WebAssessmentDetailQuery, WebAssessmentDetailQueryVariables>(
   'WebAssessmentDetail',
   `query WebAssessmentDetail($incidentId: ID!, $asOf: DateTime) {
     assessment(incidentId: $incidentId, asOf: $asOf) {
@@ -101,10 +54,7 @@ export const ASSESSMENT_DETAIL = operation<
   }`,
 );
 
-export const ASSESSMENT_HISTORY = operation<
-  { assessmentHistory: { points: { asOf: string; leader: { id: string } | null; hypotheses: { hypothesis: { id: string }; posterior: number | null }[] }[] } },
-  { incidentId: string; asOf?: string | null }
->(
+export const ASSESSMENT_HISTORY = operation<WebAssessmentHistoryQuery, WebAssessmentHistoryQueryVariables>(
   'WebAssessmentHistory',
   `query WebAssessmentHistory($incidentId: ID!, $asOf: DateTime) {
     assessmentHistory(incidentId: $incidentId, asOf: $asOf) {
@@ -113,94 +63,64 @@ export const ASSESSMENT_HISTORY = operation<
   }`,
 );
 
-export const RATE_EVIDENCE = operation<
-  { rateEvidence: { id: string } },
-  { evidenceId: string; hypothesisId: string; rating: Rating; rationale?: string | null }
->(
+export const RATE_EVIDENCE = operation<WebRateEvidenceMutation, WebRateEvidenceMutationVariables>(
   'WebRateEvidence',
   `mutation WebRateEvidence($evidenceId: ID!, $hypothesisId: ID!, $rating: ConsistencyRating!, $rationale: String) {
     rateEvidence(evidenceId: $evidenceId, hypothesisId: $hypothesisId, rating: $rating, rationale: $rationale) { id }
   }`,
 );
 
-export const ADD_HYPOTHESIS = operation<
-  { createHypothesis: { id: string } },
-  { input: { incidentId: string } & HypothesisFields }
->(
+export const ADD_HYPOTHESIS = operation<WebCreateHypothesisMutation, WebCreateHypothesisMutationVariables>(
   'WebCreateHypothesis',
   `mutation WebCreateHypothesis($input: CreateHypothesisInput!) { createHypothesis(input: $input) { id } }`,
 );
 
-export const UPDATE_HYPOTHESIS = operation<
-  { updateHypothesis: { id: string; modified: string } },
-  { id: string; input: Partial<HypothesisFields>; expectedModified?: string | null }
->(
+export const UPDATE_HYPOTHESIS = operation<WebUpdateHypothesisMutation, WebUpdateHypothesisMutationVariables>(
   'WebUpdateHypothesis',
   `mutation WebUpdateHypothesis($id: ID!, $input: UpdateHypothesisInput!, $expectedModified: DateTime) {
     updateHypothesis(id: $id, input: $input, expectedModified: $expectedModified) { id modified }
   }`,
 );
 
-export const SET_HYPOTHESIS_STATUS = operation<
-  { setHypothesisStatus: { id: string; status: HypothesisStatus } },
-  { id: string; status: HypothesisStatus; rationale?: string | null }
->(
+export const SET_HYPOTHESIS_STATUS = operation<WebSetHypothesisStatusMutation, WebSetHypothesisStatusMutationVariables>(
   'WebSetHypothesisStatus',
   `mutation WebSetHypothesisStatus($id: ID!, $status: HypothesisStatus!, $rationale: String) {
     setHypothesisStatus(id: $id, status: $status, rationale: $rationale) { id status }
   }`,
 );
 
-export const DELETE_HYPOTHESIS = operation<
-  { deleteHypothesis: { id: string; deleted: boolean } },
-  { id: string; rationale?: string | null }
->(
+export const DELETE_HYPOTHESIS = operation<WebDeleteHypothesisMutation, WebDeleteHypothesisMutationVariables>(
   'WebDeleteHypothesis',
   `mutation WebDeleteHypothesis($id: ID!, $rationale: String) { deleteHypothesis(id: $id, rationale: $rationale) { id deleted } }`,
 );
 
-export const DELETE_EVIDENCE = operation<
-  { deleteEvidence: { id: string; deleted: boolean } },
-  { id: string; rationale?: string | null }
->(
+export const DELETE_EVIDENCE = operation<WebDeleteEvidenceMutation, WebDeleteEvidenceMutationVariables>(
   'WebDeleteEvidence',
   `mutation WebDeleteEvidence($id: ID!, $rationale: String) { deleteEvidence(id: $id, rationale: $rationale) { id deleted } }`,
 );
 
-export const SET_JUDGEMENT = operation<
-  { setJudgement: { id: string } },
-  { hypothesisId: string; probability: number; rationale?: string | null }
->(
+export const SET_JUDGEMENT = operation<WebSetJudgementMutation, WebSetJudgementMutationVariables>(
   'WebSetJudgement',
   `mutation WebSetJudgement($hypothesisId: ID!, $probability: Float!, $rationale: String) {
     setJudgement(hypothesisId: $hypothesisId, probability: $probability, rationale: $rationale) { id }
   }`,
 );
 
-export const ADD_EVIDENCE = operation<
-  { createEvidence: { id: string } },
-  { input: { incidentId: string } & EvidenceFields }
->(
+export const ADD_EVIDENCE = operation<WebCreateEvidenceMutation, WebCreateEvidenceMutationVariables>(
   'WebCreateEvidence',
   `mutation WebCreateEvidence($input: CreateEvidenceInput!) { createEvidence(input: $input) { id } }`,
 );
 
-export const UPDATE_EVIDENCE = operation<
-  { updateEvidence: { id: string; modified: string } },
-  { id: string; input: Partial<EvidenceFields>; expectedModified?: string | null }
->(
+export const UPDATE_EVIDENCE = operation<WebUpdateEvidenceMutation, WebUpdateEvidenceMutationVariables>(
   'WebUpdateEvidence',
   `mutation WebUpdateEvidence($id: ID!, $input: UpdateEvidenceInput!, $expectedModified: DateTime) {
     updateEvidence(id: $id, input: $input, expectedModified: $expectedModified) { id modified }
   }`,
 );
 
-export type BriefFormat = 'PDF' | 'HTML';
+export type { BriefFormat } from './generated/operations';
 
-export const INCIDENT_BRIEF = operation<
-  { incidentBrief: { fileName: string; mediaType: string; tlp: string; pages: number | null; encoding: string; content: string } },
-  { incidentId: string; asOf: string | null; format: BriefFormat }
->(
+export const INCIDENT_BRIEF = operation<WebIncidentBriefQuery, WebIncidentBriefQueryVariables>(
   'WebIncidentBrief',
   `query WebIncidentBrief($incidentId: ID!, $asOf: DateTime, $format: BriefFormat) {
     incidentBrief(incidentId: $incidentId, asOf: $asOf, format: $format) { fileName mediaType tlp pages encoding content }
@@ -224,10 +144,7 @@ export async function findLinkable(client: GraphQLClient, text: string): Promise
 const CASE_TYPES = new Set(['attribution-hypothesis', 'attribution-evidence', 'incident']);
 
 /** When the case's objects happened or became known: evidence by `collectedAt`, hypotheses by creation. */
-export const CASE_TIMES = operation<
-  { incident: { id: string; hypotheses: { id: string }[]; evidence: { id: string; collectedAt: string; ratings: EvidenceRow['ratings'] }[] } | null },
-  { id: string }
->(
+export const CASE_TIMES = operation<WebCaseTimesQuery, WebCaseTimesQueryVariables>(
   'WebCaseTimes',
   `query WebCaseTimes($id: ID!) { incident(id: $id) { id hypotheses { id } evidence { id collectedAt ratings { hypothesisId analyst rating rationale ratedAt } } } }`,
 );

@@ -3,14 +3,26 @@
  * test/unit/web/operations.test.ts validates every document against that SDL.
  */
 import { operation } from './client';
+import type {
+  TlpLevel, WebAssessmentQuery, WebAssessmentQueryVariables, WebExportStixBundleQuery, WebExportStixBundleQueryVariables, WebImportFactSheetMutation,
+  WebImportFactSheetMutationVariables, WebImportStixBundleMutation, WebImportStixBundleMutationVariables, WebIncidentsQuery, WebNeighborhoodQuery,
+  WebNeighborhoodQueryVariables, WebObjectHistoryQuery, WebObjectHistoryQueryVariables, WebPathsQuery, WebPathsQueryVariables, WebSavedViewQuery,
+  WebSavedViewQueryVariables, WebSaveViewMutationVariables, WebSearchQuery, WebSearchQueryVariables, WebStixObjectQueryVariables,
+  WebStixObjectQuery, WebSystemQuery, WebViewerQuery,
+} from './generated/operations';
 
 // ---------------------------------------------------------------------------------------------
-// Shared shapes
+// Shared shapes. Results and variables are the generated types of each document
+// (./generated/operations.ts, `npm run codegen`); the types below are the explorer's own views.
 // ---------------------------------------------------------------------------------------------
 
 /** TLP levels as the API spells them (GraphQL enum: AMBER_STRICT for AMBER+STRICT). */
-export type ApiTlp = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER_STRICT' | 'RED';
+export type ApiTlp = TlpLevel;
 
+/**
+ * A node as the canvas takes it, from whichever answer it came (neighbourhood, path, search hit,
+ * incident): the fields a graph node shows, the optional ones absent from some answers.
+ */
 export interface ApiNode {
   id: string;
   type: string;
@@ -22,51 +34,14 @@ export interface ApiNode {
   placeholder?: boolean | null;
 }
 
-export interface ApiEdge {
-  id: string;
-  type: string;
-  source: string;
-  target: string;
-  relationshipType?: string | null;
-  confidence?: number | null;
-}
+export type Neighborhood = WebNeighborhoodQuery['neighborhood'];
 
-export interface GraphPath {
-  nodes: ApiNode[];
-  edges: ApiEdge[];
-  length: number;
-}
+/** A STIX object as stored: the server's `raw` JSON is the object itself (or null when withheld). */
+type StixJson = Record<string, unknown>;
 
-export interface Neighborhood {
-  nodes: ApiNode[];
-  edges: ApiEdge[];
-  truncated: boolean;
-}
+export type StixObjectDetail = Omit<NonNullable<WebStixObjectQuery['stixObject']>, 'raw'> & { raw: StixJson | null };
 
-export interface StixObjectDetail {
-  id: string;
-  type: string;
-  name: string | null;
-  tlp?: ApiTlp | null;
-  confidence?: number | null;
-  created?: string | null;
-  modified?: string | null;
-  markings?: { id: string; tlp: ApiTlp | null; name: string | null }[];
-  externalReferences?: { sourceName: string; externalId: string | null; url: string | null; description: string | null }[];
-  raw: Record<string, unknown> | null;
-}
-
-export interface HypothesisRef {
-  id: string;
-  name: string;
-  category: string | null;
-}
-
-export interface IncidentSummary {
-  id: string;
-  name: string;
-  hypotheses: HypothesisRef[];
-}
+export type IncidentSummary = WebIncidentsQuery['incidents'][number];
 
 export interface ImportError {
   objectId: string | null;
@@ -77,6 +52,7 @@ export interface ImportError {
   column?: number | null;
 }
 
+/** The report of either import (STIX bundle or fact sheet), as the import view shows it. */
 export interface ImportResult {
   created: number;
   updated: number;
@@ -94,33 +70,21 @@ export interface ImportResult {
   quarantine?: ImportError[];
 }
 
-export interface ObjectVersion {
-  modified: string | null;
-  current: boolean;
-  tlp: string;
-  importedBy: string | null;
-  importedAt: string | null;
-  changed: string[] | null;
-  raw: Record<string, unknown> | null;
-}
+type ObjectHistory = NonNullable<WebObjectHistoryQuery['objectHistory']>;
+export type ObjectVersion = Omit<ObjectHistory['versions'][number], 'raw'> & { raw: StixJson | null };
 
-export interface Viewer {
-  id: string;
-  name: string;
-  role: 'reader' | 'analyst' | 'admin';
-  clearance: string;
-}
+export type Viewer = WebViewerQuery['viewer'];
 
 // ---------------------------------------------------------------------------------------------
 // Session
 // ---------------------------------------------------------------------------------------------
 
-export const SYSTEM = operation<{ system: { version: string; graphAvailable: boolean; database: string } }>(
+export const SYSTEM = operation<WebSystemQuery>(
   'WebSystem',
   `query WebSystem { system { version graphAvailable database } }`,
 );
 
-export const VIEWER = operation<{ viewer: Viewer }>(
+export const VIEWER = operation<WebViewerQuery>(
   'WebViewer',
   `query WebViewer { viewer { id name role clearance } }`,
 );
@@ -132,22 +96,16 @@ export const VIEWER = operation<{ viewer: Viewer }>(
 const NODE_FIELDS = `id type name tlp confidence created modified placeholder`;
 const EDGE_FIELDS = `id type source target relationshipType confidence`;
 
-/** A search hit: the node, with what identifies it to an analyst (ATT&CK id, source). */
+/**
+ * A search hit as ranking and the search panel read it: the node, with what identifies it to an
+ * analyst (ATT&CK id, source). WebSearch's hits are SearchHits.
+ */
 export interface SearchHit extends ApiNode {
   externalReferences?: { sourceName: string; externalId: string | null }[];
   createdBy?: { name: string | null } | null;
 }
 
-export const SEARCH = operation<
-  {
-    search: {
-      edges: { node: SearchHit }[];
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      totalCount: number;
-    };
-  },
-  { text: string; types?: string[] | null; first?: number; after?: string | null }
->(
+export const SEARCH = operation<WebSearchQuery, WebSearchQueryVariables>(
   'WebSearch',
   `query WebSearch($text: String!, $types: [String!], $first: Int, $after: String) {
     search(text: $text, types: $types, first: $first, after: $after) {
@@ -187,10 +145,7 @@ export function rankHits(hits: readonly SearchHit[], text: string, includeRelati
     .map((x) => x.hit);
 }
 
-export const NEIGHBORHOOD = operation<
-  { neighborhood: Neighborhood },
-  { ids: string[]; depth?: number; limit?: number; types?: string[] | null; relationshipTypes?: string[] | null; includeRefs?: boolean | null }
->(
+export const NEIGHBORHOOD = operation<WebNeighborhoodQuery, WebNeighborhoodQueryVariables>(
   'WebNeighborhood',
   `query WebNeighborhood($ids: [ID!]!, $depth: Int, $limit: Int, $types: [String!], $relationshipTypes: [String!], $includeRefs: Boolean) {
     neighborhood(ids: $ids, depth: $depth, limit: $limit, types: $types, relationshipTypes: $relationshipTypes, includeRefs: $includeRefs) {
@@ -201,7 +156,7 @@ export const NEIGHBORHOOD = operation<
   }`,
 );
 
-export const STIX_OBJECT = operation<{ stixObject: StixObjectDetail | null }, { id: string }>(
+export const STIX_OBJECT = operation<{ stixObject: StixObjectDetail | null }, WebStixObjectQueryVariables>(
   'WebStixObject',
   `query WebStixObject($id: ID!) {
     stixObject(id: $id) {
@@ -212,7 +167,7 @@ export const STIX_OBJECT = operation<{ stixObject: StixObjectDetail | null }, { 
   }`,
 );
 
-export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: string; maxLength?: number; limit?: number }>(
+export const PATHS = operation<WebPathsQuery, WebPathsQueryVariables>(
   'WebPaths',
   `query WebPaths($from: ID!, $to: ID!, $maxLength: Int, $limit: Int) {
     paths(from: $from, to: $to, maxLength: $maxLength, limit: $limit) {
@@ -230,7 +185,7 @@ export const PATHS = operation<{ paths: GraphPath[] }, { from: string; to: strin
 /** Imports and exports of big bundles may take minutes (the request can still be cancelled). */
 const LONG_TIMEOUT_MS = 10 * 60_000;
 
-export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, { bundle: unknown; dryRun?: boolean }>(
+export const IMPORT_STIX_BUNDLE = operation<WebImportStixBundleMutation, WebImportStixBundleMutationVariables>(
   'WebImportStixBundle',
   `mutation WebImportStixBundle($bundle: JSON!, $dryRun: Boolean) {
     importStixBundle(bundle: $bundle, dryRun: $dryRun) { created updated unchanged rejected repaired quarantined dryRun errors { objectId path message } quarantine { objectId path message } }
@@ -238,7 +193,7 @@ export const IMPORT_STIX_BUNDLE = operation<{ importStixBundle: ImportResult }, 
   { timeoutMs: LONG_TIMEOUT_MS },
 );
 
-export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { text: string; fileName?: string | null }>(
+export const IMPORT_FACT_SHEET = operation<WebImportFactSheetMutation, WebImportFactSheetMutationVariables>(
   'WebImportFactSheet',
   `mutation WebImportFactSheet($text: String!, $fileName: String) {
     importFactSheet(text: $text, fileName: $fileName) {
@@ -248,39 +203,27 @@ export const IMPORT_FACT_SHEET = operation<{ importFactSheet: ImportResult }, { 
   { timeoutMs: LONG_TIMEOUT_MS },
 );
 
-export const OBJECT_HISTORY = operation<{ objectHistory: { id: string; versions: ObjectVersion[] } | null }, { id: string }>(
+export const OBJECT_HISTORY = operation<{ objectHistory: (Omit<ObjectHistory, 'versions'> & { versions: ObjectVersion[] }) | null }, WebObjectHistoryQueryVariables>(
   'WebObjectHistory',
   `query WebObjectHistory($id: ID!) {
     objectHistory(id: $id) { id versions { modified current tlp importedBy importedAt changed raw } }
   }`,
 );
 
-export interface SavedViewData {
-  id: string;
-  objectIds: string[];
-  positions: Record<string, { x: number; y: number }>;
-  state: string;
-  leftOut: number;
-  createdBy: string;
-}
+/** A saved view; `positions` (JSON on the wire) maps object ids to canvas coordinates. */
+export type SavedViewData = Omit<NonNullable<WebSavedViewQuery['savedView']>, 'positions'> & { positions: Record<string, { x: number; y: number }> };
 
-export const SAVE_VIEW = operation<
-  { saveView: SavedViewData },
-  { input: { objectIds: string[]; positions: Record<string, { x: number; y: number }>; state: string } }
->(
+export const SAVE_VIEW = operation<{ saveView: SavedViewData }, WebSaveViewMutationVariables>(
   'WebSaveView',
   `mutation WebSaveView($input: SaveViewInput!) { saveView(input: $input) { id objectIds positions state leftOut createdBy } }`,
 );
 
-export const SAVED_VIEW = operation<{ savedView: SavedViewData | null }, { id: string }>(
+export const SAVED_VIEW = operation<{ savedView: SavedViewData | null }, WebSavedViewQueryVariables>(
   'WebSavedView',
   `query WebSavedView($id: ID!) { savedView(id: $id) { id objectIds positions state leftOut createdBy } }`,
 );
 
-export const EXPORT_STIX_BUNDLE = operation<
-  { exportStixBundle: unknown },
-  { ids?: string[] | null; depth?: number | null; incidentId?: string | null }
->(
+export const EXPORT_STIX_BUNDLE = operation<WebExportStixBundleQuery, WebExportStixBundleQueryVariables>(
   'WebExportStixBundle',
   `query WebExportStixBundle($ids: [ID!], $depth: Int, $incidentId: ID) {
     exportStixBundle(ids: $ids, depth: $depth, incidentId: $incidentId)
@@ -292,33 +235,12 @@ export const EXPORT_STIX_BUNDLE = operation<
 // Incidents and hypotheses
 // ---------------------------------------------------------------------------------------------
 
-export const INCIDENTS = operation<{ incidents: IncidentSummary[] }>(
+export const INCIDENTS = operation<WebIncidentsQuery>(
   'WebIncidents',
   `query WebIncidents { incidents { id name hypotheses { id name category } } }`,
 );
 
-export interface AssessedHypothesis {
-  hypothesis: HypothesisRef;
-  score: number | null;
-  posterior: number | null;
-  rank: number;
-  label: string | null;
-}
-
-export interface AssessedEvidence {
-  id: string;
-  diagnosticity: number | null;
-}
-
-export interface Assessment {
-  hypotheses: AssessedHypothesis[];
-  evidence: AssessedEvidence[];
-}
-
-export const ASSESSMENT = operation<
-  { assessment: Assessment },
-  { incidentId: string; asOf?: string | null; method?: string | null }
->(
+export const ASSESSMENT = operation<WebAssessmentQuery, WebAssessmentQueryVariables>(
   'WebAssessment',
   `query WebAssessment($incidentId: ID!, $asOf: DateTime, $method: AssessmentMethod) {
     assessment(incidentId: $incidentId, asOf: $asOf, method: $method) {

@@ -4,14 +4,16 @@
  * posteriors over time. Everything shown is computed by the server (the `assessment` query);
  * this module only lays it out and reports the analyst's edits through callbacks.
  */
+import type { ConsistencyRating, EvidenceKind as ApiEvidenceKind, HypothesisStatus as ApiHypothesisStatus } from '../api/generated/operations';
 import { RATING_COLOURS } from '../graph/style';
 import type { MatrixMode } from '../state/view-state';
 import { evidenceEditor, hypothesesPanel } from './case-editor';
 import { download, h, svgEl } from './dom';
 import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type EngineLead, type Lead } from './summary';
 
-export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
-export type Rating = (typeof RATINGS)[number];
+/** The SDL's consistency ratings, from most to least consistent (the matrix's order). */
+export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const satisfies readonly ConsistencyRating[];
+export type Rating = ConsistencyRating;
 
 export const RATING_WORDS: Record<Rating, string> = {
   CC: 'very consistent',
@@ -21,7 +23,7 @@ export const RATING_WORDS: Record<Rating, string> = {
   II: 'very inconsistent',
 };
 
-export type HypothesisStatus = 'OPEN' | 'RETAINED' | 'REJECTED';
+export type HypothesisStatus = ApiHypothesisStatus;
 
 export interface MatrixHypothesis {
   id: string;
@@ -129,7 +131,7 @@ export interface HistoryPoint {
   posteriors: Record<string, number>;
 }
 
-export type EvidenceKind = 'FACT' | 'JUDGEMENT' | 'CONTEXT';
+export type EvidenceKind = ApiEvidenceKind;
 
 export interface AnalystsView {
   perAnalyst: { analyst: string; posteriors: Record<string, number | null> }[];

@@ -1,7 +1,6 @@
 /** viewer, apiTokens, createApiToken, revokeApiToken. Roles are checked by the auth service. */
-import type { TlpLevel } from '../../../../schema/graph/kinds';
+import type { MutationCreateApiTokenArgs, MutationRevokeApiTokenArgs, QueryApiTokensArgs } from '../../../../schema/graphql/generated/resolvers';
 import type { TokenRecord } from '../../services/auth.service';
-import type { Role } from '../../services/viewer';
 import type { AppContext } from '../context';
 import { requireViewer } from './require-viewer';
 
@@ -21,7 +20,7 @@ export const authResolvers = {
       const viewer = requireViewer(ctx);
       return { id: viewer.id, name: viewer.name, role: viewer.role, clearance: viewer.clearance };
     },
-    apiTokens: async (_: unknown, args: { includeRevoked?: boolean | null }, ctx: AppContext) => {
+    apiTokens: async (_: unknown, args: QueryApiTokensArgs, ctx: AppContext) => {
       const tokens = await ctx.services.auth.listTokens({
         viewer: requireViewer(ctx),
         includeRevoked: args.includeRevoked === true,
@@ -32,13 +31,13 @@ export const authResolvers = {
   Mutation: {
     createApiToken: async (
       _: unknown,
-      args: { input: { name: string; role: Role; clearance: TlpLevel } },
+      args: MutationCreateApiTokenArgs,
       ctx: AppContext,
     ) => {
       const issued = await ctx.services.auth.createToken(args.input, { viewer: requireViewer(ctx) });
       return { token: issued.token, apiToken: apiToken(issued.record) };
     },
-    revokeApiToken: async (_: unknown, args: { id: string }, ctx: AppContext) =>
+    revokeApiToken: async (_: unknown, args: MutationRevokeApiTokenArgs, ctx: AppContext) =>
       apiToken(await ctx.services.auth.revokeToken(args.id, { viewer: requireViewer(ctx) })),
   },
 };

@@ -6,23 +6,24 @@ import type { CandidateActorsResult } from './candidates.model';
 import { toCandidateActors } from './candidates.model';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
+import type { CandidateActorsNavigatorLayerArgs, MutationCreateCandidateHypothesesArgs, QueryCandidateActorsArgs } from '../../../../schema/graphql/generated/resolvers';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
 export const candidatesResolvers = {
   Query: {
-    candidateActors: async (_: unknown, args: { incidentId: string; first?: number | null; asOf?: string | null }, ctx: Ctx) => {
+    candidateActors: async (_: unknown, args: QueryCandidateActorsArgs, ctx: Ctx) => {
       const viewer = requireViewer(ctx);
       const result = await ctx.services.candidates.rank(args.incidentId, viewer, { first: args.first ?? null, asOf: args.asOf ?? null });
       return toCandidateActors(result);
     },
   },
   CandidateActors: {
-    navigatorLayer: (parent: CandidateActorsResult, args: { actorId?: string | null }, ctx: Ctx) =>
+    navigatorLayer: (parent: CandidateActorsResult, args: CandidateActorsNavigatorLayerArgs, ctx: Ctx) =>
       ctx.services.candidates.layerOf(parent.result, args.actorId ?? null),
   },
   Mutation: {
-    createCandidateHypotheses: (_: unknown, args: { incidentId: string; actorIds: string[]; asOf?: string | null }, ctx: Ctx) =>
+    createCandidateHypotheses: (_: unknown, args: MutationCreateCandidateHypothesesArgs, ctx: Ctx) =>
       ctx.services.candidates.createHypotheses({ incidentId: args.incidentId, actorIds: args.actorIds, asOf: args.asOf ?? null }, requireViewer(ctx)),
   },
 };

@@ -5,15 +5,19 @@
  * STIX values are lower-case.
  */
 import { TLP_LEVELS } from '../../../../schema/graph/kinds';
-import type { AssessmentMethod, HypothesisResult } from '../../domain/assessment';
+import type { HypothesisResult } from '../../domain/assessment';
 import { NotFoundError } from '../../errors';
 import type { CaseAssessment } from '../../services/assessment.service';
-import type { BriefFormat } from '../../services/brief.service';
 import type { CaseRecord, EvidenceRecord, HypothesisRecord, RatingRecord } from '../../services/case-model';
-import type { MutationOptions, SourceInput, UpdateEvidenceInput, UpdateHypothesisInput } from '../../services/case.service';
+import type { SourceInput } from '../../services/case.service';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
 import { consensusCells } from '../../services/consensus-cells';
+import type {
+  MutationCreateEvidenceArgs, MutationCreateHypothesisArgs, MutationDeleteEvidenceArgs, MutationDeleteHypothesisArgs, MutationRateEvidenceArgs,
+  MutationSetHypothesisStatusArgs, MutationSetJudgementArgs, MutationUpdateEvidenceArgs, MutationUpdateHypothesisArgs, QueryAssessmentArgs,
+  QueryAssessmentHistoryArgs, QueryAuditLogArgs, QueryEvidenceArgs, QueryHypothesisArgs, QueryIncidentArgs, QueryIncidentBriefArgs, RatingCombination,
+} from '../../../../schema/graphql/generated/resolvers';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
@@ -115,12 +119,10 @@ function deltas(record: Record<string, number> | null, key: 'posterior' | 'score
   }
 }
 
-type RatingCombinationArg = 'MEAN' | 'STRICTEST';
 const COMBINATIONS = { MEAN: 'mean', STRICTEST: 'strictest' } as const;
-type CoherentisationArg = 'PROPORTIONAL' | 'LEAST_SQUARES';
 const COHERENTISATIONS = { PROPORTIONAL: 'proportional', LEAST_SQUARES: 'least-squares' } as const;
 
-function shapeAssessment(incidentId: string, a: CaseAssessment, combination: RatingCombinationArg) {
+function shapeAssessment(incidentId: string, a: CaseAssessment, combination: RatingCombination) {
   const m = caseModel(a.case);
   const evidenceById = m.evidenceById;
   const r = a.result;
@@ -210,24 +212,14 @@ function sources(input: readonly { name: string; url?: string | null; archiveUrl
 
 export const caseResolvers = {
   Query: {
-    incident: async (_: unknown, args: { id: string }, ctx: Ctx) => {
+    incident: async (_: unknown, args: QueryIncidentArgs, ctx: Ctx) => {
       const c = await orNull(ctx.services.cases.incident(args.id, requireViewer(ctx)));
       return c ? caseModel(c) : null;
     },
     incidents: async (_: unknown, _args: unknown, ctx: Ctx) => ctx.services.cases.incidents(requireViewer(ctx)),
-    auditLog: async (_: unknown, args: { objectId: string; limit?: number | null }, ctx: Ctx) =>
+    auditLog: async (_: unknown, args: QueryAuditLogArgs, ctx: Ctx) =>
       ctx.services.cases.auditLog(args.objectId, requireViewer(ctx), args.limit ?? undefined),
-    assessment: async (
-      _: unknown,
-      args: {
-        incidentId: string;
-        asOf?: string | null;
-        method?: AssessmentMethod | null;
-        ratingCombination?: RatingCombinationArg | null;
-        coherentisation?: CoherentisationArg | null;
-      },
-      ctx: Ctx,
-    ) => {
+    assessment: async (_: unknown, args: QueryAssessmentArgs, ctx: Ctx) => {
       const combination = args.ratingCombination ?? 'MEAN';
       const a = await ctx.services.assessment.assess(args.incidentId, {
         viewer: requireViewer(ctx),
@@ -238,7 +230,7 @@ export const caseResolvers = {
       });
       return shapeAssessment(args.incidentId, a, combination);
     },
-    incidentBrief: async (_: unknown, args: { incidentId: string; asOf?: string | null; format?: BriefFormat | null }, ctx: Ctx) => {
+    incidentBrief: async (_: unknown, args: QueryIncidentBriefArgs, ctx: Ctx) => {
       const brief = await ctx.services.brief.render(args.incidentId, { viewer: requireViewer(ctx), asOf: args.asOf, format: args.format ?? 'PDF' });
       const binary = brief.mediaType === 'application/pdf';
       return {
@@ -250,11 +242,7 @@ export const caseResolvers = {
         content: brief.bytes.toString(binary ? 'base64' : 'utf8'),
       };
     },
-    assessmentHistory: async (
-      _: unknown,
-      args: { incidentId: string; asOf?: string | null; method?: AssessmentMethod | null; ratingCombination?: RatingCombinationArg | null },
-      ctx: Ctx,
-    ) => {
+    assessmentHistory: async (_: unknown, args: QueryAssessmentHistoryArgs, ctx: Ctx) => {
       const h = await ctx.services.assessment.history(args.incidentId, {
         viewer: requireViewer(ctx),
         asOf: args.asOf,
@@ -273,50 +261,42 @@ export const caseResolvers = {
         })),
       };
     },
-    hypothesis: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.hypothesis(args.id, requireViewer(ctx))),
-    evidence: async (_: unknown, args: { id: string }, ctx: Ctx) => orNull(ctx.services.cases.evidence(args.id, requireViewer(ctx))),
+    hypothesis: async (_: unknown, args: QueryHypothesisArgs, ctx: Ctx) => orNull(ctx.services.cases.hypothesis(args.id, requireViewer(ctx))),
+    evidence: async (_: unknown, args: QueryEvidenceArgs, ctx: Ctx) => orNull(ctx.services.cases.evidence(args.id, requireViewer(ctx))),
   },
 
   Mutation: {
-    createHypothesis: async (_: unknown, args: { input: Record<string, unknown> & { incidentId: string; name: string; category: string } }, ctx: Ctx) => {
+    createHypothesis: async (_: unknown, args: MutationCreateHypothesisArgs, ctx: Ctx) => {
       const { status, ...rest } = args.input;
       return ctx.services.cases.createHypothesis({ ...rest, status: lower(status as string | null | undefined) }, requireViewer(ctx));
     },
-    updateHypothesis: async (_: unknown, args: { id: string; input: UpdateHypothesisInput } & MutationOptions, ctx: Ctx) =>
+    updateHypothesis: async (_: unknown, args: MutationUpdateHypothesisArgs, ctx: Ctx) =>
       ctx.services.cases.updateHypothesis(args.id, args.input, requireViewer(ctx), { expectedModified: args.expectedModified }),
-    setHypothesisStatus: async (_: unknown, args: { id: string; status: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+    setHypothesisStatus: async (_: unknown, args: MutationSetHypothesisStatusArgs, ctx: Ctx) =>
       ctx.services.cases.setHypothesisStatus(args.id, args.status.toLowerCase(), args.rationale, requireViewer(ctx), {
         expectedModified: args.expectedModified,
       }),
-    deleteHypothesis: async (_: unknown, args: { id: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+    deleteHypothesis: async (_: unknown, args: MutationDeleteHypothesisArgs, ctx: Ctx) =>
       ctx.services.cases.deleteHypothesis(args.id, args.rationale, requireViewer(ctx), { expectedModified: args.expectedModified }),
-    deleteEvidence: async (_: unknown, args: { id: string; rationale?: string | null } & MutationOptions, ctx: Ctx) =>
+    deleteEvidence: async (_: unknown, args: MutationDeleteEvidenceArgs, ctx: Ctx) =>
       ctx.services.cases.deleteEvidence(args.id, args.rationale, requireViewer(ctx), { expectedModified: args.expectedModified }),
-    setJudgement: async (_: unknown, args: { hypothesisId: string; probability: number; rationale?: string | null } & MutationOptions, ctx: Ctx) => {
+    setJudgement: async (_: unknown, args: MutationSetJudgementArgs, ctx: Ctx) => {
       const { expectedModified, ...input } = args;
       return ctx.services.cases.setJudgement(input, requireViewer(ctx), { expectedModified });
     },
-    createEvidence: async (
-      _: unknown,
-      args: { input: Record<string, unknown> & { incidentId: string; name: string; kind: string; collectedAt: string; sources?: SourceInput[] | null } },
-      ctx: Ctx,
-    ) =>
+    createEvidence: async (_: unknown, args: MutationCreateEvidenceArgs, ctx: Ctx) =>
       ctx.services.cases.createEvidence(
         { ...args.input, kind: args.input.kind.toLowerCase(), sources: sources(args.input.sources) },
         requireViewer(ctx),
       ),
-    updateEvidence: async (_: unknown, args: { id: string; input: UpdateEvidenceInput } & MutationOptions, ctx: Ctx) =>
+    updateEvidence: async (_: unknown, args: MutationUpdateEvidenceArgs, ctx: Ctx) =>
       ctx.services.cases.updateEvidence(
         args.id,
         { ...args.input, kind: lower(args.input.kind), sources: sources(args.input.sources) },
         requireViewer(ctx),
         { expectedModified: args.expectedModified },
       ),
-    rateEvidence: async (
-      _: unknown,
-      args: { evidenceId: string; hypothesisId: string; rating: string; rationale?: string | null } & MutationOptions,
-      ctx: Ctx,
-    ) => {
+    rateEvidence: async (_: unknown, args: MutationRateEvidenceArgs, ctx: Ctx) => {
       const { expectedModified, ...input } = args;
       return ctx.services.cases.rateEvidence(input, requireViewer(ctx), { expectedModified });
     },

@@ -4,16 +4,17 @@
  */
 import type { GraphQLResolveInfo } from 'graphql';
 import { filter, pipe } from 'graphql-yoga';
-import type { TlpLevel } from '../../../../schema/graph/kinds';
 import { type GraphEdgeRecord, type ObjectFilter, type ObjectRecord, type Page } from '../../services/explore.service';
 import { eventVisibleTo, type EventTopic, type EventTopics } from '../../services/events';
 import { ValidationError } from '../../errors';
 import type { AppContext } from '../context';
 import { requireViewer } from '../auth/require-viewer';
+import type {
+  QueryNeighborhoodArgs, QueryObjectsArgs, QueryPathsArgs, QueryRelationshipsArgs, QuerySearchArgs, QueryStixObjectArgs, QueryStixObjectsArgs,
+  SubscriptionAssessmentChangedArgs, SubscriptionImportProgressArgs,
+} from '../../../../schema/graphql/generated/resolvers';
 import { neighborhoodFieldsOf } from './selection';
 import { tlpOfRank } from './stix-object.resolvers';
-
-type PageArgs = { first?: number | null; after?: string | null };
 
 function connection<T>(page: Page<T>, totalCount?: () => Promise<number>) {
   const edges = page.items.map((node, i) => ({ cursor: page.cursors[i], node }));
@@ -35,10 +36,6 @@ function prime(ctx: AppContext, objects: readonly ObjectRecord[]) {
 
 const ORDER_FIELDS = { NAME: 'name', CREATED: 'created', MODIFIED: 'modified', CONFIDENCE: 'confidence' } as const;
 
-interface FilterInput extends Omit<ObjectFilter, 'tlp'> {
-  tlp?: TlpLevel[] | null;
-}
-
 function mergeTypes(a: string[] | null | undefined, b: string[] | null | undefined): string[] | null {
   if (!a) return b ?? null;
   if (!b) return a;
@@ -47,9 +44,9 @@ function mergeTypes(a: string[] | null | undefined, b: string[] | null | undefin
 
 const node = (n: { tlpRank: number }) => ({ ...n, tlp: tlpOfRank(n.tlpRank) });
 
-function subscription<T extends EventTopic>(topic: T, matches: (event: EventTopics[T], args: Record<string, unknown>) => boolean) {
+function subscription<T extends EventTopic, A>(topic: T, matches: (event: EventTopics[T], args: A) => boolean) {
   return {
-    subscribe: (_: unknown, args: Record<string, unknown>, ctx: AppContext) => {
+    subscribe: (_: unknown, args: A, ctx: AppContext) => {
       const viewer = requireViewer(ctx);
       return pipe(
         ctx.services.events.subscribe(topic) as AsyncIterable<EventTopics[T]> as never,
@@ -66,11 +63,11 @@ export const exploreResolvers = {
     totalCount: (c: { totalCount?: () => Promise<number> }) => c.totalCount?.() ?? 0,
   },
   Query: {
-    stixObject: (_: unknown, args: { id: string }, ctx: AppContext) => {
+    stixObject: (_: unknown, args: QueryStixObjectArgs, ctx: AppContext) => {
       requireViewer(ctx);
       return args.id.length > 500 ? null : ctx.loaders.objects.load(args.id);
     },
-    stixObjects: async (_: unknown, args: { ids: string[] }, ctx: AppContext) => {
+    stixObjects: async (_: unknown, args: QueryStixObjectsArgs, ctx: AppContext) => {
       const viewer = requireViewer(ctx);
       if (args.ids.length > 100) throw new ValidationError('Invalid ids: at most 100 ids per call.');
       const found = await ctx.services.explore.getObjects(args.ids, { viewer });
@@ -78,11 +75,7 @@ export const exploreResolvers = {
       const byId = new Map(found.map((o) => [o.id, o]));
       return args.ids.flatMap((id) => byId.get(id) ?? []);
     },
-    objects: async (
-      _: unknown,
-      args: { types?: string[] | null; filter?: FilterInput | null; orderBy?: { field: keyof typeof ORDER_FIELDS; direction?: 'ASC' | 'DESC' | null } | null } & PageArgs,
-      ctx: AppContext,
-    ) => {
+    objects: async (_: unknown, args: QueryObjectsArgs, ctx: AppContext) => {
       const viewer = requireViewer(ctx);
       const filterArg: ObjectFilter = { ...(args.filter ?? {}), types: mergeTypes(args.types, args.filter?.types) };
       const orderBy = args.orderBy
@@ -95,41 +88,21 @@ export const exploreResolvers = {
       prime(ctx, page.items);
       return connection(page, () => ctx.services.explore.countObjects(filterArg, { viewer }));
     },
-    search: async (_: unknown, args: { text: string; types?: string[] | null } & PageArgs, ctx: AppContext) => {
+    search: async (_: unknown, args: QuerySearchArgs, ctx: AppContext) => {
       const viewer = requireViewer(ctx);
       const page = await ctx.services.explore.search(args, { viewer });
       prime(ctx, page.items);
       return connection(page, () => ctx.services.explore.countSearch({ text: args.text, types: args.types }, { viewer }));
     },
-    neighborhood: async (
-      _: unknown,
-      args: {
-        ids: string[];
-        depth?: number | null;
-        limit?: number | null;
-        types?: string[] | null;
-        relationshipTypes?: string[] | null;
-        includeRefs?: boolean | null;
-      },
-      ctx: AppContext,
-      info: GraphQLResolveInfo,
-    ) => {
+    neighborhood: async (_: unknown, args: QueryNeighborhoodArgs, ctx: AppContext, info: GraphQLResolveInfo) => {
       const result = await ctx.services.explore.neighborhood(args, { viewer: requireViewer(ctx), fields: neighborhoodFieldsOf(info) });
       return { nodes: result.nodes.map(node), edges: result.edges, truncated: result.truncated };
     },
-    paths: async (
-      _: unknown,
-      args: { from: string; to: string; maxLength?: number | null; limit?: number | null },
-      ctx: AppContext,
-    ) => {
+    paths: async (_: unknown, args: QueryPathsArgs, ctx: AppContext) => {
       const paths = await ctx.services.explore.paths(args, { viewer: requireViewer(ctx) });
       return paths.map((p) => ({ nodes: p.nodes.map(node), edges: p.edges, length: p.edges.length }));
     },
-    relationships: async (
-      _: unknown,
-      args: { id: string; direction?: 'OUTGOING' | 'INCOMING' | 'BOTH' | null; types?: string[] | null } & PageArgs,
-      ctx: AppContext,
-    ) => connection(await ctx.services.explore.relationships(args, { viewer: requireViewer(ctx) })),
+    relationships: async (_: unknown, args: QueryRelationshipsArgs, ctx: AppContext) => connection(await ctx.services.explore.relationships(args, { viewer: requireViewer(ctx) })),
   },
   GraphNode: {
     object: (n: { id: string; placeholder: boolean }, _: unknown, ctx: AppContext) =>
@@ -143,10 +116,10 @@ export const exploreResolvers = {
     relationship: (e: GraphEdgeRecord, _: unknown, ctx: AppContext) => ctx.loaders.objects.load(e.id),
   },
   Subscription: {
-    importProgress: subscription('importProgress', (event, args) => !args.importId || event.importId === args.importId),
+    importProgress: subscription('importProgress', (event, args: SubscriptionImportProgressArgs) => !args.importId || event.importId === args.importId),
     assessmentChanged: subscription(
       'assessmentChanged',
-      (event, args) => !args.incidentId || event.incidentId === args.incidentId,
+      (event, args: SubscriptionAssessmentChangedArgs) => !args.incidentId || event.incidentId === args.incidentId,
     ),
   },
 };

@@ -14,6 +14,7 @@ import { EXPORT_LIMITS } from '../../services/stix-export.service';
 import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
+import type { MutationImportStixBundleArgs, MutationRetryQuarantinedArgs, QueryExportStixBundleArgs, QueryQuarantinedObjectArgs, QueryQuarantinedObjectsArgs } from '../../../../schema/graphql/generated/resolvers';
 
 const POLICIES: Record<string, ConflictPolicy> = {
   REJECT: 'reject',
@@ -107,7 +108,7 @@ export const stixResolvers = {
   Mutation: {
     retryQuarantined: async (
       _: unknown,
-      args: { ids?: string[] | null; importId?: string | null; strict?: boolean | null; dryRun?: boolean | null },
+      args: MutationRetryQuarantinedArgs,
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -118,7 +119,7 @@ export const stixResolvers = {
     },
     importStixBundle: async (
       _: unknown,
-      args: { bundle: unknown; onConflict?: string | null; dryRun?: boolean | null; strict?: boolean | null },
+      args: MutationImportStixBundleArgs,
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -158,7 +159,7 @@ export const stixResolvers = {
   Query: {
     quarantinedObjects: async (
       _: unknown,
-      args: { importId?: string | null; after?: string | null; limit?: number | null },
+      args: QueryQuarantinedObjectsArgs,
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
@@ -166,7 +167,7 @@ export const stixResolvers = {
       // The list carries no raw JSON; ask quarantinedObject for one record's.
       return page;
     },
-    quarantinedObject: async (_: unknown, args: { id: string }, ctx: AppContext) => {
+    quarantinedObject: async (_: unknown, args: QueryQuarantinedObjectArgs, ctx: AppContext) => {
       const viewer = requireViewer(ctx);
       try {
         return await ctx.services.quarantine.show(args.id, { viewer });
@@ -177,7 +178,7 @@ export const stixResolvers = {
     },
     exportStixBundle: async (
       _: unknown,
-      args: { ids?: string[] | null; depth?: number | null; incidentId?: string | null; originals?: boolean | null },
+      args: QueryExportStixBundleArgs,
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);

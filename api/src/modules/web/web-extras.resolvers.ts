@@ -7,6 +7,7 @@ import { ValidationError, type Issue } from '../../errors';
 import { requireViewer } from '../auth/require-viewer';
 import type { AppContext } from '../context';
 import type { SaveViewInput } from '../../services/views.service';
+import type { MutationImportFactSheetArgs, MutationSaveViewArgs, QueryObjectHistoryArgs, QuerySavedViewArgs } from '../../../../schema/graphql/generated/resolvers';
 
 type Ctx = Pick<AppContext, 'services' | 'viewer'>;
 
@@ -26,13 +27,14 @@ function located(issue: Issue & { line?: unknown; column?: unknown }) {
 
 export const webExtrasResolvers = {
   Query: {
-    objectHistory: async (_: unknown, args: { id: string; limit?: number | null }, ctx: Ctx) =>
+    objectHistory: async (_: unknown, args: QueryObjectHistoryArgs, ctx: Ctx) =>
       ctx.services.history.read(args.id, requireViewer(ctx), args.limit),
-    savedView: async (_: unknown, args: { id: string }, ctx: Ctx) => ctx.services.views.read(args.id, requireViewer(ctx)),
+    savedView: async (_: unknown, args: QuerySavedViewArgs, ctx: Ctx) => ctx.services.views.read(args.id, requireViewer(ctx)),
   },
   Mutation: {
-    saveView: async (_: unknown, args: { input: SaveViewInput }, ctx: Ctx) => ctx.services.views.save(args.input, requireViewer(ctx)),
-    importFactSheet: async (_: unknown, args: { text: string; fileName?: string | null }, ctx: Ctx) => {
+    // `positions` is JSON on the wire; the views service checks its shape before storing anything.
+    saveView: async (_: unknown, args: MutationSaveViewArgs, ctx: Ctx) => ctx.services.views.save(args.input as SaveViewInput, requireViewer(ctx)),
+    importFactSheet: async (_: unknown, args: MutationImportFactSheetArgs, ctx: Ctx) => {
       const viewer = requireViewer(ctx);
       const file = args.fileName?.trim() || '<fact-sheet>';
       if (file.length > MAX_FILE_NAME) {
