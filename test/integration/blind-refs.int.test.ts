@@ -3,7 +3,7 @@
  * who imports an object naming an id they cannot see — in `object_refs`, as a relationship's end,
  * as `created_by_ref` — must not be able to tell whether that id is stored above their clearance
  * or not stored at all, from any read: neighbourhoods (placeholder or nothing), paths,
- * relationships, exports and GraphQL `raw` (served or withheld). A ref its writer could see still
+ * relationships, exports, GraphQL `raw` and `objectHistory` (served or withheld). A ref its writer could see still
  * carries the target's rank (the object is withheld from readers below it).
  */
 import fc from 'fast-check';
@@ -73,6 +73,7 @@ async function reads(viewer: Viewer, v: { report: string; malware: string; n: nu
   const rels = [sid('relationship', v.n, 0xb2), sid('relationship', v.n, 0xb3)];
   const exported = await services.stixExport.exportBundle({ ids: [v.report, v.malware, ...rels], viewer });
   const raw = services.explore.createRawLoader(viewer);
+  const history = await services.history.read(v.report, viewer);
   return {
     nodes: sortBy(hood.nodes.map(({ id, type, name, tlpRank, placeholder }) => ({ id, type, name, tlpRank, placeholder })), (x) => x.id),
     edges: sortBy(hood.edges.map(({ source, target, type }) => ({ source, target, type })), (x) => `${x.source}${x.target}`),
@@ -80,6 +81,7 @@ async function reads(viewer: Viewer, v: { report: string; malware: string; n: nu
     relationships: relationships.items.map(({ source, target, relationshipType }) => ({ source, target, relationshipType })),
     exported: exported.objects.map((o) => String(o.id)).sort(),
     raw: await Promise.all([v.report, ...rels].map((id) => raw.load(id))),
+    historyRaw: history?.versions.map((x) => x.raw !== null) ?? null,
   };
 }
 
@@ -114,7 +116,7 @@ describe('a ref to an id the writer cannot see', () => {
       const absent = normalised(await reads(viewer, { ...absentNames, n: 2 }), namesOf(2, absentActor, absentAuthor));
       expect(hidden).toEqual(absent);
       // And what both say: the named actor as a placeholder (no name), everything served.
-      expect(hidden).toMatchObject({ raw: [true, true, true], exported: ['MALWARE', 'REL1', 'REL2', 'REPORT'] });
+      expect(hidden).toMatchObject({ raw: [true, true, true], historyRaw: [true], exported: ['MALWARE', 'REL1', 'REL2', 'REPORT'] });
       expect((hidden as { nodes: unknown[] }).nodes).toContainEqual({ id: 'ACTOR', type: 'intrusion-set', name: null, tlpRank: 0, placeholder: true });
       expect((hidden as { paths: unknown[] }).paths).toEqual([[
         { id: 'CAMPAIGN', name: 'Campaign', placeholder: false },
@@ -134,6 +136,7 @@ describe('a ref to an id the writer cannot see', () => {
     expect(await services.stixImport.importBundle(bundle(seen.objects, 13), { viewer: RED })).toMatchObject({ created: 5, errors: [] });
     const got = await reads(GREEN, { ...seen, n: 3 });
     expect(got.raw).toEqual([false, false, false]);
+    expect(got.historyRaw).toEqual([false]);
     expect(got.exported).toEqual([seen.malware]);
     expect(got.nodes.map((n) => n.id)).not.toContain(hiddenActor);
     expect(got.paths).toEqual([]);

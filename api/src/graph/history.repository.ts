@@ -20,6 +20,8 @@ export interface HistoryRecord {
   current: VersionRecord;
   /** Older versions the viewer may see, newest first. */
   older: VersionRecord[];
+  /** Whether the versions' JSON may be served to the viewer (it names nothing hidden from them). */
+  shareable: boolean;
 }
 
 
@@ -41,7 +43,7 @@ export async function objectHistory(tx: Tx, id: string, maxRank: number, limit: 
   const row = rows[0];
   if (!row) return null;
   const older = Array.isArray(row.older) ? row.older.map(toVersion) : [];
-  return { id: String(row.id), current: toVersion(row.current), older };
+  return { id: String(row.id), current: toVersion(row.current), older, shareable: row.shareable === true };
 }
 
 /** An older version of an object: when it was made and its stored JSON text. */

@@ -105,7 +105,8 @@ async function readObjectHistory(
       importedBy: s.record.importedBy,
       importedAt: s.record.importedAt,
       changed: i + 1 < stored.length ? changedProperties(raws[i]!, raws[i + 1]!) : null,
-      raw: raws[i]!,
+      // Null when the object names something hidden from the viewer, as GraphQL `raw` and TAXII.
+      raw: record.shareable ? raws[i]! : null,
     })),
   };
 }
