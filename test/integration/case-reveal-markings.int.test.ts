@@ -153,3 +153,32 @@ describe('rating against what you may not see reads like rating against nothing'
     expect(hiddenEvidence.errors?.[0]?.extensions?.code).toBe(missingEvidence.errors?.[0]?.extensions?.code);
   });
 });
+
+describe('the same rating written through an import', () => {
+  it('an imported CLEAR evidence item rating a RED hypothesis is left out of the case for a CLEAR reader', async () => {
+    // What the RED analyst's import says: a CLEAR item (no granular marking) whose rating names
+    // the RED hypothesis. Imports store ratings as given; reads must not serve them below RED.
+    const target = IDS.evidence('ev-credential-reuse-t1078');
+    const read = async (id: string) =>
+      (await api.gql(redReader, `query($id: ID!) { evidence(id: $id) { raw } }`, { id })).data?.evidence?.raw as Record<string, unknown>;
+    const rated = await read(EV_RATED);
+    const redRating = (rated.ratings as { hypothesis_ref: string }[]).find((r) => r.hypothesis_ref === redHypothesis);
+    expect(redRating).toBeDefined();
+    const before = await read(target);
+    const { granular_markings: _, ...plain } = before;
+    const copy = { ...plain, modified: '2026-01-15T00:00:00.000Z', ratings: [...((before.ratings as unknown[]) ?? []), redRating] };
+    const report = await api.services.stixImport.importBundle(
+      { type: 'bundle', id: 'bundle--6d6c1a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6', objects: [copy] },
+      { viewer: redAnalyst },
+    );
+    expect(report).toMatchObject({ updated: 1, errors: [] });
+
+    const text = await everythingReadable(clearReader);
+    expect(text).not.toContain(redHypothesis);
+    expect(text).toContain(INCIDENT);
+    const clearCase = await api.gql(clearReader, `query($id: ID!) { incident(id: $id) { evidence { id } } }`, { id: INCIDENT });
+    expect(clearCase.data?.incident.evidence.map((e: { id: string }) => e.id)).not.toContain(target);
+    const redCase = await api.gql(redReader, `query($id: ID!) { incident(id: $id) { evidence { id ratings { hypothesisId } } } }`, { id: INCIDENT });
+    expect(redCase.data?.incident.evidence.find((e: { id: string }) => e.id === target)?.ratings).toContainEqual({ hypothesisId: redHypothesis });
+  });
+});

@@ -17,15 +17,24 @@ import {
   STIX_TYPE_LABELS,
 } from '../../../schema/graph/kinds';
 import { cypher, type CypherQuery } from './cypher';
-import { visibleObject, visibleRank } from './visibility';
+import { referencesVisible, visibleObject, visibleRank } from './visibility';
 
 const INCIDENT = STIX_TYPE_LABELS.incident;
 const HYPOTHESIS = STIX_TYPE_LABELS['attribution-hypothesis'];
 const EVIDENCE = STIX_TYPE_LABELS['attribution-evidence'];
 
+/**
+ * A case object the viewer may read: visible, and naming nothing hidden from them. The case is
+ * built from the objects' JSON (ratings, refs, sources), so an object whose JSON may not be
+ * served (visibility.ts, referencesVisible: e.g. evidence a RED analyst imported as CLEAR with a
+ * rating against a RED hypothesis) is left out whole, as exports and TAXII leave it out; case
+ * mutations mark such parts themselves (case-markings.ts).
+ */
+const readableCaseObject = (n: string) => `${visibleObject(n)} AND ${referencesVisible(n)}`;
+
 /** The `incident_ref` edge of a hypothesis or evidence item (ref edges carry the JSON path). */
 const INCIDENT_REF = (from: string, label: string, r: string) =>
-  `(${from}:${label})-[${r}:${REFERS_TO}]->(i) WHERE ${r}.property = 'incident_ref' AND ${visibleObject(from)}`;
+  `(${from}:${label})-[${r}:${REFERS_TO}]->(i) WHERE ${r}.property = 'incident_ref' AND ${readableCaseObject(from)}`;
 
 /** Indexes of the audit trail (IF NOT EXISTS; applied by the case repository at start). */
 export const CASE_MIGRATIONS: readonly CypherQuery[] = [
@@ -49,7 +58,7 @@ export const LOAD_CASE = cypher(
   'case-load',
   'READ',
   `MATCH (i:${STIX_OBJECT}:${INCIDENT} {id: $incidentId})
-   WHERE ${visibleObject('i')}
+   WHERE ${readableCaseObject('i')}
    RETURN i.id AS id, i.name AS name, i.raw AS raw, i.tlp_rank AS tlpRank,
      COLLECT { MATCH ${INCIDENT_REF('h', HYPOTHESIS, 'r')}
                RETURN {raw: h.raw, tlpRank: h.tlp_rank} AS item ORDER BY h.id } AS hypotheses,
@@ -67,7 +76,7 @@ export const LIST_INCIDENTS = cypher(
   'case-list-incidents',
   'READ',
   `MATCH (i:${STIX_OBJECT}:${INCIDENT})
-   WHERE ${visibleObject('i')}
+   WHERE ${readableCaseObject('i')}
    WITH i ORDER BY i.name, i.id LIMIT $limit
    RETURN i.id AS id, i.name AS name, i.raw AS raw, i.tlp_rank AS tlpRank,
      COLLECT { MATCH ${INCIDENT_REF('h', HYPOTHESIS, 'r')}
@@ -87,7 +96,7 @@ export const OBJECTS_BY_IDS = cypher(
   'READ',
   `UNWIND $ids AS id
    MATCH (n:${STIX_OBJECT} {id: id})
-   WHERE ${visibleObject('n')}
+   WHERE ${readableCaseObject('n')}
    RETURN n.id AS id, n.type AS type, n.name AS name, n.raw AS raw, n.tlp_rank AS tlpRank`,
 );
 
@@ -105,7 +114,7 @@ export const LOCK_FOR_UPDATE = cypher(
   'case-lock-for-update',
   'WRITE',
   `MATCH (n:${STIX_OBJECT} {id: $id})
-   WHERE ${visibleObject('n')}
+   WHERE ${readableCaseObject('n')}
    OPTIONAL MATCH (n)-[r:${REFERS_TO}]->(i:${STIX_OBJECT})
    WHERE r.property = 'incident_ref'
    WITH n, collect(i) AS incidents
