@@ -15,6 +15,7 @@ import { createServices } from '../../api/src/services';
 import { DEFAULT_CHROMIUM_PATH } from '../../api/src/services/brief-pdf';
 import { SYSTEM_VIEWER, makeViewer } from '../../api/src/services/viewer';
 import type { Graph } from '../../api/src/graph/driver';
+import { LOAD_CASE } from '../../api/src/graph/case.queries';
 import { freshTestApi, type TestApi } from '../support/api';
 import { connectTestGraph, testNeo4j } from '../support/graph';
 import { expectBannersOnEveryPage, readPdf, type PdfPage } from '../support/pdf';
@@ -121,6 +122,26 @@ describe('incident brief, HTML', () => {
     expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(hidden.errors![0]!.message.replace(red, 'ID')).toBe(missing.errors![0]!.message.replace(absent, 'ID'));
     expect((await brief(clearReader, 'HTML', red)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('reads the case once per brief, now or as of an instant, and the shared read answers as assess and history do apart', async () => {
+    // The real graph, with the name of every query it runs noted.
+    const ran: string[] = [];
+    const noting: Graph = {
+      ...graph,
+      read: (work, options) => graph.read((tx) => work({ run: (query, params) => (ran.push(query.name), tx.run(query, params)) }), options),
+    };
+    const services = createServices({ graph: noting, logger: createLogger('silent') });
+    const viewer = makeViewer('x', 'reader-amber', 'reader', 'AMBER');
+    for (const asOf of [null, '2025-12-13T23:59:59Z']) {
+      ran.length = 0;
+      await services.brief.model(INCIDENT, { viewer, asOf });
+      expect(ran.filter((name) => name === LOAD_CASE.name)).toHaveLength(1);
+      const both = await services.assessment.assessWithHistory(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      const apart = await services.assessment.assess(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      const history = await services.assessment.history(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      expect(both).toEqual({ ...apart, points: history.points });
+    }
   });
 
   it('without a Chromium, the PDF is refused with what is missing and the HTML still works', async () => {

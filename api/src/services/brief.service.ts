@@ -54,10 +54,8 @@ export function createBriefService(deps: { assessment: AssessmentService; chromi
 
   async function model(incidentId: string, options: BriefOptions): Promise<BriefModel> {
     const asOf = options.asOf ?? null;
-    const [{ case: c, result }, history] = await Promise.all([
-      assessment.assess(incidentId, { viewer: options.viewer, asOf }),
-      assessment.history(incidentId, { viewer: options.viewer, asOf }),
-    ]);
+    // One read of the case for both: the assessment and its history describe the same state.
+    const { case: c, result, points } = await assessment.assessWithHistory(incidentId, { viewer: options.viewer, asOf });
     const hypothesisRecords = new Map<string, HypothesisRecord>([...c.deleted.hypotheses, ...c.hypotheses].map((x) => [x.id, x]));
     const evidenceRecords = new Map<string, EvidenceRecord>([...c.deleted.evidence, ...c.evidence].map((e) => [e.id, e]));
     const order = new Map([...c.hypotheses, ...c.deleted.hypotheses].map((x, i) => [x.id, i]));
@@ -120,7 +118,7 @@ export function createBriefService(deps: { assessment: AssessmentService; chromi
       changers,
       evidence,
       laterEvidence: Math.max(0, c.evidence.length - result.evidence.length),
-      history: history.points.map((p) => ({ asOf: p.asOf, posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesisId, x.posterior])) })),
+      history: points.map((p) => ({ asOf: p.asOf, posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesisId, x.posterior])) })),
     };
   }
 
