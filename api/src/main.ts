@@ -1,6 +1,7 @@
 /**
  * Composition root: config → logger → Neo4j (local or NEO4J_URI) → migrations → services →
- * seed → app → listen. On SIGINT/SIGTERM: stop accepting, close the driver, stop the local Neo4j.
+ * seed → app → listen. On SIGINT/SIGTERM: stop accepting, close the services (the brief's
+ * Chromium) and the driver, stop the local Neo4j.
  */
 import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { openGraph, prepareServices } from './compose';
+import type { Services } from './services';
 import { createLogger } from './logger';
 import { resolveNeo4jTarget } from './neo4j-target';
 import { scheduleFeeds, scheduleImportCleanup, type Schedule } from './services/schedule';
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
   // Restarts the local Neo4j this app started whenever it dies; /readyz reports it.
   const supervisor = target.supervise?.(logger, say) ?? null;
   let server: Server | undefined;
+  let services: Services | undefined;
   let warmUp: ReturnType<typeof startWarmUp> | undefined;
   let feeds: Schedule | undefined;
   let importCleanup: Schedule | undefined;
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     feeds?.stop();
     importCleanup?.stop();
     await warmUp?.done;
+    await services?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the services failed'));
     await graph.close().catch(() => {});
     await (supervisor ? supervisor.stop() : target.stop()).catch((error) => logger.error({ err: error }, 'stopping local Neo4j failed'));
     say('stopped.');
@@ -50,7 +54,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const services = await prepareServices(graph, logger, { chromiumPath: config.chromiumPath });
+  services = await prepareServices(graph, logger, { chromiumPath: config.chromiumPath });
   if (config.loadSeed) {
     const seed = await services.seed.loadReferenceCase();
     if (seed.loaded) say(`Reference case loaded: ${seed.incidentId} (${seed.report?.created ?? 0} objects created)`);

@@ -3,7 +3,8 @@
  * decision-maker gets. Read back as a person would: the HTML's words, and the PDF's pages rendered
  * by pdf.js (text per page, page size, pixels of the banners).
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,10 @@ import { caseIds } from '../../importers/factsheet/index';
 import { REFERENCE_CASE_FILE } from '../../api/src/services/seed.service';
 import { createLogger } from '../../api/src/logger';
 import { createServices } from '../../api/src/services';
-import { DEFAULT_CHROMIUM_PATH } from '../../api/src/services/brief-pdf';
+import { createPdfPrinter, DEFAULT_CHROMIUM_PATH, MAX_WAITING_PRINTS, type PdfPrinter } from '../../api/src/services/brief-pdf';
 import { SYSTEM_VIEWER, makeViewer } from '../../api/src/services/viewer';
 import type { Graph } from '../../api/src/graph/driver';
+import { LOAD_CASE } from '../../api/src/graph/case.queries';
 import { freshTestApi, type TestApi } from '../support/api';
 import { connectTestGraph, testNeo4j } from '../support/graph';
 import { expectBannersOnEveryPage, readPdf, type PdfPage } from '../support/pdf';
@@ -66,6 +68,7 @@ beforeAll(async () => {
   await api.services.cases.rateEvidence({ evidenceId: amber.id, hypothesisId: IDS.hypothesis('h-foreign-interference'), rating: 'C', rationale: 'same tooling' }, analyst);
 });
 afterAll(async () => {
+  await api.services.close();
   await graph.close();
 });
 
@@ -121,6 +124,26 @@ describe('incident brief, HTML', () => {
     expect(hidden.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(hidden.errors![0]!.message.replace(red, 'ID')).toBe(missing.errors![0]!.message.replace(absent, 'ID'));
     expect((await brief(clearReader, 'HTML', red)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('reads the case once per brief, now or as of an instant, and the shared read answers as assess and history do apart', async () => {
+    // The real graph, with the name of every query it runs noted.
+    const ran: string[] = [];
+    const noting: Graph = {
+      ...graph,
+      read: (work, options) => graph.read((tx) => work({ run: (query, params) => (ran.push(query.name), tx.run(query, params)) }), options),
+    };
+    const services = createServices({ graph: noting, logger: createLogger('silent') });
+    const viewer = makeViewer('x', 'reader-amber', 'reader', 'AMBER');
+    for (const asOf of [null, '2025-12-13T23:59:59Z']) {
+      ran.length = 0;
+      await services.brief.model(INCIDENT, { viewer, asOf });
+      expect(ran.filter((name) => name === LOAD_CASE.name)).toHaveLength(1);
+      const both = await services.assessment.assessWithHistory(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      const apart = await services.assessment.assess(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      const history = await services.assessment.history(INCIDENT, { viewer, asOf, method: 'BOTH' });
+      expect(both).toEqual({ ...apart, points: history.points });
+    }
   });
 
   it('without a Chromium, the PDF is refused with what is missing and the HTML still works', async () => {
@@ -182,5 +205,85 @@ describe('incident brief, PDF', () => {
     const hidden = cli('incident--6f0f5a8e-6a3e-4f55-9c1e-1f7d0b7c0d11');
     expect(hidden.status).toBe(1);
     expect(hidden.stderr).toMatch(/No incident incident--6f0f5a8e-6a3e-4f55-9c1e-1f7d0b7c0d11 that you may see/);
+  });
+});
+
+describe('PDF printer (brief-pdf.ts)', () => {
+  const printed = async (printer: PdfPrinter, html: string) => (await readPdf((await printer.print(html)).bytes)).flatMap((p) => p.lines.map((l) => l.text)).join(' ');
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 100 && !done(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(done()).toBe(true);
+  };
+
+  pdfIt('keeps one browser between prints, opens a fresh context per print that runs no script and loads nothing, and closes the browser when idle', async () => {
+    let requests = 0;
+    const server = createServer((_, res) => {
+      requests++;
+      res.end('x');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const printer = createPdfPrinter({ chromiumPath: CHROMIUM, idleMs: 500 });
+    try {
+      const html = `<html><head><link rel="stylesheet" href="http://127.0.0.1:${port}/s.css"></head><body><p>Static words</p>`
+        + `<img src="http://127.0.0.1:${port}/i.png"><script>document.body.textContent = 'Script ran'</script></body></html>`;
+      for (let i = 0; i < 3; i++) {
+        const text = await printed(printer, html);
+        expect(text).toContain('Static words');
+        expect(text).not.toContain('Script ran');
+        // Nothing of this print is left for the next viewer's: its context is closed.
+        expect(printer.stats()).toEqual({ launches: 1, browserOpen: true, contexts: 0 });
+      }
+      expect(requests).toBe(0);
+      await until(() => !printer.stats().browserOpen);
+      expect(await printed(printer, html)).toContain('Static words');
+      expect(printer.stats()).toMatchObject({ launches: 2, browserOpen: true });
+      await printer.close();
+      expect(printer.stats().browserOpen).toBe(false);
+    } finally {
+      await printer.close();
+      server.close();
+    }
+  });
+
+  pdfIt('a browser that crashed is launched anew by the next print', async () => {
+    const chromiumChildren = () => execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' })
+      .split('\n').filter((l) => /chrom/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0]));
+    const printer = createPdfPrinter({ chromiumPath: CHROMIUM });
+    try {
+      const before = new Set(chromiumChildren());
+      expect(await printed(printer, '<p>Before the crash</p>')).toContain('Before the crash');
+      // The browser this printer launched: the Chromium child of this test process that is new.
+      const launched = chromiumChildren().filter((pid) => !before.has(pid));
+      expect(launched).toHaveLength(1);
+      process.kill(launched[0]!, 'SIGKILL');
+      await until(() => !printer.stats().browserOpen);
+      expect(await printed(printer, '<p>After the crash</p>')).toContain('After the crash');
+      expect(printer.stats()).toMatchObject({ launches: 2, browserOpen: true });
+    } finally {
+      await printer.close();
+    }
+  });
+
+  pdfIt(`prints one at a time; with ${MAX_WAITING_PRINTS} waiting, the next is refused as UNAVAILABLE`, async () => {
+    const printer = createPdfPrinter({ chromiumPath: CHROMIUM });
+    try {
+      let running = 0;
+      let most = 0;
+      const tasks = Array.from({ length: MAX_WAITING_PRINTS + 2 }, (_, i) => Promise.resolve().then(() => printer.print(`<p>Print ${i}</p>`)));
+      const watch = setInterval(() => {
+        running = printer.stats().contexts;
+        most = Math.max(most, running);
+      }, 5);
+      const settled = await Promise.allSettled(tasks);
+      clearInterval(watch);
+      expect(settled.filter((r) => r.status === 'fulfilled')).toHaveLength(MAX_WAITING_PRINTS + 1);
+      const refused = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(refused.map((r) => (r.reason as { code?: string }).code)).toEqual(['UNAVAILABLE']);
+      expect(most).toBe(1);
+      expect(printer.stats().launches).toBe(1);
+    } finally {
+      await printer.close();
+    }
   });
 });

@@ -51,10 +51,14 @@ export async function withServices<T>(work: (services: Services) => Promise<T>):
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const target = await resolveNeo4jTarget(config, { attached: true, onProgress: say });
   let graph: Graph | undefined;
+  let services: Services | undefined;
   try {
     graph = openGraph(config, target, 'attribution-graph-cli');
-    return await work(await prepareServices(graph, logger, { chromiumPath: config.chromiumPath }));
+    services = await prepareServices(graph, logger, { chromiumPath: config.chromiumPath });
+    return await work(services);
   } finally {
+    // The brief's Chromium is kept for the next print: a command has no next print.
+    await services?.close().catch(() => {});
     await graph?.close().catch(() => {});
     await target.stop().catch(() => {});
   }

@@ -2,7 +2,8 @@
  * Assessment of a case: loads the incident's hypotheses and evidence as the viewer may see them
  * (one round trip), maps the stored STIX objects to the engine's input (case-model.ts), and runs
  * the pure engine (api/src/domain/assessment). Nothing is cached: every mutation is reflected in
- * the next assessment at once. Also builds the standard STIX objects a case export adds.
+ * the next assessment at once. `assessWithHistory` answers `assess` and `history` from one read
+ * (the brief needs both). Also builds the standard STIX objects a case export adds.
  */
 import {
   AssessmentInputError,
@@ -55,11 +56,18 @@ export interface CaseHistory {
   points: HistoryPoint[];
 }
 
+/** `assess` and `history` of one case, read once: both answers from the same stored state. */
+export interface CaseAssessmentWithHistory extends CaseAssessment {
+  points: HistoryPoint[];
+}
+
 export interface AssessmentService {
   /** The case as the viewer sees it; NotFoundError when the incident is absent or not visible. */
   loadCase(incidentId: string, viewer: Viewer): Promise<CaseRecord>;
   assess(incidentId: string, options: AssessOptions): Promise<CaseAssessment>;
   history(incidentId: string, options: AssessOptions): Promise<CaseHistory>;
+  /** What `assess` and `history` answer with the same options, from one read of the case. */
+  assessWithHistory(incidentId: string, options: AssessOptions): Promise<CaseAssessmentWithHistory>;
   /**
    * The objects a STIX export of the incident adds: our extension-definition, `attributed-to`
    * relationships carrying the posteriors and `opinion` objects per analyst judgement.
@@ -170,23 +178,42 @@ export function createAssessmentService(deps: { graph: Graph; logger: Logger }):
     }
   }
 
+  type EngineOptions = ReturnType<typeof checkOptions>;
+  type Versions = Map<string, StoredVersion[]>;
+
+  /** The assessment of a loaded case: as of an instant it replays the stored versions, otherwise the current objects. */
+  function assessLoaded(incidentId: string, c: CaseRecord, versions: Versions | undefined, engineOptions: EngineOptions): CaseAssessment {
+    const { input, dropped } = toAssessmentInput(c, engineOptions.asOf !== undefined ? versions : undefined);
+    if (dropped.length > 0) logger.debug({ incidentId, dropped: dropped.length }, 'ratings of invisible hypotheses left out');
+    const result = run(incidentId, () => assess(input, engineOptions));
+    return { case: c, result, dropped, explanation: explainAssessment(c, result, dropped.length) };
+  }
+
+  /** The history of a loaded case (always a replay over the stored versions). */
+  function historyLoaded(incidentId: string, c: CaseRecord, versions: Versions | undefined, engineOptions: EngineOptions): HistoryPoint[] {
+    const { input } = toAssessmentInput(c, versions);
+    return run(incidentId, () => assessmentHistory(input, engineOptions));
+  }
+
   const service: AssessmentService = {
     loadCase: load,
 
     async assess(incidentId, options) {
       const engineOptions = checkOptions(options);
       const { case: c, versions } = await loadWithVersions(incidentId, options.viewer, engineOptions.asOf !== undefined);
-      const { input, dropped } = toAssessmentInput(c, versions);
-      if (dropped.length > 0) logger.debug({ incidentId, dropped: dropped.length }, 'ratings of invisible hypotheses left out');
-      const result = run(incidentId, () => assess(input, engineOptions));
-      return { case: c, result, dropped, explanation: explainAssessment(c, result, dropped.length) };
+      return assessLoaded(incidentId, c, versions, engineOptions);
     },
 
     async history(incidentId, options) {
       const engineOptions = checkOptions(options);
       const { case: c, versions } = await loadWithVersions(incidentId, options.viewer, true);
-      const { input } = toAssessmentInput(c, versions);
-      return { case: c, points: run(incidentId, () => assessmentHistory(input, engineOptions)) };
+      return { case: c, points: historyLoaded(incidentId, c, versions, engineOptions) };
+    },
+
+    async assessWithHistory(incidentId, options) {
+      const engineOptions = checkOptions(options);
+      const { case: c, versions } = await loadWithVersions(incidentId, options.viewer, true);
+      return { ...assessLoaded(incidentId, c, versions, engineOptions), points: historyLoaded(incidentId, c, versions, engineOptions) };
     },
 
     async caseExport(incidentId, viewer) {

@@ -10,7 +10,7 @@ import { TLP_LEVELS, type TlpLevel } from '../../../schema/graph/kinds';
 import { ValidationError } from '../errors';
 import type { AssessmentService } from './assessment.service';
 import { briefHtml, type BriefEvidence, type BriefHypothesis, type BriefModel } from './brief-html';
-import { printPdf } from './brief-pdf';
+import { createPdfPrinter } from './brief-pdf';
 import { consensusCells } from './consensus-cells';
 import type { EvidenceRecord, HypothesisRecord } from './case-model';
 import type { Viewer } from './viewer';
@@ -38,6 +38,8 @@ export interface BriefService {
   /** What the brief says, as data (NotFoundError for an incident the viewer may not see). */
   model(incidentId: string, options: BriefOptions): Promise<BriefModel>;
   render(incidentId: string, options: BriefOptions & { format: BriefFormat }): Promise<Brief>;
+  /** Closes the browser kept between PDF prints (app shutdown, end of a CLI command). */
+  close(): Promise<void>;
 }
 
 function grade(e: EvidenceRecord): string | null {
@@ -49,15 +51,14 @@ function fileName(incidentName: string, format: BriefFormat): string {
   return `brief-${slug}.${format === 'PDF' ? 'pdf' : 'html'}`;
 }
 
-export function createBriefService(deps: { assessment: AssessmentService; chromiumPath: string }): BriefService {
+export function createBriefService(deps: { assessment: AssessmentService; chromiumPath: string; browserIdleMs?: number }): BriefService {
   const { assessment } = deps;
+  const printer = createPdfPrinter({ chromiumPath: deps.chromiumPath, idleMs: deps.browserIdleMs });
 
   async function model(incidentId: string, options: BriefOptions): Promise<BriefModel> {
     const asOf = options.asOf ?? null;
-    const [{ case: c, result }, history] = await Promise.all([
-      assessment.assess(incidentId, { viewer: options.viewer, asOf }),
-      assessment.history(incidentId, { viewer: options.viewer, asOf }),
-    ]);
+    // One read of the case for both: the assessment and its history describe the same state.
+    const { case: c, result, points } = await assessment.assessWithHistory(incidentId, { viewer: options.viewer, asOf });
     const hypothesisRecords = new Map<string, HypothesisRecord>([...c.deleted.hypotheses, ...c.hypotheses].map((x) => [x.id, x]));
     const evidenceRecords = new Map<string, EvidenceRecord>([...c.deleted.evidence, ...c.evidence].map((e) => [e.id, e]));
     const order = new Map([...c.hypotheses, ...c.deleted.hypotheses].map((x, i) => [x.id, i]));
@@ -120,7 +121,7 @@ export function createBriefService(deps: { assessment: AssessmentService; chromi
       changers,
       evidence,
       laterEvidence: Math.max(0, c.evidence.length - result.evidence.length),
-      history: history.points.map((p) => ({ asOf: p.asOf, posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesisId, x.posterior])) })),
+      history: points.map((p) => ({ asOf: p.asOf, posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesisId, x.posterior])) })),
     };
   }
 
@@ -135,8 +136,9 @@ export function createBriefService(deps: { assessment: AssessmentService; chromi
       if (options.format === 'HTML') {
         return { fileName: fileName(m.incidentName, 'HTML'), mediaType: 'text/html; charset=utf-8', tlp: m.tlp, pages: null, bytes: Buffer.from(html, 'utf8') };
       }
-      const pdf = await printPdf(html, deps.chromiumPath);
+      const pdf = await printer.print(html);
       return { fileName: fileName(m.incidentName, 'PDF'), mediaType: 'application/pdf', tlp: m.tlp, pages: pdf.pages, bytes: pdf.bytes };
     },
+    close: () => printer.close(),
   };
 }

@@ -27,6 +27,8 @@ export interface ServiceDeps {
   logger: Logger;
   /** The Chromium that prints briefs to PDF (config.ts, CHROMIUM_PATH); Debian's by default. */
   chromiumPath?: string;
+  /** How long the brief's Chromium is kept after the last print (brief-pdf.ts, BROWSER_IDLE_MS by default). */
+  browserIdleMs?: number;
 }
 
 export interface Services {
@@ -60,6 +62,8 @@ export interface Services {
   readonly taxiiFeeds: TaxiiFeedsService;
   /** Objects tolerant imports kept aside: list, show, export as they came, retry. */
   readonly quarantine: QuarantineService;
+  /** Releases what the services keep between requests (the brief's Chromium); the graph is the caller's to close. */
+  close(): Promise<void>;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -67,6 +71,7 @@ export function createServices(deps: ServiceDeps): Services {
   const stixImport = createStixImportService({ ...deps, events });
   const assessment = createAssessmentService(deps);
   const cases = createCaseService({ ...deps, assessment, events });
+  const brief = createBriefService({ assessment, chromiumPath: deps.chromiumPath ?? DEFAULT_CHROMIUM_PATH, browserIdleMs: deps.browserIdleMs });
   return {
     graph: deps.graph,
     logger: deps.logger,
@@ -79,12 +84,13 @@ export function createServices(deps: ServiceDeps): Services {
     views: createViewsService(deps),
     events,
     assessment,
-    brief: createBriefService({ assessment, chromiumPath: deps.chromiumPath ?? DEFAULT_CHROMIUM_PATH }),
+    brief,
     cases,
     seed: createSeedService({ ...deps, stixImport }),
     candidates: createCandidateService({ ...deps, cases }),
     taxii: createTaxiiService({ ...deps, stixImport }),
     taxiiFeeds: createTaxiiFeedsService({ ...deps, stixImport }),
     quarantine: createQuarantineService({ graph: deps.graph, stixImport }),
+    close: () => brief.close(),
   };
 }

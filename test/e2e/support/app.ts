@@ -60,6 +60,7 @@ export async function startTestApp(): Promise<TestApp> {
     async close() {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await services.close();
       await graph.close();
     },
   };
