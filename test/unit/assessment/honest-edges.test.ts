@@ -1,7 +1,7 @@
 /**
- * Issue 17: numbers an expert can defend. One block per point of the issue; each test fails on
- * the engine before the issue (blank = N, priors and judgements without floors, weight as a bare
- * exponent, duplicates counted twice, ties announced as leaders, per-item re-runs).
+ * Numbers an expert can defend at the edges: one block per edge case (docs/assessment.md); each
+ * test failed on the earlier engine (blank = N, priors and judgements without floors, weight as a
+ * bare exponent, duplicates counted twice, ties announced as leaders, per-item re-runs).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
