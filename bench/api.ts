@@ -36,7 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { startLocalNeo4j } from '../launcher/index';
+import { localNeo4jSettings, startLocalNeo4j } from '../launcher/index';
 import { createApp } from '../api/src/app';
 import { cypher } from '../api/src/graph/cypher';
 import { createGraph } from '../api/src/graph/driver';
@@ -147,8 +147,7 @@ async function main() {
       home: resolve('.data/neo4j-bench-api'),
       boltPort: Number(process.env.BENCH_API_BOLT_PORT || 7798),
       attached: true,
-      heap: process.env.AG_NEO4J_HEAP ?? '2g',
-      pageCache: process.env.AG_NEO4J_PAGECACHE ?? '1g',
+      settings: localNeo4jSettings(process.env, { heap: '2g', pageCache: '1g' }),
       onProgress: say,
     });
     target = handle;

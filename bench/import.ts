@@ -200,8 +200,6 @@ async function main() {
         home: resolve('.data/neo4j-bench'),
         boltPort: Number(process.env.BENCH_BOLT_PORT || 7797),
         attached: true,
-        heap: process.env.AG_NEO4J_HEAP,
-        pageCache: process.env.AG_NEO4J_PAGECACHE,
         onProgress: (l) => process.stderr.write(`${l}\n`),
       });
     let handle = await start();

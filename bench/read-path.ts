@@ -76,8 +76,6 @@ async function main() {
     const handle = await startLocalNeo4j({
       home: resolve('.data', 'neo4j-bench-read'),
       boltPort: Number(process.env.BENCH_READ_BOLT_PORT || 7799),
-      heap: process.env.AG_NEO4J_HEAP,
-      pageCache: process.env.AG_NEO4J_PAGECACHE,
       attached: true,
       onProgress: (line) => process.stderr.write(`${line}\n`),
     });

@@ -18,7 +18,7 @@
 import { createWriteStream, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startLocalNeo4j } from '../launcher/index';
+import { localNeo4jSettings, startLocalNeo4j } from '../launcher/index';
 import { cypher } from '../api/src/graph/cypher';
 import { createGraph } from '../api/src/graph/driver';
 import { applyMigrations } from '../api/src/graph/migrations';
@@ -113,12 +113,12 @@ export async function runScale(): Promise<void> {
   const warmUpMs = Number(process.argv[process.argv.indexOf('--warm-up-s') + 1]) * 1000 || 20_000;
   const home = resolve('.data/neo4j-bench-scale');
   rmSync(home, { recursive: true, force: true });
+  const memory = localNeo4jSettings(process.env, { heap: '3g', pageCache: '2g' });
   const handle = await startLocalNeo4j({
     home,
     boltPort: Number(process.env.BENCH_SCALE_BOLT_PORT || 7797),
     attached: true,
-    heap: process.env.AG_NEO4J_HEAP ?? '3g',
-    pageCache: process.env.AG_NEO4J_PAGECACHE ?? '2g',
+    settings: memory,
     onProgress: say,
   });
   const graph = createGraph({ ...handle, database: 'neo4j', queryTimeoutMs: 900_000 });
@@ -152,7 +152,7 @@ export async function runScale(): Promise<void> {
       // A checkpoint first: right after an import most of the store is still in the transaction logs.
       await graph.write((tx) => tx.run(CHECKPOINT));
       const store = join(home, 'db', 'data', 'databases', 'neo4j');
-      say(`  ${size} objects: store ${(sizeOf(store) / 2 ** 20).toFixed(0)} MiB (${store}, indexes included), Neo4j heap ${process.env.AG_NEO4J_HEAP ?? '3g'}, page cache ${process.env.AG_NEO4J_PAGECACHE ?? '2g'}`);
+      say(`  ${size} objects: store ${(sizeOf(store) / 2 ** 20).toFixed(0)} MiB (${store}, indexes included), Neo4j heap ${memory.heap}, page cache ${memory.pageCache}`);
       // Warm-up by time, all reads in turn: right after an import the JVM's JIT and Neo4j's query
       // plans are cold, and 10 calls per read were not enough (the first size then read slower
       // than the bigger ones: a harness effect, not a cost of size).
@@ -197,7 +197,7 @@ export async function runScale(): Promise<void> {
         );
       }
     }
-    lines.push(`\n(x: relative to ${first(reads[0]![0]).size} objects; target ≤ 2x at 1 M. Neo4j heap ${process.env.AG_NEO4J_HEAP ?? '3g'}, page cache ${process.env.AG_NEO4J_PAGECACHE ?? '2g'})`);
+    lines.push(`\n(x: relative to ${first(reads[0]![0]).size} objects; target ≤ 2x at 1 M. Neo4j heap ${memory.heap}, page cache ${memory.pageCache})`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await graph.close();

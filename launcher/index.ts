@@ -26,10 +26,8 @@ export interface LocalNeo4jOptions {
   home: string;
   /** Bolt port on 127.0.0.1. */
   boltPort: number;
-  /** JVM heap, e.g. "2g". */
-  heap?: string;
-  /** Page cache, e.g. "1g". */
-  pageCache?: string;
+  /** Memory and tuning; default: localNeo4jSettings() (the environment). */
+  settings?: LocalNeo4jSettings;
   /**
    * Tie the JVM's life to this process: it shuts down cleanly when our stdin pipe closes,
    * so a crashed or killed parent leaves no orphan JVM.
@@ -39,6 +37,51 @@ export interface LocalNeo4jOptions {
   onProgress?: (line: string) => void;
   /** Maximum wait for Bolt to answer, in milliseconds. */
   startTimeoutMs?: number;
+}
+
+/** The local Neo4j's memory and tuning, from the environment (README, "Settings"). */
+export interface LocalNeo4jSettings {
+  /** JVM heap (`AG_NEO4J_HEAP`), e.g. "3g". */
+  heap: string;
+  /** Page cache (`AG_NEO4J_PAGECACHE`), e.g. "1g". */
+  pageCache: string;
+  /** JVM options (`AG_NEO4J_JAVA_OPTS`), replacing the default. */
+  javaOpts: string[];
+  /** Extra Neo4j settings (`AG_NEO4J_CONFIG`), `key=value` separated by `;` or new lines. */
+  config: string;
+}
+
+const MEMORY_SIZE = /^[1-9][0-9]*[kmg]?$/i;
+
+/**
+ * The one place the local Neo4j's settings are read from the environment, and checked: a bad
+ * value stops the start with a LauncherError naming the variable, instead of a JVM that dies
+ * with its own message (or silently ignores it). `defaults` lets a benchmark size its own
+ * database when the variable is unset.
+ */
+export function localNeo4jSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { heap?: string; pageCache?: string } = {},
+): LocalNeo4jSettings {
+  const problems: string[] = [];
+  const size = (name: string, fallback: string): string => {
+    const value = (env[name] ?? '').trim() || fallback;
+    if (!MEMORY_SIZE.test(value)) problems.push(`${name} must be a size such as 512m or 3g, got "${value}"`);
+    return value;
+  };
+  const heap = size('AG_NEO4J_HEAP', defaults.heap ?? '3g');
+  const pageCache = size('AG_NEO4J_PAGECACHE', defaults.pageCache ?? '1g');
+  const javaOpts = (env.AG_NEO4J_JAVA_OPTS ?? '-XX:+UseG1GC').split(/\s+/).filter(Boolean);
+  for (const opt of javaOpts) {
+    if (!opt.startsWith('-')) problems.push(`AG_NEO4J_JAVA_OPTS holds "${opt}", which is not a JVM option (they start with -)`);
+    if (/^-Xm[sx]/.test(opt)) problems.push(`AG_NEO4J_JAVA_OPTS holds "${opt}": set the heap with AG_NEO4J_HEAP`);
+  }
+  const config = env.AG_NEO4J_CONFIG ?? '';
+  for (const entry of config.split(/[;\n]/).map((e) => e.trim()).filter(Boolean)) {
+    if (entry.indexOf('=') <= 0) problems.push(`AG_NEO4J_CONFIG entry "${entry}" is not key=value`);
+  }
+  if (problems.length > 0) throw new LauncherError(problems.join('; '));
+  return { heap, pageCache, javaOpts, config };
 }
 
 export interface LocalNeo4jHandle {
@@ -217,6 +260,7 @@ function waitForReady(child: ChildProcess, timeoutMs: number, logPath: string): 
 /** Starts the local Neo4j (building it on first use), or reuses the one running from `home`. */
 export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<LocalNeo4jHandle> {
   const progress = options.onProgress ?? (() => {});
+  const settings = options.settings ?? localNeo4jSettings();
   const paths = statePaths(options.home);
   const password = localPassword(options.home);
   const status = await localNeo4jStatus(options.home);
@@ -244,9 +288,9 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
       'java',
       // Initial = maximum heap, as Neo4j's operations manual advises: no pauses to grow the heap
       // in the middle of a big import transaction.
-      `-Xms${options.heap ?? '3g'}`,
-      `-Xmx${options.heap ?? '3g'}`,
-      ...(process.env.AG_NEO4J_JAVA_OPTS ?? '-XX:+UseG1GC').split(/\s+/).filter(Boolean),
+      `-Xms${settings.heap}`,
+      `-Xmx${settings.heap}`,
+      ...settings.javaOpts,
       '-XX:+ExitOnOutOfMemoryError',
       '-Dfile.encoding=UTF-8',
       '-cp',
@@ -259,7 +303,8 @@ export async function startLocalNeo4j(options: LocalNeo4jOptions): Promise<Local
         AG_NEO4J_HOME: paths.db,
         AG_NEO4J_PASSWORD: password,
         AG_NEO4J_BOLT_PORT: String(options.boltPort),
-        AG_NEO4J_PAGECACHE: options.pageCache ?? '1g',
+        AG_NEO4J_PAGECACHE: settings.pageCache,
+        AG_NEO4J_CONFIG: settings.config,
         AG_NEO4J_WATCH_STDIN: options.attached ? '1' : '0',
       },
       stdio: [options.attached ? 'pipe' : 'ignore', 'pipe', logFd],

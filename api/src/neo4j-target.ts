@@ -43,8 +43,6 @@ export async function resolveNeo4jTarget(
     boltPort: config.neo4j.localBoltPort,
     attached: options.attached,
     onProgress: options.onProgress,
-    heap: process.env.AG_NEO4J_HEAP,
-    pageCache: process.env.AG_NEO4J_PAGECACHE,
   };
   const handle = await startLocalNeo4j(launch);
   const supervisable = handle.started && options.attached && handle.exited !== null;

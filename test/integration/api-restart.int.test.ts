@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
+import { localNeo4jSettings, startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
 import { createGraph, type Graph } from '../../api/src/graph/driver';
 import { applyMigrations } from '../../api/src/graph/migrations';
 import { SYSTEM_VIEWER } from '../../api/src/services/viewer';
@@ -18,7 +18,7 @@ const PORT = Number(process.env.AG_RESTART_NEO4J_PORT || 7799);
 const APT = sid('intrusion-set', 1);
 
 async function start() {
-  return startLocalNeo4j({ home: HOME, boltPort: PORT, attached: true, heap: '512m', pageCache: '128m' });
+  return startLocalNeo4j({ home: HOME, boltPort: PORT, attached: true, settings: localNeo4jSettings({ ...process.env, AG_NEO4J_HEAP: '512m', AG_NEO4J_PAGECACHE: '128m' }) });
 }
 
 describe('Neo4j stops and restarts under the API', () => {

@@ -175,8 +175,9 @@ describe('app life cycle with the local Neo4j', () => {
     const script = join(dataDir, 'start-detached.mts');
     writeFileSync(
       script,
-      `import { startLocalNeo4j } from ${JSON.stringify(resolve('launcher/index.ts'))};
-       await startLocalNeo4j({ home: ${JSON.stringify(detachedHome)}, boltPort: ${boltPort + 1}, attached: false, heap: '1g', pageCache: '256m' });
+      `import { localNeo4jSettings, startLocalNeo4j } from ${JSON.stringify(resolve('launcher/index.ts'))};
+       await startLocalNeo4j({ home: ${JSON.stringify(detachedHome)}, boltPort: ${boltPort + 1}, attached: false,
+         settings: localNeo4jSettings({ ...process.env, AG_NEO4J_HEAP: '1g', AG_NEO4J_PAGECACHE: '256m' }) });
        console.log('started');`,
     );
     const child = spawn(process.execPath, ['--import', 'tsx', script], {

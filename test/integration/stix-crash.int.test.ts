@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
+import { isAlive, localNeo4jSettings, startLocalNeo4j, stopLocalNeo4j } from '../../launcher/index';
 import { prepareServices } from '../../api/src/compose';
 import { cypher } from '../../api/src/graph/cypher';
 import { createGraph, type Graph } from '../../api/src/graph/driver';
@@ -100,7 +100,7 @@ describe('Neo4j killed (SIGKILL) in the middle of a staged import', () => {
   let services: Services;
   let crashed = false;
 
-  const start = () => startLocalNeo4j({ home, boltPort: port, attached: true, heap: '768m', pageCache: '128m' });
+  const start = () => startLocalNeo4j({ home, boltPort: port, attached: true, settings: localNeo4jSettings({ ...process.env, AG_NEO4J_HEAP: '768m', AG_NEO4J_PAGECACHE: '128m' }) });
   async function connect(handle: Awaited<ReturnType<typeof start>>): Promise<Services> {
     graph = createGraph({
       uri: handle.uri,

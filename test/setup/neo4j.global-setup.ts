@@ -68,7 +68,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     home,
     boltPort,
     attached: true,
-    heap: process.env.AG_NEO4J_HEAP,
     onProgress: (line) => process.stderr.write(`${line}\n`),
   });
   project.provide('neo4j', { uri: handle.uri, user: handle.user, password: handle.password, database, source: 'local-launcher' });

@@ -46,8 +46,6 @@ async function neo4jCommand(args: string[]): Promise<number> {
         boltPort: config.neo4j.localBoltPort,
         attached: false,
         onProgress: say,
-        heap: process.env.AG_NEO4J_HEAP,
-        pageCache: process.env.AG_NEO4J_PAGECACHE,
       });
       let warmedUp: boolean | null = null;
       if (warmUpWanted(config.warmUp, handle.started)) {
