@@ -8,10 +8,10 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import {
-  ACH_RATINGS, ATTACK_MOTIVATIONS, EVENT_STATUSES, EVIDENCE_KINDS, HYPOTHESIS_CATEGORIES,
+  ATTACK_MOTIVATIONS, EVENT_STATUSES, EVIDENCE_KINDS, HYPOTHESIS_CATEGORIES,
   HYPOTHESIS_STATUSES, IDENTITY_SECTORS, IMPACT_CATEGORIES, IMPACT_STATUSES, INCIDENT_DETERMINATIONS,
-  RELIABILITY_GRADES, TASK_OUTCOMES, THREAT_ACTOR_SOPHISTICATION, THREAT_ACTOR_TYPES,
-  TIME_FIDELITIES, TLP_VALUES,
+  INFORMATION_CREDIBILITIES, RATINGS, SOURCE_RELIABILITIES, TASK_OUTCOMES, THREAT_ACTOR_SOPHISTICATION,
+  THREAT_ACTOR_TYPES, TIME_FIDELITIES, TLP_VALUES,
 } from '../../schema/stix/vocab';
 
 export const FACT_SHEET_FORMAT = 'attribution-graph/fact-sheet@1';
@@ -65,7 +65,7 @@ export const Source = Closed({
   archive_url: Type.Optional(Url),
   published: Type.Optional(DateString),
   language: Type.Optional(Type.String({ pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$', xMessage: 'must be a language tag (e.g. "fr", "en-GB")' })),
-  reliability: Type.Optional(StringEnum(RELIABILITY_GRADES)),
+  reliability: Type.Optional(StringEnum(SOURCE_RELIABILITIES)),
   note: Type.Optional(Type.String()),
 });
 
@@ -177,7 +177,7 @@ export const Hypothesis = Closed({
 export const Rating = Closed({
   hypothesis: ItemId,
   analyst: NonEmpty(),
-  rating: StringEnum(ACH_RATINGS),
+  rating: StringEnum(RATINGS),
   rationale: Type.Optional(Type.String()),
   rated_at: TimestampString,
 });
@@ -189,8 +189,8 @@ export const Evidence = Closed({
   kind: StringEnum(EVIDENCE_KINDS),
   sources: Type.Optional(SourceRefs),
   about: Type.Optional(Type.Array(ItemId, { minItems: 1, uniqueItems: true })),
-  reliability: Type.Optional(StringEnum(RELIABILITY_GRADES)),
-  credibility: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+  reliability: Type.Optional(StringEnum(SOURCE_RELIABILITIES)),
+  credibility: Type.Optional(Type.Integer({ minimum: INFORMATION_CREDIBILITIES[0], maximum: INFORMATION_CREDIBILITIES[INFORMATION_CREDIBILITIES.length - 1] })),
   collected_at: TimestampString,
   weight: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
   discredited: Type.Optional(Type.Boolean()),

@@ -1,16 +1,18 @@
 /**
- * Reading STIX input: a file (.json or .json.gz), stdin (`-`) or an https URL, with a byte limit
- * enforced before and while reading (a 2 GB file is refused from its size, without reading it).
+ * Reading STIX input: a file, stdin (`-`), an https URL or any byte stream (an upload), with a byte
+ * limit enforced before and while reading (a 2 GB file is refused from its size, without reading
+ * it). Every source goes through one function, `inputFromBytes`: gzip is recognised by its first
+ * two bytes (1f 8b), never by a name, and the limits count the gunzipped bytes.
  *
- * Two ways in, one shape out (`StixInput`): small plain files are read whole and parsed with
- * JSON.parse (fastest); everything else (big files, gzip, stdin, URLs) is read as a stream by our
- * splitter (json-splitter.ts), one object of `objects` at a time, each cut out of the bytes and
- * JSON.parse'd, so memory stays bounded by the import batch plus one object.
+ * Two ways in, one shape out (`StixInput`): small plain inputs of a known size (files, uploads) are
+ * read whole and parsed with JSON.parse (fastest); everything else (big inputs, gzip, stdin, URLs)
+ * is read as a stream by our splitter (json-splitter.ts), one object of `objects` at a time, each
+ * cut out of the bytes and JSON.parse'd, so memory stays bounded by the import batch plus one object.
  * Both accept a bundle, a bare array of objects or a single object (implicit bundle).
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { stat } from 'node:fs/promises';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { JsonSplitError, JsonSplitter } from './json-splitter';
 import type { Issue } from '../../schema/stix/issues';
@@ -44,10 +46,26 @@ export interface StixInput {
   bytes(): { read: number; total: number | null };
 }
 
+/**
+ * Bytes to import from anywhere (an upload, a pipe, any Readable: all are AsyncIterable<Uint8Array>).
+ * Gzip or plain JSON, recognised from the content.
+ */
+export interface ByteSource {
+  bytes: AsyncIterable<Uint8Array>;
+  /**
+   * Its exact length when known before reading (a file's or an upload's size): over `maxBytes` it
+   * is refused unread; plain JSON up to `inMemoryMaxBytes` is read whole and JSON.parse'd.
+   */
+  size?: number | null;
+}
+
+/** What an import reads: a file path, `-` (stdin), an https URL, or a byte stream. */
+export type StixSource = string | ByteSource;
+
 export interface ReadLimits {
   /** Largest input accepted, in bytes (after gunzip). */
   maxBytes: number;
-  /** Plain files up to this size are parsed in memory with JSON.parse; bigger ones stream. */
+  /** Plain inputs of a known size up to this are parsed in memory with JSON.parse; others stream. */
   inMemoryMaxBytes: number;
   /** Streamed input: largest single object of `objects` (or envelope value), in bytes. */
   maxObjectBytes?: number;
@@ -173,7 +191,7 @@ function readError(error: unknown): StixInputError {
  * its own, handed out, then dropped; memory holds one chunk and the element being cut. The byte
  * limit is checked on every chunk as it arrives.
  */
-export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: number | null): StixInput {
+export function inputFromStream(raw: AsyncIterable<Uint8Array | string>, limits: ReadLimits, totalBytes: number | null): StixInput {
   let bytesRead = 0;
   let shape: InputShape | null = null;
   const envelope: Record<string, unknown> = {};
@@ -182,8 +200,9 @@ export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: n
   async function* objects(): AsyncGenerator<unknown> {
     let sawObjectsArray = false;
     try {
-      for await (const chunk of raw as AsyncIterable<Buffer | string>) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      // Leaving this loop by a throw ends the source too (for-await calls its `return`).
+      for await (const chunk of raw) {
+        const buf = asBuffer(chunk);
         bytesRead += buf.length;
         if (bytesRead > limits.maxBytes) throw tooBig(bytesRead, limits.maxBytes);
         splitter.feed(buf);
@@ -215,7 +234,6 @@ export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: n
       }
       if (splitter.end() === 'scalar') throw notAnObjectOrArray(splitter.value);
     } catch (error) {
-      raw.destroy();
       throw readError(error);
     }
     if (shape === 'bundle' && envelope.type !== 'bundle') {
@@ -237,22 +255,96 @@ export function inputFromStream(raw: Readable, limits: ReadLimits, totalBytes: n
   };
 }
 
+function asBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** The chunks read ahead (`head`), then the rest of the source; ending early ends the source. */
+async function* withHead(head: Buffer[], rest: AsyncIterator<Uint8Array | string>): AsyncGenerator<Buffer> {
+  try {
+    yield* head;
+    for (let r = await rest.next(); r.done !== true; r = await rest.next()) yield asBuffer(r.value);
+  } finally {
+    await rest.return?.();
+  }
+}
+
+/** A gzip member starts with the magic bytes 1f 8b (RFC 1952). */
+function isGzipHead(head: Buffer[]): boolean {
+  const start = Buffer.concat(head, 2);
+  return start.length === 2 && start[0] === 0x1f && start[1] === 0x8b;
+}
+
+/**
+ * The one way bytes become a StixInput, whatever their source. Gzip is recognised by its magic
+ * bytes and gunzipped as it is read; the byte limits (`maxBytes`, `maxObjectBytes`) then count the
+ * gunzipped bytes, so a gzip bomb is refused as soon as it inflates past them. Plain JSON whose
+ * exact size is known up front and fits `inMemoryMaxBytes` is read whole and JSON.parse'd (when
+ * `whole` allows it); anything else streams through the splitter.
+ */
+async function inputFromBytes(
+  bytes: AsyncIterable<Uint8Array | string>,
+  lim: ReadLimits,
+  size: number | null,
+  whole: boolean,
+): Promise<StixInput> {
+  if (size !== null && size > lim.maxBytes) throw tooBig(size, lim.maxBytes);
+  const source = bytes[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  try {
+    while (headBytes < 2) {
+      const r = await source.next();
+      if (r.done === true) break;
+      const chunk = asBuffer(r.value);
+      head.push(chunk);
+      headBytes += chunk.length;
+    }
+  } catch (error) {
+    throw readError(error);
+  }
+  const rest = withHead(head, source);
+  if (isGzipHead(head)) {
+    const gunzip = createGunzip();
+    // Errors of either side end both; the reader sees the first (readError names gzip's).
+    pipeline(rest, gunzip, () => {});
+    return inputFromStream(gunzip, lim, null);
+  }
+  if (!whole || size === null || size > lim.inMemoryMaxBytes) return inputFromStream(rest, lim, size);
+  const chunks: Buffer[] = [];
+  let read = 0;
+  try {
+    for await (const chunk of rest) {
+      read += chunk.length;
+      if (read > lim.maxBytes) throw tooBig(read, lim.maxBytes);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw readError(error);
+  }
+  const text = Buffer.concat(chunks, read).toString('utf8');
+  return inputFromValue(parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), read);
+}
+
 function isUrl(source: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(source);
 }
 
 /**
- * Opens `source`: `-` for stdin, an https URL, or a file path (`.gz` is gunzipped). Sizes are
- * checked before reading when known (file size, Content-Length) and while reading otherwise.
+ * Opens `source`: a byte stream, `-` for stdin, an https URL, or a file path. Sizes are checked
+ * before reading when known (file size, upload size, Content-Length) and while reading otherwise;
+ * gzip is recognised from the content (inputFromBytes).
  */
 export async function openStixSource(
-  source: string,
+  source: StixSource,
   limits: Partial<ReadLimits> = {},
   stdin: Readable = process.stdin,
   fetchImpl: typeof fetch = fetch,
 ): Promise<StixInput> {
   const lim: ReadLimits = { ...DEFAULT_READ_LIMITS, ...limits };
-  if (source === '-') return inputFromStream(stdin, lim, null);
+  if (typeof source !== 'string') return inputFromBytes(source.bytes, lim, source.size ?? null, true);
+  if (source === '-') return inputFromBytes(stdin, lim, null, false);
   if (isUrl(source)) {
     let url: URL;
     try {
@@ -279,9 +371,8 @@ export async function openStixSource(
       await response.body.cancel().catch(() => {});
       throw tooBig(length, lim.maxBytes);
     }
-    let body = Readable.fromWeb(response.body as never);
-    if (url.pathname.endsWith('.gz')) body = body.pipe(createGunzip());
-    return inputFromStream(body, lim, Number.isFinite(length) ? length : null);
+    // Streamed always (Content-Length is not the body's length under a Content-Encoding).
+    return inputFromBytes(Readable.fromWeb(response.body as never), lim, Number.isFinite(length) ? length : null, false);
   }
   let size: number;
   try {
@@ -293,15 +384,5 @@ export async function openStixSource(
     throw new StixInputError(`cannot read ${source}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
   if (size > lim.maxBytes) throw tooBig(size, lim.maxBytes);
-  if (source.endsWith('.gz')) {
-    const gunzip = createGunzip();
-    const file = createReadStream(source);
-    file.on('error', (e) => gunzip.destroy(e));
-    return inputFromStream(file.pipe(gunzip), lim, null);
-  }
-  if (size <= lim.inMemoryMaxBytes) {
-    const text = await readFile(source, 'utf8');
-    return inputFromValue(parseJsonText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text), size);
-  }
-  return inputFromStream(createReadStream(source, { highWaterMark: 64 * 1024 }), lim, size);
+  return inputFromBytes(createReadStream(source, { highWaterMark: 64 * 1024 }), lim, size, true);
 }

@@ -230,18 +230,6 @@ export function edgeTypeForRef(property: string): RefEdgeType {
 /** From a current object to its previous version node. */
 export const PREVIOUS_VERSION = 'PREVIOUS_VERSION' as const;
 
-/** Domain edges of the attribution model (see docs/graph-model.md). */
-export const DOMAIN_EDGE_TYPES = {
-  /** (:Hypothesis)-[:HYPOTHESIS_FOR]->(:Incident) */
-  HYPOTHESIS_FOR: 'HYPOTHESIS_FOR',
-  /** (:Evidence)-[:RATED {analyst, rating, rationale, at}]->(:Hypothesis) */
-  RATED: 'RATED',
-  /** (:Evidence)-[:EVIDENCE_FOR]->(:Incident) */
-  EVIDENCE_FOR: 'EVIDENCE_FOR',
-  /** (:Evidence)-[:SUPPORTED_BY]->(:StixObject) — the STIX object the evidence item is about. */
-  SUPPORTED_BY: 'SUPPORTED_BY',
-} as const;
-
 /** TLP 2.0 levels, ordered from least to most restrictive. */
 export const TLP_LEVELS = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'] as const;
 export type TlpLevel = (typeof TLP_LEVELS)[number];

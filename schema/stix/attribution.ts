@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Identifier, List, Timestamp, identifierOf } from './common';
 import { sdoSchema } from './core';
+import { INFORMATION_CREDIBILITIES, RATINGS, SOURCE_RELIABILITIES } from '../assessment/scales';
 
 export const ATTRIBUTION_EXTENSION_ID = 'extension-definition--07090a5f-0e61-4898-bf6f-2162e4e81c00';
 
@@ -17,8 +18,6 @@ export const HYPOTHESIS_CATEGORIES = [
 ] as const;
 export const HYPOTHESIS_STATUSES = ['open', 'retained', 'rejected'] as const;
 export const EVIDENCE_KINDS = ['fact', 'judgement', 'context'] as const;
-export const ADMIRALTY_RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export const CONSISTENCY_RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
 
 function enumOf<T extends string>(values: readonly T[]) {
   return Type.Union(values.map((v) => Type.Literal(v)));
@@ -80,7 +79,7 @@ export type AttributionHypothesis = Static<typeof AttributionHypothesis>;
 export const EvidenceRating = Type.Object({
   hypothesis_ref: identifierOf('attribution-hypothesis'),
   analyst: Type.String(),
-  rating: enumOf(CONSISTENCY_RATINGS),
+  rating: enumOf(RATINGS),
   rationale: Type.Optional(Type.String()),
   rated_at: Timestamp,
 });
@@ -92,8 +91,8 @@ export const AttributionEvidence = sdoSchema('attribution-evidence', {
   incident_ref: identifierOf('incident'),
   object_refs: Type.Optional(List(Identifier)),
   evidence_kind: enumOf(EVIDENCE_KINDS),
-  reliability: Type.Optional(enumOf(ADMIRALTY_RELIABILITY)),
-  credibility: Type.Optional(Type.Integer({ minimum: 1, maximum: 6 })),
+  reliability: Type.Optional(enumOf(SOURCE_RELIABILITIES)),
+  credibility: Type.Optional(Type.Integer({ minimum: INFORMATION_CREDIBILITIES[0], maximum: INFORMATION_CREDIBILITIES[INFORMATION_CREDIBILITIES.length - 1] })),
   collected_at: Timestamp,
   weight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: EVIDENCE_WEIGHT_MAX })),
   discredited: Type.Optional(Type.Boolean()),

@@ -4,7 +4,7 @@
  * by the attribution extension's schema (./attribution.ts) are re-exported from it, not restated.
  * Browser-safe.
  */
-import { ADMIRALTY_RELIABILITY, ATTRIBUTION_EXTENSION_ID, CONSISTENCY_RATINGS, EVIDENCE_KINDS, HYPOTHESIS_CATEGORIES, HYPOTHESIS_STATUSES } from './attribution';
+import { ATTRIBUTION_EXTENSION_ID, EVIDENCE_KINDS, HYPOTHESIS_CATEGORIES, HYPOTHESIS_STATUSES } from './attribution';
 import { TLP2_MARKING_IDS } from '../graph/kinds';
 
 /** Our extension (docs/attribution-extension.md). */
@@ -107,6 +107,6 @@ export const IMPACT_STATUSES = ['confirmed', 'possible', 'not-confirmed', 'under
 
 export const TIME_FIDELITIES = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
 
-export const RELIABILITY_GRADES = ADMIRALTY_RELIABILITY;
-export const ACH_RATINGS = CONSISTENCY_RATINGS;
 export { EVIDENCE_KINDS, HYPOTHESIS_STATUSES };
+// The rating and Admiralty scales: schema/assessment/scales.ts.
+export { INFORMATION_CREDIBILITIES, RATINGS, SOURCE_RELIABILITIES } from '../assessment/scales';

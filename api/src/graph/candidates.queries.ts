@@ -12,7 +12,7 @@
  *
  * Labels and edge types come from schema/graph/kinds.ts; every value is a $parameter.
  */
-import { DOMAIN_EDGE_TYPES, REFERS_TO, REF_EDGE_TYPES, RELATIONSHIP_EDGE_TYPES, STAGED, STIX_OBJECT, STIX_TYPE_LABELS } from '../../../schema/graph/kinds';
+import { REFERS_TO, REF_EDGE_TYPES, RELATIONSHIP_EDGE_TYPES, STAGED, STIX_OBJECT, STIX_TYPE_LABELS } from '../../../schema/graph/kinds';
 import { cypher } from './cypher';
 import { STAGING_ACTIVE, visibleEdge, visibleObject } from './visibility';
 
@@ -86,7 +86,7 @@ export const INCIDENT_OBSERVED = cypher(
      MATCH (e:${STIX_TYPE_LABELS['attribution-evidence']})-[ri:${REFERS_TO}]->(i)
      WHERE ri.property = 'incident_ref' AND ${visibleObject('e')} AND ${LIVE('e')} AND ${visibleEdge('ri')}
        AND NOT e.raw CONTAINS '"discredited":true'
-     MATCH (e)-[r:${REF_EDGE_TYPES.object_refs}|${REFERS_TO}|${DOMAIN_EDGE_TYPES.SUPPORTED_BY}]->(x:${STIX_OBJECT})
+     MATCH (e)-[r:${REF_EDGE_TYPES.object_refs}|${REFERS_TO}]->(x:${STIX_OBJECT})
      WHERE ${visibleObject('x')} AND x.type IN $itemTypes AND ${LIVE('x')} AND ${visibleEdge('r')}
      RETURN x.id AS id, 'evidence' AS via
      UNION

@@ -10,7 +10,6 @@
  * Labels and edge types come from schema/graph/kinds.ts; every value is a $parameter.
  */
 import {
-  DOMAIN_EDGE_TYPES,
   PLACEHOLDER,
   REFERS_TO,
   REF_EDGE_TYPES,
@@ -25,11 +24,8 @@ import { SHAREABLE_BY_IDS, STAGING_ACTIVE, maskedNode, reachableNode, reachableR
 
 const unique = (values: readonly string[]) => [...new Set(values)];
 
-/** Traversable edges: STIX relationships and the attribution domain edges. */
-export const TRAVERSAL_EDGE_TYPES: readonly string[] = unique([
-  ...Object.values(RELATIONSHIP_EDGE_TYPES),
-  ...Object.values(DOMAIN_EDGE_TYPES),
-]);
+/** Traversable edges: STIX relationships (the attribution model's links are references). */
+export const TRAVERSAL_EDGE_TYPES: readonly string[] = unique(Object.values(RELATIONSHIP_EDGE_TYPES));
 /** The same plus embedded references (`created_by_ref`, `object_refs`, …). */
 export const TRAVERSAL_EDGE_TYPES_WITH_REFS: readonly string[] = unique([
   ...TRAVERSAL_EDGE_TYPES,

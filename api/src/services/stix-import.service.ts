@@ -103,8 +103,9 @@ export function createStixImportService(deps: StixImportDeps): StixImportService
     async importBundle(input, options) {
       return announced(options, () => inputFromValue(input));
     },
-    async importFile(pathOrUrl, options) {
-      return announced({ ...options, source: options.source ?? pathOrUrl }, () => openStixSource(pathOrUrl, options.readLimits));
+    async importFile(source, options) {
+      const name = options.source ?? (typeof source === 'string' ? source : undefined);
+      return announced({ ...options, source: name }, () => openStixSource(source, options.readLimits));
     },
   };
 }

@@ -306,6 +306,73 @@ describe('broken input: a clear StixInputError', () => {
   });
 });
 
+describe('every source is read the same way: gzip recognised from its first bytes, not a name', () => {
+  /** Plain Uint8Array chunks (as a web stream gives), counting how many were pulled. */
+  function bytesOf(data: Buffer, chunkSize: number) {
+    const pulled = { chunks: 0, of: Math.ceil(data.length / chunkSize) };
+    async function* bytes(): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < data.length; i += chunkSize) {
+        pulled.chunks += 1;
+        yield new Uint8Array(data.subarray(i, i + chunkSize));
+      }
+    }
+    return { bytes: bytes(), pulled };
+  }
+
+  it('a byte stream: gzip or plain, cut anywhere (the magic bytes split over two chunks too)', async () => {
+    const gz = gzipSync(TRICKY_BYTES);
+    for (const chunkSize of [1, 2, 7, 4096]) {
+      const got = await readAll(await openStixSource({ bytes: bytesOf(gz, chunkSize).bytes, size: gz.length }));
+      expect({ objects: got.objects, shape: got.shape, envelope: got.envelope }).toEqual(expected(TRICKY));
+    }
+    // Plain and of a known size: read whole and JSON.parse'd, as a small file is.
+    const whole = await openStixSource({ bytes: bytesOf(TRICKY_BYTES, 100).bytes, size: TRICKY_BYTES.length });
+    expect(whole.count).toBe(expected(TRICKY).objects.length);
+    // Of an unknown size: streamed.
+    const streamed = await openStixSource({ bytes: bytesOf(TRICKY_BYTES, 100).bytes });
+    expect(streamed.count).toBeNull();
+    expect((await readAll(streamed)).objects).toEqual(expected(TRICKY).objects);
+  });
+
+  it('files and stdin: gzip named .json is gunzipped, plain JSON named .json.gz is read as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ag-stream-reader-'));
+    try {
+      const gzipNamedJson = join(dir, 'bundle.json');
+      writeFileSync(gzipNamedJson, gzipSync(TRICKY_BYTES));
+      const plainNamedGz = join(dir, 'bundle.json.gz');
+      writeFileSync(plainNamedGz, TRICKY_BYTES);
+      for (const file of [gzipNamedJson, plainNamedGz]) {
+        const got = await readAll(await openStixSource(file));
+        expect({ objects: got.objects, shape: got.shape, envelope: got.envelope }).toEqual(expected(TRICKY));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const stdin = Readable.from(everyN(gzipSync(TRICKY_BYTES), 50));
+    const got = await readAll(await openStixSource('-', {}, stdin));
+    expect({ objects: got.objects, shape: got.shape, envelope: got.envelope }).toEqual(expected(TRICKY));
+  });
+
+  it('a gzip bomb is refused once it inflates past maxBytes, without reading the rest of it', async () => {
+    // 64 MiB of whitespace inside a bundle: about 64 KB gzipped.
+    const inflated = Buffer.concat([Buffer.from('{"type":"bundle","objects":['), Buffer.alloc(64 * 1024 * 1024, 0x20), Buffer.from(']}')]);
+    const bomb = gzipSync(inflated, { level: 9 });
+    const source = bytesOf(bomb, 1024);
+    const input = await openStixSource({ bytes: source.bytes, size: bomb.length }, { maxBytes: 1024 * 1024 });
+    expect((await failure(input)).message).toMatch(/input is \d+ bytes; the limit is 1048576 bytes/);
+    expect(source.pulled.chunks).toBeLessThan(source.pulled.of / 2);
+    // A damaged gzip, whatever its name or source, says so.
+    const cut = bytesOf(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02]), 4);
+    expect((await failure(await openStixSource({ bytes: cut.bytes }))).message).toMatch(/not gzip, or a damaged \.gz/);
+  });
+
+  it('a source whose size is over maxBytes is refused unread', async () => {
+    const source = bytesOf(TRICKY_BYTES, 10);
+    await expect(openStixSource({ bytes: source.bytes, size: 2 * 1024 * 1024 * 1024 })).rejects.toThrow(/limit is \d+ bytes/);
+    expect(source.pulled.chunks).toBe(0);
+  });
+});
+
 const CORPUS = resolve(import.meta.dirname, '../../../../shared/corpus');
 const HAVE_CORPUS = existsSync(CORPUS);
 

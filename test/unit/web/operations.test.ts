@@ -22,7 +22,7 @@ const LIVE: Record<string, Operation<unknown, unknown>> = Object.fromEntries(
 );
 
 it('finds the operations (fact-sheet import and version history among them)', () => {
-  expect(Object.keys(LIVE)).toEqual(expect.arrayContaining(['IMPORT_FACT_SHEET', 'OBJECT_HISTORY', 'ASSESSMENT_DETAIL', 'RATE_EVIDENCE']));
+  expect(Object.keys(LIVE)).toEqual(expect.arrayContaining(['IMPORT_FACT_SHEET', 'OBJECT_HISTORY', 'HYPOTHESES_VIEW', 'ASSESSMENT_HISTORY', 'RATE_EVIDENCE']));
 });
 
 describe('web GraphQL operations against schema/graphql', () => {

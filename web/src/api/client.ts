@@ -66,8 +66,30 @@ export interface ClientOptions {
   onPendingChange?: (pending: number) => void;
 }
 
+/** One operation with its variables, for `requestAll`. */
+export interface Call<TResult, TVariables> {
+  readonly op: Operation<TResult, TVariables>;
+  readonly variables: TVariables;
+}
+
+export function call<TResult, TVariables>(op: Operation<TResult, TVariables>, variables: TVariables): Call<TResult, TVariables> {
+  return { op, variables };
+}
+
+/** The settled answers of `requestAll`, one per call, in order. */
+export type SettledAll<T extends readonly Call<unknown, unknown>[]> = {
+  -readonly [K in keyof T]: T[K] extends Call<infer R, unknown> ? PromiseSettledResult<R> : never;
+};
+
 export interface GraphQLClient {
   request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal): Promise<TResult>;
+  /**
+   * Several operations in one HTTP request (GraphQL over HTTP batching; the server takes up to
+   * QUERY_LIMITS.maxBatch). Each answer is checked as `request` checks one and settles on its
+   * own: an operation that fails leaves the others' answers. The request failing as a whole
+   * (network, timeout, sign-in) rejects.
+   */
+  requestAll<T extends readonly Call<unknown, unknown>[]>(calls: readonly [...T], signal?: AbortSignal): Promise<SettledAll<T>>;
   /** Abandons every request still waiting (each fails with code CANCELLED). */
   cancelAll?(): void;
 }
@@ -81,84 +103,110 @@ export function createClient(options: ClientOptions): GraphQLClient {
   const CANCELLED = 'cancelled';
   const TIMED_OUT = 'timed-out';
 
+  /** Runs `post` with the client's timeout, cancellation and pending count. */
+  async function guarded<T>(timeoutMs: number, signal: AbortSignal | undefined, post: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
+    const follow = () => controller.abort(signal?.reason);
+    signal?.addEventListener('abort', follow);
+    inflight.add(controller);
+    changed();
+    try {
+      return await post(controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted && !signal?.aborted) {
+        if (controller.signal.reason === TIMED_OUT) {
+          throw new ApiError(`No answer from the server within ${Math.round(timeoutMs / 1000)} s; nothing was changed by this request if it was a read. Try again, or narrow it.`, 'TIMEOUT', 0);
+        }
+        throw new ApiError('Cancelled.', 'CANCELLED', 0);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+      inflight.delete(controller);
+      changed();
+    }
+  }
+
+  /** POSTs a JSON body; the parsed answer (undefined when it is not JSON) and the status. */
+  async function post(payload: unknown, signal: AbortSignal): Promise<{ response: Response; body: unknown }> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      'x-graphql-yoga-csrf': 'attribution-graph-web',
+    };
+    const token = options.getToken();
+    if (token) headers.authorization = `Bearer ${token}`;
+    let response: Response;
+    try {
+      response = await doFetch(endpoint, { method: 'POST', headers, body: JSON.stringify(payload), signal });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new ApiError('The server cannot be reached.', 'NETWORK', 0);
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    return { response, body };
+  }
+
+  /** One operation's answer: its data, or the error it ends with. */
+  function answer<TResult>(response: Response, body: { data?: unknown; errors?: GraphQLErrorShape[] } | undefined): TResult {
+    const errors = body?.errors ?? [];
+    const first = errors[0];
+    const code = first?.extensions?.code;
+    if (response.status === 401 || code === 'UNAUTHENTICATED') {
+      options.onUnauthenticated?.();
+      throw new UnauthenticatedError(first?.message ?? 'Sign in with a token.', response.status);
+    }
+    if (errors.length > 0 && (body?.data === undefined || body?.data === null)) {
+      throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
+    }
+    if (!response.ok && !body?.data) {
+      throw new ApiError(`The server answered ${response.status}.`, code, response.status, errors);
+    }
+    if (errors.length > 0) {
+      // Partial data: a field failed. Treat as an error so views never show half an answer.
+      throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
+    }
+    return body?.data as TResult;
+  }
+
+  const request = (op: Operation<unknown, unknown>, variables: unknown) => ({ query: op.document, operationName: op.name, variables: variables ?? {} });
+
   return {
     cancelAll() {
       for (const controller of inflight) controller.abort(CANCELLED);
     },
     async request<TResult, TVariables>(op: Operation<TResult, TVariables>, variables?: TVariables, signal?: AbortSignal) {
-      const controller = new AbortController();
-      const timeoutMs = op.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-      const follow = () => controller.abort(signal?.reason);
-      signal?.addEventListener('abort', follow);
-      inflight.add(controller);
-      changed();
-      try {
-        return await send(op, variables, controller.signal);
-      } catch (error) {
-        if (controller.signal.aborted && !signal?.aborted) {
-          if (controller.signal.reason === TIMED_OUT) {
-            throw new ApiError(`No answer from the server within ${Math.round(timeoutMs / 1000)} s; nothing was changed by this request if it was a read. Try again, or narrow it.`, 'TIMEOUT', 0);
-          }
-          throw new ApiError('Cancelled.', 'CANCELLED', 0);
+      return guarded(op.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal, async (inner) => {
+        const { response, body } = await post(request(op as Operation<unknown, unknown>, variables), inner);
+        return answer<TResult>(response, body as Parameters<typeof answer>[1]);
+      });
+    },
+    async requestAll<T extends readonly Call<unknown, unknown>[]>(calls: readonly [...T], signal?: AbortSignal) {
+      const timeoutMs = Math.max(...calls.map((c) => c.op.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+      return guarded(timeoutMs, signal, async (inner) => {
+        const { response, body } = await post(calls.map((c) => request(c.op as Operation<unknown, unknown>, c.variables)), inner);
+        if (!Array.isArray(body) || body.length !== calls.length) {
+          // Refused whole (sign-in, size, CSRF): the same checks as one answer.
+          answer(response, body as Parameters<typeof answer>[1]);
+          throw new ApiError(`The server answered ${response.status} without an answer per operation.`, undefined, response.status);
         }
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', follow);
-        inflight.delete(controller);
-        changed();
-      }
+        return body.map((one): PromiseSettledResult<unknown> => {
+          try {
+            return { status: 'fulfilled', value: answer(response, one as Parameters<typeof answer>[1]) };
+          } catch (reason) {
+            return { status: 'rejected', reason };
+          }
+        }) as SettledAll<T>;
+      });
     },
   };
-
-  async function send<TResult, TVariables>(op: Operation<TResult, TVariables>, variables: TVariables | undefined, signal: AbortSignal): Promise<TResult> {
-    {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        'x-graphql-yoga-csrf': 'attribution-graph-web',
-      };
-      const token = options.getToken();
-      if (token) headers.authorization = `Bearer ${token}`;
-      let response: Response;
-      try {
-        response = await doFetch(endpoint, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({ query: op.document, operationName: op.name, variables: variables ?? {} }),
-          signal,
-        });
-      } catch (error) {
-        if (signal.aborted) throw error;
-        throw new ApiError('The server cannot be reached.', 'NETWORK', 0);
-      }
-      let body: { data?: unknown; errors?: GraphQLErrorShape[] } | undefined;
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      const errors = body?.errors ?? [];
-      const first = errors[0];
-      const code = first?.extensions?.code;
-      if (response.status === 401 || code === 'UNAUTHENTICATED') {
-        options.onUnauthenticated?.();
-        throw new UnauthenticatedError(first?.message ?? 'Sign in with a token.', response.status);
-      }
-      if (errors.length > 0 && (body?.data === undefined || body?.data === null)) {
-        throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
-      }
-      if (!response.ok && !body?.data) {
-        throw new ApiError(`The server answered ${response.status}.`, code, response.status, errors);
-      }
-      if (errors.length > 0) {
-        // Partial data: a field failed. Treat as an error so views never show half an answer.
-        throw new ApiError(errors.map((e) => e.message).join('\n'), code, response.status, errors);
-      }
-      return body?.data as TResult;
-    }
-  }
 }
 
 export function describeError(error: unknown): string {

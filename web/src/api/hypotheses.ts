@@ -3,13 +3,13 @@
  * them. The assessment is computed by the server; this module only joins its answers (scores,
  * posteriors, diagnosticity) with the incident's evidence and ratings for display.
  */
-import { operation, type GraphQLClient } from './client';
+import { call, operation, type GraphQLClient } from './client';
 import type {
-  BriefFormat, WebAssessmentDetailQuery, WebAssessmentDetailQueryVariables, WebAssessmentHistoryQuery, WebAssessmentHistoryQueryVariables,
+  BriefFormat, WebAssessmentHistoryQuery, WebAssessmentHistoryQueryVariables,
   WebCaseTimesQuery, WebCaseTimesQueryVariables, WebCreateEvidenceMutation, WebCreateEvidenceMutationVariables, WebCreateHypothesisMutation,
   WebCreateHypothesisMutationVariables, WebDeleteEvidenceMutation, WebDeleteEvidenceMutationVariables, WebDeleteHypothesisMutation,
-  WebDeleteHypothesisMutationVariables, WebIncidentBriefQuery, WebIncidentBriefQueryVariables, WebIncidentEvidenceQuery,
-  WebIncidentEvidenceQueryVariables, WebRateEvidenceMutation, WebRateEvidenceMutationVariables, WebSetHypothesisStatusMutation,
+  WebDeleteHypothesisMutationVariables, WebHypothesesViewQuery, WebHypothesesViewQueryVariables, WebIncidentBriefQuery,
+  WebIncidentBriefQueryVariables, WebRateEvidenceMutation, WebRateEvidenceMutationVariables, WebSetHypothesisStatusMutation,
   WebSetHypothesisStatusMutationVariables, WebSetJudgementMutation, WebSetJudgementMutationVariables, WebUpdateEvidenceMutation,
   WebUpdateEvidenceMutationVariables, WebUpdateHypothesisMutation, WebUpdateHypothesisMutationVariables,
 } from './generated/operations';
@@ -20,27 +20,18 @@ import type {
   AnalystsView, CellRater, ConsensusCell, EvidenceFields, HistoryPoint, HypothesesData, HypothesisFields, HypothesisStatus, MatrixEvidence, Rating,
 } from '../views/hypotheses-view';
 
-type IncidentEvidence = NonNullable<WebIncidentEvidenceQuery['incident']>;
+type IncidentEvidence = NonNullable<WebHypothesesViewQuery['incident']>;
 type HypothesisRow = IncidentEvidence['hypotheses'][number];
 
-export const INCIDENT_EVIDENCE = operation<WebIncidentEvidenceQuery, WebIncidentEvidenceQueryVariables>(
-  'WebIncidentEvidence',
-  `query WebIncidentEvidence($id: ID!) {
-    incident(id: $id) {
-      id name tlp
-      hypotheses { id name description category prior status rationale modified tlp judgements { analyst probability at rationale } }
-      evidence {
-        id name description kind weight reliability credibility collectedAt discredited objectRefs modified tlp
-        sources { name url description }
-        ratings { hypothesisId analyst rating rationale ratedAt }
-      }
-    }
-  }`,
-);
-
-export const ASSESSMENT_DETAIL = operation<WebAssessmentDetailQuery, WebAssessmentDetailQueryVariables>(
-  'WebAssessmentDetail',
-  `query WebAssessmentDetail($incidentId: ID!, $asOf: DateTime) {
+/**
+ * The hypotheses view: the server's assessment and the incident's own hypotheses and evidence, in
+ * one document. Its history (ASSESSMENT_HISTORY) goes in the same HTTP request as a second
+ * operation of a batch: `assessmentHistory` is non-null at the root, so in this document its
+ * failure would null every answer, and the view must stand without it.
+ */
+export const HYPOTHESES_VIEW = operation<WebHypothesesViewQuery, WebHypothesesViewQueryVariables>(
+  'WebHypothesesView',
+  `query WebHypothesesView($incidentId: ID!, $asOf: DateTime) {
     assessment(incidentId: $incidentId, asOf: $asOf) {
       hypotheses { hypothesis { id name category } score posterior rank label confidence }
       evidence { id diagnosticity nonDiagnostic effectiveWeight cells { hypothesis { id } rating raters unanimous likelihood } }
@@ -50,6 +41,15 @@ export const ASSESSMENT_DETAIL = operation<WebAssessmentDetailQuery, WebAssessme
       disagreement { hypothesis { id } spread lowest { analyst probability } highest { analyst probability } }
       explanation
       leadStatus tiedForLead { id } leadRestsOn
+    }
+    incident(id: $incidentId) {
+      id name tlp
+      hypotheses { id name description category prior status rationale modified tlp judgements { analyst probability at rationale } }
+      evidence {
+        id name description kind weight reliability credibility collectedAt discredited objectRefs modified tlp
+        sources { name url description }
+        ratings { hypothesisId analyst rating rationale ratedAt }
+      }
     }
   }`,
 );
@@ -233,11 +233,13 @@ export async function loadHypotheses(
   analyst: string | null,
 ): Promise<HypothesesData> {
   const asOfTime = asOf ? `${asOf}T23:59:59Z` : null;
-  const [{ assessment }, detail, history] = await Promise.all([
-    client.request(ASSESSMENT_DETAIL, { incidentId: incident.id, asOf: asOfTime }),
-    client.request(INCIDENT_EVIDENCE, { id: incident.id }),
-    client.request(ASSESSMENT_HISTORY, { incidentId: incident.id, asOf: asOfTime }).catch(() => null),
+  // One HTTP request; the view stands without its history (an empty chart) when that fails.
+  const [view, history] = await client.requestAll([
+    call(HYPOTHESES_VIEW, { incidentId: incident.id, asOf: asOfTime }),
+    call(ASSESSMENT_HISTORY, { incidentId: incident.id, asOf: asOfTime }),
   ]);
+  if (view.status === 'rejected') throw view.reason;
+  const { assessment, ...detail } = view.value;
   const assessed = new Map(assessment.evidence.map((e) => [e.id, e]));
   const stored = new Map((detail.incident?.hypotheses ?? []).map((x) => [x.id, x]));
   const position = new Map((detail.incident?.hypotheses ?? incident.hypotheses).map((x, i) => [x.id, i]));
@@ -268,7 +270,7 @@ export async function loadHypotheses(
       }])),
     };
   });
-  const points: HistoryPoint[] = (history?.assessmentHistory.points ?? []).map((p) => ({
+  const points: HistoryPoint[] = (history.status === 'fulfilled' ? history.value.assessmentHistory.points : []).map((p) => ({
     date: p.asOf,
     posteriors: Object.fromEntries(p.hypotheses.map((x) => [x.hypothesis.id, x.posterior ?? 0])),
   }));

@@ -9,7 +9,6 @@
 import type { StylesheetJson } from 'cytoscape';
 import {
   CUSTOM_OBJECT,
-  DOMAIN_EDGE_TYPES,
   PREVIOUS_VERSION,
   REF_EDGE_TYPES,
   REFERS_TO,
@@ -112,11 +111,13 @@ export const TLP_COLOURS: Record<TlpLevel, string> = {
   RED: '#ff2b2b',
 };
 
-/** Edge families: STIX relationships, embedded references, the attribution model, versions. */
+/**
+ * Edge families: STIX relationships, embedded references, versions. The attribution model has no
+ * edge family: its links are references (`REFERS_TO`), evidence→hypothesis ones coloured by rating.
+ */
 export const EDGE_FAMILY_COLOURS = {
   relationship: '#6c757d',
   reference: '#b8c0c8',
-  attribution: '#7b2cbf',
   version: '#dee2e6',
 } as const;
 
@@ -198,10 +199,6 @@ export function buildStylesheet(): StylesheetJson {
     {
       selector: REFERENCE_EDGES.map((t) => `edge[edgeType = "${t}"]`).join(', '),
       style: { 'line-color': EDGE_FAMILY_COLOURS.reference, 'target-arrow-color': EDGE_FAMILY_COLOURS.reference, 'line-style': 'dashed' },
-    },
-    {
-      selector: Object.values(DOMAIN_EDGE_TYPES).map((t) => `edge[edgeType = "${t}"]`).join(', '),
-      style: { 'line-color': EDGE_FAMILY_COLOURS.attribution, 'target-arrow-color': EDGE_FAMILY_COLOURS.attribution },
     },
     // Evidence→hypothesis edges coloured by the cell's ratings (`rating`: the analysts' common
     // rating, or `mixed` when they differ; set by the explorer from the case, never a colour in data).

@@ -4,6 +4,9 @@
  * weight, links to graph objects). Every form reports the server's validation errors next to
  * the field they are about (form-errors.ts); nothing here computes an assessment.
  */
+import {
+  INFORMATION_CREDIBILITIES, INFORMATION_CREDIBILITY_WORDS, SOURCE_RELIABILITIES, SOURCE_RELIABILITY_WORDS,
+} from '../../../schema/assessment/scales';
 import { h } from './dom';
 import { showErrors, submitWith } from './form-errors';
 import type {
@@ -12,11 +15,6 @@ import type {
 import { priorsBalanced, priorSum, rebalance } from '../state/priors';
 
 export const CATEGORIES = ['foreign-interference', 'state-challenger', 'cybercrime', 'insider', 'unknown'];
-const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'];
-const RELIABILITY_WORDS: Record<string, string> = {
-  A: 'completely reliable', B: 'usually reliable', C: 'fairly reliable', D: 'not usually reliable', E: 'unreliable', F: 'reliability cannot be judged',
-};
-const CREDIBILITY_WORDS = ['', 'confirmed by other sources', 'probably true', 'possibly true', 'doubtful', 'improbable', 'truth cannot be judged'];
 /** Share given to "Other / unknown" when added with one click; the other priors keep their proportions. */
 export const OTHER_PRIOR = 0.1;
 export const OTHER_HYPOTHESIS: HypothesisFields = {
@@ -280,9 +278,9 @@ export function evidenceEditor(data: HypothesesData, callbacks: HypothesesCallba
       .map(([v, l]) => h('option', { value: v, selected: v === (item?.kind ?? 'FACT') }, l)));
   const when = h('input', { type: 'datetime-local', 'data-field': 'collectedAt', value: localDateTime(item?.knownAt ?? null) });
   const reliability = h('select', { 'data-field': 'reliability' }, h('option', { value: '' }, 'ungraded'),
-    RELIABILITY.map((r) => h('option', { value: r, selected: r === item?.reliability }, `${r} — ${RELIABILITY_WORDS[r]}`)));
+    SOURCE_RELIABILITIES.map((r) => h('option', { value: r, selected: r === item?.reliability }, `${r} — ${SOURCE_RELIABILITY_WORDS[r]}`)));
   const credibility = h('select', { 'data-field': 'credibility' }, h('option', { value: '' }, 'ungraded'),
-    [1, 2, 3, 4, 5, 6].map((c) => h('option', { value: String(c), selected: c === item?.credibility }, `${c} — ${CREDIBILITY_WORDS[c]}`)));
+    INFORMATION_CREDIBILITIES.map((c) => h('option', { value: String(c), selected: c === item?.credibility }, `${c} — ${INFORMATION_CREDIBILITY_WORDS[c]}`)));
   const weight = h('input', { type: 'number', min: '0.1', step: '0.1', 'data-field': 'weight', value: String(item?.weight ?? 1) });
   const sourcesBox = h('div', { class: 'sources' });
   const sourcesSet = h('fieldset', { 'data-field': 'sources', tabindex: -1 }, h('legend', {}, 'Sources'), sourcesBox);

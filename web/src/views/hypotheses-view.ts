@@ -10,18 +10,13 @@ import type { MatrixMode } from '../state/view-state';
 import { evidenceEditor, hypothesesPanel } from './case-editor';
 import { download, h, svgEl } from './dom';
 import { keyJudgement, leadOf, posteriorChart, TIE_MARGIN, type EngineLead, type Lead } from './summary';
+import { RATINGS as SCALE_RATINGS, RATING_WORDS } from '../../../schema/assessment/scales';
 
-/** The SDL's consistency ratings, from most to least consistent (the matrix's order). */
-export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const satisfies readonly ConsistencyRating[];
+/** The ratings (schema/assessment/scales.ts), checked against the SDL's ConsistencyRating. */
+export const RATINGS = SCALE_RATINGS satisfies readonly ConsistencyRating[];
 export type Rating = ConsistencyRating;
 
-export const RATING_WORDS: Record<Rating, string> = {
-  CC: 'very consistent',
-  C: 'consistent',
-  N: 'neutral / not applicable',
-  I: 'inconsistent',
-  II: 'very inconsistent',
-};
+export { RATING_WORDS };
 
 export type HypothesisStatus = ApiHypothesisStatus;
 

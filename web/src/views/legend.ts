@@ -41,7 +41,6 @@ export function renderLegend(container: HTMLElement, types: readonly string[]): 
     h('h3', {}, 'Edges'),
     h('ul', { class: 'legend-list' },
       h('li', {}, h('span', { class: 'edge-line', style: `border-top-color:${EDGE_FAMILY_COLOURS.relationship}` }), 'relationship (width = confidence)'),
-      h('li', {}, h('span', { class: 'edge-line dashed', style: `border-top-color:${EDGE_FAMILY_COLOURS.reference}` }), 'embedded reference'),
-      h('li', {}, h('span', { class: 'edge-line', style: `border-top-color:${EDGE_FAMILY_COLOURS.attribution}` }), 'attribution model')),
+      h('li', {}, h('span', { class: 'edge-line dashed', style: `border-top-color:${EDGE_FAMILY_COLOURS.reference}` }), 'embedded reference')),
   );
 }

@@ -1,4 +1,4 @@
-import { ICD203_BANDS as SHARED_ICD203_BANDS, TIE_MARGIN } from '../../../../schema/assessment/scales';
+import { ICD203_BANDS as SHARED_ICD203_BANDS, INFORMATION_CREDIBILITIES, SOURCE_RELIABILITIES, TIE_MARGIN } from '../../../../schema/assessment/scales';
 import { EVIDENCE_WEIGHT_MAX } from '../../../../schema/stix/attribution';
 import { IssueCollector } from './errors';
 import {
@@ -77,15 +77,16 @@ export function resolveConfig(overrides: AssessmentConfigInput = {}): Assessment
 
 /**
  * The Admiralty order: each grade weighs at least as much as the next worse one (A >= B >= … >= E),
- * and "cannot be judged" (F, 6) at least as much as the worst (E, 5).
+ * and "cannot be judged" (F, 6: the last of the scale) at least as much as the worst (E, 5).
  */
 function checkAdmiraltyOrder(
   issues: IssueCollector,
   field: string,
   table: Readonly<Record<string, number>>,
-  order: readonly string[],
-  unjudged: string,
+  scale: readonly (string | number)[],
 ): void {
+  const order = scale.slice(0, -1).map(String);
+  const unjudged = String(scale[scale.length - 1]);
   for (let i = 1; i < order.length; i += 1) {
     const better = order[i - 1]!;
     const worse = order[i]!;
@@ -116,8 +117,8 @@ function validateConfig(config: AssessmentConfig): void {
   const unit = (n: number) => n >= 0 && n <= 1;
   for (const [key, value] of Object.entries(config.reliabilityFactor)) check(`reliabilityFactor.${key}`, value, unit, 'in [0, 1]');
   for (const [key, value] of Object.entries(config.credibilityFactor)) check(`credibilityFactor.${key}`, value, unit, 'in [0, 1]');
-  checkAdmiraltyOrder(issues, 'reliabilityFactor', config.reliabilityFactor, ['A', 'B', 'C', 'D', 'E'], 'F');
-  checkAdmiraltyOrder(issues, 'credibilityFactor', config.credibilityFactor, ['1', '2', '3', '4', '5'], '6');
+  checkAdmiraltyOrder(issues, 'reliabilityFactor', config.reliabilityFactor, SOURCE_RELIABILITIES);
+  checkAdmiraltyOrder(issues, 'credibilityFactor', config.credibilityFactor, INFORMATION_CREDIBILITIES);
   check('unassessedFactor', config.unassessedFactor, unit, 'in [0, 1]');
   check('discreditedFactor', config.discreditedFactor, unit, 'in [0, 1]');
   check('maxWeight', config.maxWeight, (n) => n > 0, '> 0');

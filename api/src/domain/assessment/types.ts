@@ -3,20 +3,20 @@
  * no Maps, no Dates (instants travel as ISO 8601 strings).
  */
 
-/** Consistency of one evidence item with one hypothesis (Heuer's ACH matrix cell). */
-export const RATINGS = ['CC', 'C', 'N', 'I', 'II'] as const;
-export type Rating = (typeof RATINGS)[number];
+import type { InformationCredibility, Rating, SourceReliability } from '../../../../schema/assessment/scales';
+
+// The rating and Admiralty scales are defined once in schema/assessment/scales.ts.
+export {
+  INFORMATION_CREDIBILITIES,
+  RATINGS,
+  SOURCE_RELIABILITIES,
+  type InformationCredibility,
+  type Rating,
+  type SourceReliability,
+} from '../../../../schema/assessment/scales';
 
 export const HYPOTHESIS_STATUSES = ['open', 'retained', 'rejected'] as const;
 export type HypothesisStatus = (typeof HYPOTHESIS_STATUSES)[number];
-
-/** Admiralty (NATO) source reliability: A completely reliable … E unreliable, F cannot be judged. */
-export const SOURCE_RELIABILITIES = ['A', 'B', 'C', 'D', 'E', 'F'] as const;
-export type SourceReliability = (typeof SOURCE_RELIABILITIES)[number];
-
-/** Admiralty information credibility: 1 confirmed … 5 improbable, 6 truth cannot be judged. */
-export const INFORMATION_CREDIBILITIES = [1, 2, 3, 4, 5, 6] as const;
-export type InformationCredibility = (typeof INFORMATION_CREDIBILITIES)[number];
 
 export const METHODS = ['ACH', 'BAYES', 'BOTH'] as const;
 export type AssessmentMethod = (typeof METHODS)[number];

@@ -2,14 +2,9 @@
  * importStixBundle, importStixFile and exportStixBundle: check arguments, call the STIX services,
  * shape output.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { NotFoundError, ValidationError } from '../../errors';
 import type { QuarantinedRecord } from '../../services/quarantine.service';
-import type { ConflictPolicy, ImportOptions, ImportReport } from '../../services/stix-import.service';
+import type { ConflictPolicy, ImportReport } from '../../services/stix-import.service';
 import { EXPORT_LIMITS } from '../../services/stix-export.service';
 import { requireRole } from '../../services/viewer';
 import { requireViewer } from '../auth/require-viewer';
@@ -44,49 +39,24 @@ function uploadSource(file: UploadedFile): string {
 
 /**
  * The chunks of a WHATWG stream. Read through its reader: the server's streams are whatwg-node
- * ponyfills, which `Readable.fromWeb` refuses.
+ * ponyfills, which `Readable.fromWeb` refuses. Stopped early (the import refused the input), the
+ * rest of the upload is cancelled.
  */
 async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
+  let done = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      yield next.value;
     }
   } finally {
+    if (!done) await reader.cancel().catch(() => {});
     reader.releaseLock();
-  }
-}
-
-/** Whether the file starts with the gzip magic bytes 1f 8b. */
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * Imports an uploaded file through the service function the CLI uses for files
- * (`stixImport.importFile`): the upload is copied to a private temporary file named `.json` or
- * `.json.gz` after its content, so gzip and streaming work exactly as for `attribution-graph
- * import`. The temporary folder is removed whatever happens.
- */
-async function importUploadedFile(ctx: AppContext, file: UploadedFile, options: ImportOptions): Promise<ImportReport> {
-  const dir = await mkdtemp(join(tmpdir(), 'ag-upload-'));
-  try {
-    const received = join(dir, 'upload');
-    await pipeline(chunksOf(file.stream()), createWriteStream(received, { mode: 0o600 }));
-    const path = join(dir, (await isGzip(received)) ? 'bundle.json.gz' : 'bundle.json');
-    await rename(received, path);
-    return await ctx.services.stixImport.importFile(path, options);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -138,7 +108,7 @@ export const stixResolvers = {
       ctx: AppContext,
     ) => {
       const viewer = requireViewer(ctx);
-      // Before anything is written to disk.
+      // Before anything is read.
       requireRole(viewer, 'analyst');
       const file = args.file;
       if (!isUploadedFile(file)) {
@@ -147,7 +117,8 @@ export const stixResolvers = {
           [{ objectId: null, path: 'file', message: 'must be an uploaded file' }],
         );
       }
-      return importUploadedFile(ctx, file, {
+      // Streamed into the import as it arrives: gzip is recognised from its first bytes.
+      return ctx.services.stixImport.importFile({ bytes: chunksOf(file.stream()), size: file.size }, {
         viewer,
         onConflict: POLICIES[args.onConflict ?? 'REJECT'] ?? 'reject',
         dryRun: args.dryRun === true,

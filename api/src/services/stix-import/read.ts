@@ -1,7 +1,7 @@
 /**
  * The read phases of an import: read → upgrade 2.0 → validate (tolerant: repair or set aside) →
- * deduplicate, object by object, then the envelope. Objects that pass wait in `session.pending`;
- * staged and eager imports write them in batches as they fill up.
+ * deduplicate, object by object, then the envelope. Objects that pass wait in `session.pending`
+ * and are handed to the session's writer (writer.ts), which writes batches as they are due.
  */
 import {
   compareTimestamps,
@@ -14,7 +14,6 @@ import {
 import { hashRaw, markingRankOf, type JsonObject } from '../../graph/stix.mapping';
 import { withEmbeddedScoIds } from '../../../../importers/stix/embedded-ids';
 import { StixInputError } from '../../../../importers/stix/parse';
-import type { Tx } from '../../graph/driver';
 import {
   EagerAbort,
   MAX_REPORTED_ISSUES,
@@ -28,16 +27,14 @@ import {
   type ImportSession,
   type Prepared,
 } from './session';
-import { cleanupStaged, flushPending, startStaging } from './staging';
-import { flushEager } from './write-batch';
 
 interface Repaired {
   repairs: Repair[];
   original: string;
 }
 
-/** Reads, upgrades, validates and deduplicates the input; in eager mode also writes batches. */
-export async function consume(s: ImportSession, eagerTx: Tx | null): Promise<void> {
+/** Reads, upgrades, validates and deduplicates the input, handing what passes to the writer. */
+export async function consume(s: ImportSession): Promise<void> {
   try {
     for await (const item of s.input.objects) {
       s.options.signal?.throwIfAborted();
@@ -46,14 +43,11 @@ export async function consume(s: ImportSession, eagerTx: Tx | null): Promise<voi
         error(s, { objectId: null, path: `objects[${s.index}]`, message: `more than ${s.maxObjects} objects; the limit is ${s.maxObjects}` });
         break;
       }
-      if ((await readObject(s, item, eagerTx)) === 'stop') break;
+      if ((await readObject(s, item)) === 'stop') break;
     }
   } catch (e) {
-    if (!(e instanceof StixInputError)) {
-      if (eagerTx) s.eagerChain.catch(() => {});
-      if (s.staged) await cleanupStaged(s).catch(() => {});
-      throw e;
-    }
+    if (!(e instanceof StixInputError)) throw e; // run.ts has the writer abort
+
     e.issues.forEach((issue) => error(s, issue));
     s.inputBroken = true;
   }
@@ -62,36 +56,21 @@ export async function consume(s: ImportSession, eagerTx: Tx | null): Promise<voi
 }
 
 /** One input object through every read phase; 'stop' ends the reading. */
-async function readObject(s: ImportSession, item: unknown, eagerTx: Tx | null): Promise<'next' | 'stop'> {
+async function readObject(s: ImportSession, item: unknown): Promise<'next' | 'stop'> {
   const path = `objects[${s.index}]`;
   const checked = validated(s, item, path);
   if (checked === null) return 'next';
   const o = checked.obj as JsonObject;
   const current = prepared(s, o, checked.repaired);
-  if (!(await deduplicate(s, item, current, eagerTx))) return 'next';
-  accept(s, o, current, checked.repaired, eagerTx);
+  if (!(await deduplicate(s, item, current))) return 'next';
+  accept(s, o, current, checked.repaired);
   if (s.errors.length > 0) {
     // Nothing will be written: keep validating, but do not hold objects in memory.
     s.pending = new Map();
     return 'next';
   }
-  if (!s.staged && s.pending.size > s.singleMax) {
-    if (s.dryRun) {
-      error(s, {
-        objectId: null,
-        path: '',
-        message: `a dry run writes in one transaction and rolls it back, so it takes at most ${s.singleMax} objects; this input has more`,
-      });
-      return 'stop';
-    }
-    const partial = s.input.envelope();
-    await startStaging(s, typeof partial?.id === 'string' ? partial.id : null);
-  }
-  if (s.staged) await flushPending(s, false);
-  if (eagerTx && s.pending.size >= s.batchSize) flushEager(s, eagerTx);
+  if ((await s.writer.write(s)) === 'stop') return 'stop';
   if ((s.index & 1023) === 0) progress(s, 'read');
-  // Let the driver read Neo4j's answers so the eager writes keep flowing.
-  if (eagerTx && (s.index & 511) === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   return 'next';
 }
 
@@ -140,7 +119,7 @@ function prepared(s: ImportSession, o: JsonObject, repaired: Repaired | null): P
  * An id met before in the input: exact repeat, another version (the older goes to history) or a
  * conflict (onConflict policy). False: this object goes no further.
  */
-async function deduplicate(s: ImportSession, item: unknown, current: Prepared, eagerTx: Tx | null): Promise<boolean> {
+async function deduplicate(s: ImportSession, item: unknown, current: Prepared): Promise<boolean> {
   const { id, hash, modified, raw } = current;
   const path = `objects[${s.index}]`;
   const prev = s.seen.get(id);
@@ -188,7 +167,7 @@ async function deduplicate(s: ImportSession, item: unknown, current: Prepared, e
     s.pending.delete(id);
     // It was itself replacing a written one (eager): so does this one.
     if (prevPending.rewrite) current.rewrite = versions ? 'version' : prevPending.rewrite;
-  } else if (eagerTx) {
+  } else if (s.eager) {
     // The earlier one is already written in this transaction: its outcome must be known.
     await s.eagerChain;
     const outcome = s.outcomes.get(id);
@@ -204,11 +183,11 @@ async function deduplicate(s: ImportSession, item: unknown, current: Prepared, e
 }
 
 /** The object passed every read phase: it waits to be written. */
-function accept(s: ImportSession, o: JsonObject, current: Prepared, repaired: Repaired | null, eagerTx: Tx | null): void {
+function accept(s: ImportSession, o: JsonObject, current: Prepared, repaired: Repaired | null): void {
   const id = current.id;
   if (o.type === 'marking-definition') {
     const rank = markingRankOf(o);
-    if (eagerTx && s.bundleMarkings.has(id) && s.bundleMarkings.get(id) !== rank) {
+    if (s.eager && s.bundleMarkings.has(id) && s.bundleMarkings.get(id) !== rank) {
       // Objects already written used the first definition's rank: start over, classic path.
       throw new EagerAbort(`marking-definition ${id} appears twice with different ranks`);
     }

@@ -18,6 +18,7 @@ import type { ImportContext, WriteStats } from '../../graph/stix.repository';
 import type { Logger } from '../../logger';
 import { SeenIndex } from '../stix-seen';
 import { isRecord } from '../../../../schema/json';
+import type { ImportWriter } from './writer';
 import {
   IMPORT_DEFAULTS,
   type ConflictPolicy,
@@ -156,6 +157,8 @@ export interface ImportSession {
   deferred: Prepared[];
   /** Ranks of marking-definitions met in this input. */
   bundleMarkings: Map<string, number>;
+  /** Where accepted objects go (writer.ts); the single writer hands over to the staged one. */
+  writer: ImportWriter;
   /**
    * Eager mode, for in-memory inputs that fit one transaction: batches are written inside one
    * explicit transaction while the rest of the input is still being validated, so Neo4j works
@@ -163,6 +166,7 @@ export interface ImportSession {
    * error anywhere rolls the transaction back: nothing is committed, as in the classic path.
    */
   eager: boolean;
+  /** Eager mode: the batches written so far, in order (resolved at once otherwise). */
   eagerChain: Promise<void>;
   outcomes: Map<string, Outcome>;
   /**
@@ -182,7 +186,7 @@ export function createSession(
   input: StixInput,
   options: ImportOptions,
   importId: string,
-  allowEager: boolean,
+  writer: ImportWriter,
 ): ImportSession {
   const singleMax = options.singleTransactionMaxObjects ?? IMPORT_DEFAULTS.singleTransactionMaxObjects;
   return {
@@ -219,7 +223,8 @@ export function createSession(
     history: [],
     deferred: [],
     bundleMarkings: new Map(),
-    eager: allowEager && options.eager !== false && input.count !== null && input.count > 0 && input.count <= singleMax,
+    writer,
+    eager: writer.kind === 'eager',
     eagerChain: Promise.resolve(),
     outcomes: new Map(),
     streamed: input.count === null,

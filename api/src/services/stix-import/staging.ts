@@ -1,6 +1,7 @@
 /**
- * Staged imports (inputs bigger than one transaction): an import marker, batches written as
- * invisible `:Staged` nodes with a heartbeat, cleanup of what a failed or crashed import left.
+ * Staged imports (inputs bigger than one transaction): the staged writer (an import marker,
+ * batches written as invisible `:Staged` nodes with a heartbeat, the flip), cleanup of what a
+ * failed or crashed import left.
  */
 import type { Graph } from '../../graph/driver';
 import {
@@ -9,11 +10,13 @@ import {
   deleteStagedBatch,
   finishImportMarker,
   importHeartbeat,
+  unstage,
 } from '../../graph/stix.repository';
 import type { Logger } from '../../logger';
 import { IMPORT_DEFAULTS } from './types';
 import { mergeBatch, progress, type ImportSession, type Prepared } from './session';
-import { prepareAndWrite } from './write-batch';
+import type { ImportWriter } from './writer';
+import { prepareAndWrite, writeAside } from './write-batch';
 
 /** Deletes the staged nodes of imports whose heartbeat stopped (crashed runs); returns their ids. */
 export async function cleanAbandoned(graph: Graph, logger: Logger, exceptImportId = '', staleBefore?: string): Promise<string[]> {
@@ -44,7 +47,7 @@ async function writeStagedBatch(s: ImportSession, batch: Prepared[]): Promise<vo
 }
 
 /** Deletes this import's staged nodes, batch by batch. */
-export async function cleanupStaged(s: ImportSession): Promise<void> {
+async function cleanupStaged(s: ImportSession): Promise<void> {
   const importId = s.ctx.importId;
   for (;;) {
     s.stats.transactions += 1;
@@ -55,19 +58,8 @@ export async function cleanupStaged(s: ImportSession): Promise<void> {
   }
 }
 
-/** The input turned out bigger than one transaction: from now on it is written staged. */
-export async function startStaging(s: ImportSession, bundleId: string | null): Promise<void> {
-  s.staged = true;
-  s.stats.transactions += 1;
-  await s.graph.write((tx) => createImportMarker(tx, s.ctx, bundleId, s.source), {
-    metadata: { importId: s.ctx.importId, phase: 'marker' },
-  });
-  // Leftovers of crashed imports (heartbeat stopped), whatever their bundle: never one in flight.
-  await cleanAbandoned(s.graph, s.logger, s.ctx.importId);
-}
-
 /** Writes full staged batches of the pending objects (`force`: also the last, partial one). */
-export async function flushPending(s: ImportSession, force: boolean): Promise<void> {
+async function flushPending(s: ImportSession, force: boolean): Promise<void> {
   while (s.pending.size >= s.batchSize || (force && s.pending.size > 0)) {
     const batch: Prepared[] = [];
     for (const [id, p] of s.pending) {
@@ -78,4 +70,51 @@ export async function flushPending(s: ImportSession, force: boolean): Promise<vo
     await writeStagedBatch(s, batch);
     progress(s, 'write');
   }
+}
+
+/**
+ * Staged writer, from the moment the input turned out bigger than one transaction: an import
+ * marker (and the leftovers of crashed imports deleted), full batches staged as they fill up, then
+ * the last batches and the flip (deferred objects, history, quarantine) in one transaction.
+ */
+export async function stagedWriter(s: ImportSession): Promise<ImportWriter> {
+  const partial = s.input.envelope();
+  const bundleId = typeof partial?.id === 'string' ? partial.id : null;
+  s.staged = true;
+  s.stats.transactions += 1;
+  await s.graph.write((tx) => createImportMarker(tx, s.ctx, bundleId, s.source), {
+    metadata: { importId: s.ctx.importId, phase: 'marker' },
+  });
+  // Leftovers of crashed imports (heartbeat stopped), whatever their bundle: never one in flight.
+  await cleanAbandoned(s.graph, s.logger, s.ctx.importId);
+  return {
+    kind: 'staged',
+    around: (_s, work) => work(),
+    async write(s) {
+      await flushPending(s, false);
+      return 'next';
+    },
+    async commit(s) {
+      await flushPending(s, true);
+      progress(s, 'commit');
+      const rest = s.deferred.splice(0, s.deferred.length);
+      s.stats.transactions += 1;
+      const result = await s.graph.write(
+        async (tx) => {
+          const r = await prepareAndWrite(s, tx, rest, s.history, false);
+          await writeAside(s, tx, r.refused);
+          await unstage(tx, s.ctx.importId);
+          await finishImportMarker(tx, s.ctx.importId, 'committed');
+          return r;
+        },
+        { metadata: { importId: s.ctx.importId, phase: 'flip' }, timeoutMs: IMPORT_DEFAULTS.transactionTimeoutMs },
+      );
+      mergeBatch(s, result);
+    },
+    async abort(s, refused) {
+      await cleanupStaged(s);
+      // A failed import's marker is left to the next staged import (its heartbeat stops).
+      if (refused) await s.graph.write((tx) => finishImportMarker(tx, s.ctx.importId, 'failed'));
+    },
+  };
 }

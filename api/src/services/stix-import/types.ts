@@ -1,6 +1,6 @@
 /** The public shapes of the STIX import (re-exported by stix-import.service.ts). */
 import type { SafetyLimits } from '../../../../schema/stix/index';
-import type { ReadLimits } from '../../../../importers/stix/parse';
+import type { ReadLimits, StixSource } from '../../../../importers/stix/parse';
 import type { Issue } from '../../errors';
 import type { Graph } from '../../graph/driver';
 import type { Logger } from '../../logger';
@@ -28,7 +28,7 @@ export interface ImportOptions {
   source?: string;
   /** Safety limits for strings, arrays, nesting, keys (defaults: DEFAULT_SAFETY_LIMITS). */
   limits?: Partial<SafetyLimits>;
-  /** Read limits for importFile (bytes; in-memory threshold). */
+  /** Read limits for importFile (bytes, after gunzip; in-memory threshold). */
   readLimits?: Partial<ReadLimits>;
   /** Most objects an input may hold. */
   maxObjects?: number;
@@ -102,7 +102,11 @@ export interface ImportReport {
 
 export interface StixImportService {
   importBundle(input: unknown, options: ImportOptions): Promise<ImportReport>;
-  importFile(pathOrUrl: string, options: ImportOptions): Promise<ImportReport>;
+  /**
+   * Imports from a file path, `-` (stdin), an https URL or a byte stream (an upload: `{ bytes,
+   * size }`); gzip is recognised from the content. Name a stream's origin in `options.source`.
+   */
+  importFile(source: StixSource, options: ImportOptions): Promise<ImportReport>;
   /**
    * Deletes what crashed staged imports left (staged nodes of imports whose heartbeat stopped more
    * than `olderThanMs` ago, default STAGED_ALIVE_MS); every staged import runs it when it starts.

@@ -1,7 +1,7 @@
 /**
  * Writing one batch: classify the prepared objects against the graph, apply the write-side TLP
  * rules (docs/api.md, "Write-side rules"), decide created / updated / unchanged, write. Also the
- * quarantine records, and the eager mode's batches (written in the one transaction while reading).
+ * quarantine records. Every writer (writer.ts) writes its batches through `prepareAndWrite`.
  */
 import { randomUUID } from 'node:crypto';
 import { mapStixObject, markingRefsOf, tlpRankOf } from '../../graph/stix.mapping';
@@ -237,15 +237,4 @@ export async function writeAside(s: ImportSession, tx: Tx, extra: { p: Prepared;
     tlp_rank: a.obj ? tlpRankOf(a.obj, lookup) : UNKNOWN_MARKING_RANK,
   }));
   await addQuarantined(tx, rows, { ...s.ctx, importedById: s.options.viewer.id, source: s.source });
-}
-
-/** Eager mode: the pending objects become one more batch, written after the ones before. */
-export function flushEager(s: ImportSession, tx: Tx): void {
-  const batch = [...s.pending.values()];
-  s.pending = new Map();
-  s.eagerChain = s.eagerChain.then(async () => {
-    mergeBatch(s, await prepareAndWrite(s, tx, batch, [], false));
-    progress(s, 'write');
-  });
-  s.eagerChain.catch(() => {}); // awaited later; never an unhandled rejection
 }

@@ -287,13 +287,6 @@ export type WebCaseTimesQueryVariables = Exact<{
 
 export type WebCaseTimesQuery = { incident: { id: string, hypotheses: Array<{ id: string }>, evidence: Array<{ id: string, collectedAt: string, ratings: Array<{ hypothesisId: string, analyst: string, rating: ConsistencyRating, rationale: string | null, ratedAt: string }> }> } | null };
 
-export type WebIncidentEvidenceQueryVariables = Exact<{
-  id: string;
-}>;
-
-
-export type WebIncidentEvidenceQuery = { incident: { id: string, name: string, tlp: string, hypotheses: Array<{ id: string, name: string, description: string | null, category: string, prior: number | null, status: HypothesisStatus, rationale: string | null, modified: string, tlp: string, judgements: Array<{ analyst: string, probability: number, at: string, rationale: string | null }> }>, evidence: Array<{ id: string, name: string, description: string | null, kind: EvidenceKind, weight: number | null, reliability: string | null, credibility: number | null, collectedAt: string, discredited: boolean, objectRefs: Array<string>, modified: string, tlp: string, sources: Array<{ name: string, url: string | null, description: string | null }>, ratings: Array<{ hypothesisId: string, analyst: string, rating: ConsistencyRating, rationale: string | null, ratedAt: string }> }> } | null };
-
 export type WebSavedViewQueryVariables = Exact<{
   id: string;
 }>;
@@ -350,6 +343,14 @@ export type WebIncidentBriefQueryVariables = Exact<{
 
 
 export type WebIncidentBriefQuery = { incidentBrief: { fileName: string, mediaType: string, tlp: TlpLevel, pages: number | null, encoding: string, content: string } };
+
+export type WebHypothesesViewQueryVariables = Exact<{
+  incidentId: string;
+  asOf?: string | null | undefined;
+}>;
+
+
+export type WebHypothesesViewQuery = { assessment: { explanation: Array<string>, leadStatus: LeadStatus, leadRestsOn: Array<string>, hypotheses: Array<{ score: number | null, posterior: number | null, rank: number, label: string | null, confidence: number | null, hypothesis: { id: string, name: string, category: string } }>, evidence: Array<{ id: string, diagnosticity: number, nonDiagnostic: boolean, effectiveWeight: number, cells: Array<{ rating: ConsistencyRating, raters: number, unanimous: boolean, likelihood: number, hypothesis: { id: string } }> }>, sensitivity: Array<{ action: SensitivityAction, flipsLead: boolean, evidence: { id: string, name: string }, newLeader: { id: string, name: string } | null }>, analysts: Array<{ analyst: string, hypotheses: Array<{ posterior: number | null, rank: number, hypothesis: { id: string } }> }>, pooled: { rule: string, analysts: Array<string>, hypotheses: Array<{ probability: number, label: string, hypothesis: { id: string } }> } | null, disagreement: Array<{ spread: number, hypothesis: { id: string }, lowest: { analyst: string, probability: number }, highest: { analyst: string, probability: number } }>, tiedForLead: Array<{ id: string }> }, incident: { id: string, name: string, tlp: string, hypotheses: Array<{ id: string, name: string, description: string | null, category: string, prior: number | null, status: HypothesisStatus, rationale: string | null, modified: string, tlp: string, judgements: Array<{ analyst: string, probability: number, at: string, rationale: string | null }> }>, evidence: Array<{ id: string, name: string, description: string | null, kind: EvidenceKind, weight: number | null, reliability: string | null, credibility: number | null, collectedAt: string, discredited: boolean, objectRefs: Array<string>, modified: string, tlp: string, sources: Array<{ name: string, url: string | null, description: string | null }>, ratings: Array<{ hypothesisId: string, analyst: string, rating: ConsistencyRating, rationale: string | null, ratedAt: string }> }> } | null };
 
 export type WebAssessmentQueryVariables = Exact<{
   incidentId: string;
@@ -464,14 +465,6 @@ export type WebSetJudgementMutationVariables = Exact<{
 
 
 export type WebSetJudgementMutation = { setJudgement: { id: string } };
-
-export type WebAssessmentDetailQueryVariables = Exact<{
-  incidentId: string;
-  asOf?: string | null | undefined;
-}>;
-
-
-export type WebAssessmentDetailQuery = { assessment: { explanation: Array<string>, leadStatus: LeadStatus, leadRestsOn: Array<string>, hypotheses: Array<{ score: number | null, posterior: number | null, rank: number, label: string | null, confidence: number | null, hypothesis: { id: string, name: string, category: string } }>, evidence: Array<{ id: string, diagnosticity: number, nonDiagnostic: boolean, effectiveWeight: number, cells: Array<{ rating: ConsistencyRating, raters: number, unanimous: boolean, likelihood: number, hypothesis: { id: string } }> }>, sensitivity: Array<{ action: SensitivityAction, flipsLead: boolean, evidence: { id: string, name: string }, newLeader: { id: string, name: string } | null }>, analysts: Array<{ analyst: string, hypotheses: Array<{ posterior: number | null, rank: number, hypothesis: { id: string } }> }>, pooled: { rule: string, analysts: Array<string>, hypotheses: Array<{ probability: number, label: string, hypothesis: { id: string } }> } | null, disagreement: Array<{ spread: number, hypothesis: { id: string }, lowest: { analyst: string, probability: number }, highest: { analyst: string, probability: number } }>, tiedForLead: Array<{ id: string }> } };
 
 export type WebUpdateEvidenceMutationVariables = Exact<{
   id: string;
